@@ -1,0 +1,171 @@
+// The `hearth` command: start (Telegram when a token is set, else the console), console, replay, check-program, role.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from './config';
+import { createLogger } from './log';
+import { loadProgram } from './program-file';
+import { HearthError } from './errors';
+import { parseReplay, ReplayFormatError } from './replay-format';
+import { runReplay } from './replay';
+import { openDatabase } from '../store/db';
+import { createHearth, type Hearth } from './hearth';
+import { systemClock } from './clock';
+import { runConsoleChannel, CONSOLE_BOT_ID } from './channels/console';
+import { ensureMember, findMemberByAnyPlatformId, setRole } from '../store/members';
+import { audit } from '../store/audit';
+
+const usage = `Usage: hearth <command>
+  start                          run the bot (Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat)
+  console                        chat with the bot in this terminal
+  replay FILE [--program FILE] [--db FILE]
+                                 run a replay file and print every bot message as a JSON line
+  check-program FILE             validate a program file
+  role grant|revoke MEMBER ROLE  make a member (by platform id) a manager or staff, or take it back
+Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN, …`;
+
+/** Run the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start(loadConfig());
+      case 'console':
+        return await startConsole(loadConfig());
+      case 'replay':
+        return await replay(rest);
+      case 'check-program':
+        return checkProgram(rest);
+      case 'role':
+        return role(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${usage}\n`);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`hearth: unknown command "${command}"\n${usage}\n`);
+        return 1;
+    }
+  } catch (err) {
+    if (err instanceof HearthError) {
+      process.stderr.write(`hearth: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function start(config: Config): Promise<number> {
+  if (config.TELEGRAM_BOT_TOKEN) {
+    process.stderr.write('hearth: the Telegram channel is not available in this build yet; starting the console.\n');
+  }
+  return startConsole(config);
+}
+
+async function startConsole(config: Config): Promise<number> {
+  const log = createLogger(config.HEARTH_LOG_LEVEL);
+  const program = loadProgram(config.HEARTH_PROGRAM);
+  const db = openDatabase(config.HEARTH_DB);
+  const hearth = createHearth({
+    db,
+    program,
+    clock: systemClock,
+    log,
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: CONSOLE_BOT_ID }, botUsernames: { console: CONSOLE_BOT_ID } },
+  });
+  const stopLive = startLive(hearth, log);
+  try {
+    await runConsoleChannel(hearth, {
+      input: process.stdin,
+      write: (line) => process.stdout.write(`${line}\n`),
+      interactive: process.stdin.isTTY === true,
+    });
+    await hearth.engine.idle();
+    await hearth.dispatcher.flush(systemClock.now());
+  } finally {
+    await stopLive();
+    db.$client.close();
+  }
+  return 0;
+}
+
+/** Live timekeeping: cron jobs, timers and a steady outbox flush. Returns a stop function. */
+export function startLive(hearth: Hearth, log: Logger): () => Promise<void> {
+  const flush = async () => {
+    await hearth.dispatcher.flush(hearth.deps.clock.now());
+  };
+  hearth.scheduler.start(hearth.deps.clock, flush);
+  const timer = setInterval(() => void flush().catch((err: unknown) => log.error({ err }, 'outbox flush failed')), 1000);
+  timer.unref();
+  void flush();
+  return async () => {
+    clearInterval(timer);
+    await hearth.scheduler.stop();
+  };
+}
+
+async function replay(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { program: { type: 'string' }, db: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file) {
+    process.stderr.write('usage: hearth replay FILE.jsonl [--program FILE] [--db FILE]\n');
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`cannot read ${file}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  let lines;
+  try {
+    lines = parseReplay(text);
+  } catch (err) {
+    if (err instanceof ReplayFormatError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const program = loadProgram(values.program);
+  const log = createLogger(process.env.HEARTH_LOG_LEVEL ?? 'error');
+  await runReplay(lines, { program, dbPath: values.db, log, write: (line) => process.stdout.write(`${line}\n`) });
+  return 0;
+}
+
+function checkProgram(args: string[]): number {
+  const file = args[0];
+  if (!file) {
+    process.stderr.write('usage: hearth check-program FILE\n');
+    return 2;
+  }
+  const program = loadProgram(file);
+  process.stdout.write(
+    `${file}: ok — ${program.tiers.length} tiers, ${program.rewards.length} rewards, ${program.badges.length} badges, ${program.nudges.rules.length} nudge rules\n`,
+  );
+  return 0;
+}
+
+function role(args: string[]): number {
+  const [action, platformId, roleName] = args;
+  if ((action !== 'grant' && action !== 'revoke') || !platformId || (roleName !== 'manager' && roleName !== 'staff')) {
+    process.stderr.write('usage: hearth role grant|revoke MEMBER manager|staff\n');
+    return 2;
+  }
+  const config = loadConfig();
+  const db = openDatabase(config.HEARTH_DB);
+  try {
+    const now = systemClock.now();
+    const member = findMemberByAnyPlatformId(db, platformId) ?? ensureMember(db, { channel: 'console', platformId, at: now });
+    setRole(db, member.id, action === 'grant' ? roleName : 'member');
+    audit(db, { at: now, action: `role.${action}`, targetMemberId: member.id, details: { role: roleName, via: 'cli' } });
+    process.stdout.write(`${platformId} is now ${action === 'grant' ? roleName : 'a member'}\n`);
+  } finally {
+    db.$client.close();
+  }
+  return 0;
+}

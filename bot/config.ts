@@ -1,0 +1,34 @@
+// Process configuration from the environment, parsed once with zod. Secrets stay here and never reach logs.
+import { z } from 'zod';
+import { HearthError } from './errors';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const configSchema = z.object({
+  HEARTH_DB: z.string().default('./data/hearth.db'),
+  HEARTH_PROGRAM: optional,
+  HEARTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  HEARTH_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** HMAC-SHA256 secret for signed purchase/refund events on the HTTP endpoint. */
+  HEARTH_ORDERS_SECRET: optional,
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_API_ROOT: optional,
+  TELEGRAM_WEBHOOK_URL: optional,
+  TELEGRAM_WEBHOOK_SECRET: optional,
+  TELEGRAM_STAFF_CHAT_ID: optional,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parse the environment; a bad value stops the start with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new HearthError('bad_config', `bad configuration:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}

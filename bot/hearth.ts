@@ -1,0 +1,96 @@
+// Assembles a running Hearth: the engine with its skills in order, the scheduler, the outbox dispatcher and the
+// handlers for non-message events (purchases, refunds, joins). Live runs, the console and replay all build this.
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import type { Program } from '../community/program';
+import type { Clock } from './clock';
+import { Engine, type Deployment, type HearthDeps, type Skill } from './engine';
+import { Scheduler } from './scheduler';
+import { OutboxDispatcher } from './outbox';
+import type { InboundMessage, JoinEvent } from './types';
+import { helpSkill } from '../skills/help';
+import { fallbackSkill } from '../skills/fallback';
+
+/** A purchase or refund from the shop (CSV import, webhook, replay). Amount in CNY. */
+export interface OrderEvent {
+  kind: 'purchase' | 'refund';
+  member: string;
+  channel?: string;
+  orderId: string;
+  amount: number;
+  at: Date;
+}
+
+/** Non-message events and the handlers a skill module registers for them. */
+export interface EventHandlers {
+  join: ((evt: JoinEvent, deps: HearthDeps) => Promise<void> | void)[];
+  order: ((evt: OrderEvent, deps: HearthDeps) => Promise<void> | void)[];
+}
+
+/** A skill module: its middleware, plus any jobs, timers and event handlers it needs. */
+export interface SkillModule {
+  skills?: Skill[];
+  install?(hearth: Hearth): void;
+}
+
+/** The skills, in the order the engine runs them. Handoff's bridge and gate come first; the fallback last. */
+export function skillModules(): SkillModule[] {
+  return [{ skills: [helpSkill] }, { skills: [fallbackSkill] }];
+}
+
+export interface Hearth {
+  deps: HearthDeps;
+  engine: Engine;
+  scheduler: Scheduler;
+  dispatcher: OutboxDispatcher;
+  events: EventHandlers;
+  /** Handle a message (queued per conversation). */
+  handleMessage(msg: InboundMessage): Promise<void>;
+  /** Handle a member joining a group. */
+  handleJoin(evt: JoinEvent): Promise<void>;
+  /** Record a purchase or refund. */
+  handleOrder(evt: OrderEvent): Promise<void>;
+}
+
+/** Build Hearth over an open database with a program, a clock and where things are. */
+export function createHearth(options: {
+  db: Db;
+  program: Program;
+  clock: Clock;
+  log: Logger;
+  deployment: Deployment;
+  isGroupAdmin?: HearthDeps['isGroupAdmin'];
+  modules?: SkillModule[];
+}): Hearth {
+  const deps: HearthDeps = {
+    db: options.db,
+    program: options.program,
+    clock: options.clock,
+    log: options.log,
+    deployment: options.deployment,
+    isGroupAdmin: options.isGroupAdmin,
+  };
+  const engine = new Engine(deps);
+  const scheduler = new Scheduler({ db: deps.db, log: deps.log, timezone: deps.program.timezone });
+  const dispatcher = new OutboxDispatcher({ db: deps.db, log: deps.log });
+  const events: EventHandlers = { join: [], order: [] };
+  const hearth: Hearth = {
+    deps,
+    engine,
+    scheduler,
+    dispatcher,
+    events,
+    handleMessage: (msg) => engine.handle(msg),
+    async handleJoin(evt) {
+      for (const h of events.join) await h(evt, deps);
+    },
+    async handleOrder(evt) {
+      for (const h of events.order) await h(evt, deps);
+    },
+  };
+  for (const mod of options.modules ?? skillModules()) {
+    if (mod.skills) engine.use(...mod.skills);
+    mod.install?.(hearth);
+  }
+  return hearth;
+}

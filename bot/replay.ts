@@ -1,0 +1,98 @@
+// `hearth replay`: runs a replay file through the real engine, skills, store and scheduler on a virtual clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { openDatabase } from '../store/db';
+import { ensureMember, findMemberByAnyPlatformId, setRole, updateProfile } from '../store/members';
+import { nextDueTime } from '../store/outbox';
+import type { Program } from '../community/program';
+import { VirtualClock } from './clock';
+import { createHearth, type Hearth } from './hearth';
+import { createReplayChannel } from './channels/replay';
+import type { ReplayLine } from './replay-format';
+import type { Deployment } from './engine';
+
+/** The bot's own id in replay files: mention it as "hearth". */
+export const REPLAY_BOT_ID = 'hearth';
+const START = new Date('2026-01-01T00:00:00Z');
+
+/** Run parsed replay events; every message the bot sends is passed to `write` as one JSON line, in send order. */
+export async function runReplay(
+  lines: ReplayLine[],
+  options: { program: Program; dbPath?: string; log: Logger; write: (line: string) => void },
+): Promise<void> {
+  const tempDir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'hearth-replay-'));
+  const db = openDatabase(options.dbPath ?? join(tempDir!, 'replay.db'));
+  try {
+    const firstAt = lines.find((l) => l.event.at !== undefined)?.event.at;
+    const clock = new VirtualClock(firstAt ? new Date(firstAt) : START);
+    const channels = new Set(['console', ...lines.flatMap((l) => ('channel' in l.event ? [l.event.channel] : []))]);
+    const deployment: Deployment = {
+      staffRoom: { channel: 'console', chat: 'staff' },
+      botIds: Object.fromEntries([...channels].map((c) => [c, REPLAY_BOT_ID])),
+      botUsernames: Object.fromEntries([...channels].map((c) => [c, REPLAY_BOT_ID])),
+    };
+    const hearth = createHearth({ db, program: options.program, clock, log: options.log, deployment });
+    const sender = createReplayChannel({ clock, timezone: options.program.timezone, write: options.write });
+    for (const c of channels) hearth.dispatcher.register(c, sender.send);
+    const flush = async () => {
+      await hearth.engine.idle();
+      await hearth.dispatcher.flush(clock.now());
+    };
+    for (const { event } of lines) {
+      if (event.at !== undefined) await advance(hearth, clock, new Date(event.at), flush);
+      await applyEvent(hearth, event, clock.now());
+      await flush();
+    }
+  } finally {
+    db.$client.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+async function advance(hearth: Hearth, clock: VirtualClock, to: Date, flush: () => Promise<void>): Promise<void> {
+  await hearth.scheduler.advanceTo(clock.now(), to, {
+    setClock: (t) => clock.set(t),
+    afterStep: flush,
+    nextWake: () => nextDueTime(hearth.deps.db),
+  });
+}
+
+function memberFor(hearth: Hearth, platformId: string, at: Date) {
+  return findMemberByAnyPlatformId(hearth.deps.db, platformId) ?? ensureMember(hearth.deps.db, { channel: 'console', platformId, at });
+}
+
+async function applyEvent(hearth: Hearth, event: ReplayLine['event'], now: Date): Promise<void> {
+  switch (event.type) {
+    case 'message':
+      await hearth.handleMessage({
+        id: event.id,
+        channel: event.channel,
+        chat: event.chat,
+        chatType: event.chatType,
+        from: { id: event.from, name: event.name, lang: event.lang },
+        text: event.text,
+        replyTo: event.replyTo,
+        mentions: event.mentions,
+        action: event.action,
+        at: now,
+      });
+      return;
+    case 'purchase':
+    case 'refund':
+      await hearth.handleOrder({ kind: event.type, member: event.member, orderId: event.orderId, amount: event.amount, at: now });
+      return;
+    case 'join':
+      await hearth.handleJoin({ channel: event.channel, chat: event.chat, from: { id: event.from, name: event.name }, at: now, inviteCode: event.invite });
+      return;
+    case 'role':
+      setRole(hearth.deps.db, memberFor(hearth, event.member, now).id, event.role);
+      return;
+    case 'profile':
+      updateProfile(hearth.deps.db, memberFor(hearth, event.member, now).id, { birthday: event.birthday, lang: event.lang, name: event.name });
+      return;
+    case 'tick':
+      return;
+  }
+}

@@ -1,0 +1,173 @@
+// Scheduled work on the shared clock: cron jobs in the program's timezone and one-off timers.
+// Live runs fire them with node-cron; replay moves a virtual clock and runs everything due on the way, in time order.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import { claimJobRun, dueTimers, finishJobRun, markTimerFired, nextTimerTime, type TimerRow } from '../store/jobs';
+import { addDays, localDate, localParts, zonedTime } from '../community/calendar';
+import { HearthError } from './errors';
+
+/** A recurring job: `run` gets the occurrence's due time, which is also "now" for the work it does. */
+export interface Job {
+  name: string;
+  /** Cron expression (5 or 6 fields) in the program's timezone. */
+  cron: string;
+  run(dueAt: Date): Promise<void> | void;
+}
+
+/** Handles timers of one kind. */
+export type TimerHandler = (timer: TimerRow, now: Date) => Promise<void> | void;
+
+const matchers = new Map<string, { fields: ReturnType<typeof cron.parse>; matcher: ScheduledTask }>();
+
+function matcherFor(expression: string, tz: string) {
+  const key = `${tz} ${expression}`;
+  let found = matchers.get(key);
+  if (!found) {
+    if (!cron.validate(expression)) throw new HearthError('bad_config', `invalid cron expression "${expression}"`);
+    // An unstarted task is node-cron's own matcher for the expression in that timezone.
+    found = { fields: cron.parse(expression), matcher: cron.createTask(expression, () => undefined, { timezone: tz }) };
+    matchers.set(key, found);
+  }
+  return found;
+}
+
+/** Next instant strictly after `after` at which the cron expression matches in `tz`. */
+export function nextCronRun(expression: string, tz: string, after: Date): Date {
+  const { fields, matcher } = matcherFor(expression, tz);
+  const seconds = [...fields.second].sort((a, b) => a - b);
+  const minutes = [...fields.minute].sort((a, b) => a - b);
+  const hours = [...fields.hour].sort((a, b) => a - b);
+  let day = localDate(after, tz);
+  for (let i = 0; i < 366 * 5; i++, day = addDays(day, 1)) {
+      const start = zonedTime(day, '12:00', tz);
+      const p = localParts(start, tz);
+      if (!fields.month.includes(p.month)) continue;
+      for (const h of hours)
+        for (const m of minutes)
+          for (const s of seconds) {
+            const t = zonedTime(day, `${h}:${m}:${s}`, tz);
+            if (t.getTime() > after.getTime() && matcher.match(t)) return t;
+          }
+  }
+  throw new HearthError('bad_config', `cron expression "${expression}" never runs`);
+}
+
+/** Owns the jobs and timers; `advanceTo` (replay) or `start` (live) runs them. */
+export class Scheduler {
+  private readonly jobs: Job[] = [];
+  private readonly timerHandlers = new Map<string, TimerHandler>();
+  private readonly next = new Map<string, Date>();
+  private live: ScheduledTask[] = [];
+  private timerPoll: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: { db: Db; log: Logger; timezone: string }) {}
+
+  /** Register a recurring job. */
+  addJob(job: Job): void {
+    nextCronRun(job.cron, this.deps.timezone, new Date(0)); // fail at start on a bad expression
+    this.jobs.push(job);
+  }
+
+  /** Register the handler of a timer kind. */
+  onTimer(kind: string, handler: TimerHandler): void {
+    this.timerHandlers.set(kind, handler);
+  }
+
+  /** The registered jobs' names and next runs after `from`. */
+  upcoming(from: Date): { name: string; next: Date }[] {
+    return this.jobs.map((j) => ({ name: j.name, next: nextCronRun(j.cron, this.deps.timezone, from) }));
+  }
+
+  /**
+   * Virtual time: run every job occurrence and timer due in (from, to], earliest first, calling `between(t)` after each
+   * step and `wake(t)` to ask for other due times (the outbox's held messages). Jobs count from `from` on; none are caught up.
+   */
+  async advanceTo(
+    from: Date,
+    to: Date,
+    hooks: { setClock(t: Date): void; afterStep(t: Date): Promise<void>; nextWake(): number | undefined },
+  ): Promise<void> {
+    for (const job of this.jobs) {
+      if (!this.next.has(job.name)) this.next.set(job.name, nextCronRun(job.cron, this.deps.timezone, from));
+    }
+    for (;;) {
+      let soonest: { at: number; job?: Job } | undefined;
+      for (const job of this.jobs) {
+        const at = this.next.get(job.name)!.getTime();
+        if (!soonest || at < soonest.at) soonest = { at, job };
+      }
+      const timerAt = nextTimerTime(this.deps.db);
+      if (timerAt !== undefined && (!soonest || timerAt <= soonest.at)) soonest = { at: timerAt };
+      const wakeAt = hooks.nextWake();
+      if (wakeAt !== undefined && (!soonest || wakeAt < soonest.at)) soonest = { at: Math.max(wakeAt, from.getTime()) };
+      if (!soonest || soonest.at > to.getTime()) break;
+      const t = new Date(soonest.at);
+      hooks.setClock(t);
+      if (soonest.job) {
+        await this.runOccurrence(soonest.job, t);
+        this.next.set(soonest.job.name, nextCronRun(soonest.job.cron, this.deps.timezone, t));
+      } else {
+        await this.fireTimers(t);
+      }
+      await hooks.afterStep(t);
+    }
+    hooks.setClock(to);
+  }
+
+  /** Live time: fire jobs with node-cron in the program's timezone and poll timers. */
+  start(clock: { now(): Date }, afterStep: (t: Date) => Promise<void>): void {
+    for (const job of this.jobs) {
+      const task = cron.schedule(
+        job.cron,
+        async (ctx) => {
+          const dueAt = new Date(Math.floor(ctx.date.getTime() / 1000) * 1000);
+          await this.runOccurrence(job, dueAt);
+          await afterStep(clock.now());
+        },
+        { timezone: this.deps.timezone, name: job.name, noOverlap: true },
+      );
+      this.live.push(task);
+    }
+    this.timerPoll = setInterval(() => {
+      void this.fireTimers(clock.now()).then(() => afterStep(clock.now()));
+    }, 5_000);
+  }
+
+  /** Stop live scheduling. */
+  async stop(): Promise<void> {
+    if (this.timerPoll) clearInterval(this.timerPoll);
+    await Promise.all(this.live.map((t) => t.destroy()));
+    this.live = [];
+  }
+
+  /** Run one occurrence of a job unless it already ran (here or in another process). */
+  async runOccurrence(job: Job, dueAt: Date): Promise<void> {
+    const { db, log } = this.deps;
+    if (!claimJobRun(db, job.name, dueAt, dueAt)) return;
+    try {
+      await job.run(dueAt);
+      finishJobRun(db, job.name, dueAt, dueAt);
+    } catch (err) {
+      log.error({ err, job: job.name }, 'job failed');
+      finishJobRun(db, job.name, dueAt, dueAt, String((err as Error)?.message ?? err));
+    }
+  }
+
+  /** Fire every timer due at `now`, earliest first. */
+  async fireTimers(now: Date): Promise<void> {
+    for (const timer of dueTimers(this.deps.db, now)) {
+      if (!markTimerFired(this.deps.db, timer.id, now)) continue;
+      const handler = this.timerHandlers.get(timer.kind);
+      if (!handler) {
+        this.deps.log.warn({ kind: timer.kind }, 'no handler for timer');
+        continue;
+      }
+      try {
+        await handler(timer, now);
+      } catch (err) {
+        this.deps.log.error({ err, timer: timer.key }, 'timer failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// The neutral message model: every channel converts its platform's updates to these shapes,
+// and skills only ever see and produce these.
+
+export type Lang = 'zh' | 'en';
+export type ChatType = 'group' | 'private';
+export type Role = 'member' | 'manager' | 'staff';
+
+/** A message a person sent, as the engine sees it whatever platform it came from. */
+export interface InboundMessage {
+  /** Platform message id; with `channel` it identifies the message for redelivery checks. */
+  id: string;
+  channel: string;
+  /** Platform chat id; for a private chat this is the member's platform id. */
+  chat: string;
+  chatType: ChatType;
+  from: { id: string; name?: string; isBot?: boolean; lang?: string };
+  text: string;
+  replyTo?: string;
+  /** Platform ids of the users mentioned in the message. */
+  mentions?: string[];
+  at: Date;
+  /** Set when the message is a button press: the button's data. */
+  action?: string;
+  /** Platform extras a channel wants to keep (e.g. Telegram's forum thread id). */
+  thread?: string;
+}
+
+/** A button offered under a message; `data` comes back as `InboundMessage.action` when pressed. */
+export interface Button {
+  label: string;
+  data?: string;
+  url?: string;
+}
+
+/** Why the bot sends a message; bulk kinds yield to replies and respect quiet hours. */
+export type OutboundKind = 'reply' | 'notice' | 'nudge' | 'bridge';
+
+/** A message the bot sends; written to the outbox first, then delivered by its channel. */
+export interface OutboundMessage {
+  channel: string;
+  chat: string;
+  text: string;
+  replyTo?: string;
+  buttons?: Button[];
+  kind: OutboundKind;
+  thread?: string;
+  /** Platform id of a member to mention (used when falling back from a private chat to a group). */
+  mention?: string;
+}
+
+/** Other platform events that are not text messages. */
+export interface JoinEvent {
+  channel: string;
+  chat: string;
+  from: { id: string; name?: string };
+  at: Date;
+  /** Invite code carried by the join (deep link or invite link), if any. */
+  inviteCode?: string;
+}

@@ -1,0 +1,38 @@
+// Opens the SQLite database (WAL on a file), applies drizzle-kit migrations, and hands out the typed handle.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Open (creating if needed) the database at `path` — a file, or ':memory:' — with every migration applied. */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  // Several processes (or a test's parallel engines) may share one file: wait for the write lock, don't fail.
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder });
+  return db;
+}
+
+/** Run `work` in one synchronous transaction; it commits when `work` returns and rolls back if it throws. */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.$client
+    .transaction(() => {
+      const result = work();
+      // An async body would commit at its first await: refuse it loudly instead of half-writing.
+      if (result instanceof Promise) throw new Error('inTransaction needs a synchronous function');
+      return result;
+    })
+    .immediate();
+}

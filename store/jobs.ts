@@ -1,0 +1,75 @@
+// Scheduled job occurrences and one-off timers, so that neither runs twice across restarts.
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { jobRuns, timers } from './schema';
+
+export type TimerRow = typeof timers.$inferSelect;
+
+/** Claim one occurrence of a job; false when it was claimed before (it ran, or is running elsewhere). */
+export function claimJobRun(db: Db, job: string, dueAt: Date, now: Date): boolean {
+  const res = db
+    .insert(jobRuns)
+    .values({ job, dueAt: dueAt.getTime(), startedAt: now.getTime() })
+    .onConflictDoNothing()
+    .run();
+  return res.changes === 1;
+}
+
+/** Record how an occurrence ended. */
+export function finishJobRun(db: Db, job: string, dueAt: Date, now: Date, error?: string): void {
+  db.update(jobRuns)
+    .set({ finishedAt: now.getTime(), error: error ?? null })
+    .where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, dueAt.getTime())))
+    .run();
+}
+
+/** The latest occurrence of a job that was claimed, if any. */
+export function lastJobRun(db: Db, job: string): number | undefined {
+  return db.select({ t: sql<number | null>`max(${jobRuns.dueAt})` }).from(jobRuns).where(eq(jobRuns.job, job)).get()?.t ?? undefined;
+}
+
+/** Set a timer under a unique key; setting the same key again is ignored. */
+export function setTimer(db: Db, key: string, kind: string, dueAt: Date, payload: Record<string, unknown>): void {
+  db.insert(timers).values({ key, kind, dueAt: dueAt.getTime(), payload }).onConflictDoNothing().run();
+}
+
+/** Cancel a timer that has not fired. */
+export function cancelTimer(db: Db, key: string, at: Date): void {
+  db.update(timers)
+    .set({ cancelledAt: at.getTime() })
+    .where(and(eq(timers.key, key), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+    .run();
+}
+
+/** Timers due by `until`, earliest first. */
+export function dueTimers(db: Db, until: Date, limit = 1000): TimerRow[] {
+  return db
+    .select()
+    .from(timers)
+    .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt), lte(timers.dueAt, until.getTime())))
+    .orderBy(asc(timers.dueAt), asc(timers.id))
+    .limit(limit)
+    .all();
+}
+
+/** The earliest pending timer's due time. */
+export function nextTimerTime(db: Db): number | undefined {
+  return (
+    db
+      .select({ t: sql<number | null>`min(${timers.dueAt})` })
+      .from(timers)
+      .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt)))
+      .get()?.t ?? undefined
+  );
+}
+
+/** Mark a timer fired; false when it already was (or was cancelled). */
+export function markTimerFired(db: Db, id: number, at: Date): boolean {
+  return (
+    db
+      .update(timers)
+      .set({ firedAt: at.getTime() })
+      .where(and(eq(timers.id, id), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+      .run().changes === 1
+  );
+}

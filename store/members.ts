@@ -1,0 +1,148 @@
+// Members and their platform identities: find-or-create by (channel, platform id), language, role, profile.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { identities, members, chats, chatMembers } from './schema';
+import type { Lang, Role, ChatType } from '../bot/types';
+
+export type MemberRow = typeof members.$inferSelect;
+
+/** What a channel knows about the person behind a message. */
+export interface IdentitySeen {
+  channel: string;
+  platformId: string;
+  name?: string;
+  username?: string;
+  at: Date;
+}
+
+/** Find the member behind a platform identity, creating both on first sight; refreshes the name and activity time. */
+export function ensureMember(db: Db, seen: IdentitySeen): MemberRow {
+  const at = seen.at.getTime();
+  const found = db
+    .select({ memberId: identities.memberId })
+    .from(identities)
+    .where(and(eq(identities.channel, seen.channel), eq(identities.platformId, seen.platformId)))
+    .get();
+  if (found) {
+    const updated = db
+      .update(members)
+      .set({
+        lastActiveAt: sql`max(${members.lastActiveAt}, ${at})`,
+        ...(seen.name ? { name: seen.name } : {}),
+      })
+      .where(eq(members.id, found.memberId))
+      .returning()
+      .get();
+    if (seen.username) {
+      db.update(identities)
+        .set({ username: seen.username })
+        .where(and(eq(identities.channel, seen.channel), eq(identities.platformId, seen.platformId)))
+        .run();
+    }
+    return updated!;
+  }
+  const member = db
+    .insert(members)
+    .values({ name: seen.name ?? seen.platformId, createdAt: at, lastActiveAt: at })
+    .returning()
+    .get();
+  db.insert(identities)
+    .values({ channel: seen.channel, platformId: seen.platformId, memberId: member.id, username: seen.username })
+    .run();
+  return member;
+}
+
+/** The member known by a platform id on a channel, if any. */
+export function findMemberByPlatformId(db: Db, channel: string, platformId: string): MemberRow | undefined {
+  return db
+    .select({ m: members })
+    .from(identities)
+    .innerJoin(members, eq(members.id, identities.memberId))
+    .where(and(eq(identities.channel, channel), eq(identities.platformId, platformId)))
+    .get()?.m;
+}
+
+/** The member known by a platform id on any channel (replay and the CLI name members by platform id). */
+export function findMemberByAnyPlatformId(db: Db, platformId: string): MemberRow | undefined {
+  return db
+    .select({ m: members })
+    .from(identities)
+    .innerJoin(members, eq(members.id, identities.memberId))
+    .where(eq(identities.platformId, platformId))
+    .orderBy(identities.memberId)
+    .get()?.m;
+}
+
+/** A member by a username on a channel (for `@name` mentions typed as text). */
+export function findMemberByUsername(db: Db, channel: string, username: string): MemberRow | undefined {
+  return db
+    .select({ m: members })
+    .from(identities)
+    .innerJoin(members, eq(members.id, identities.memberId))
+    .where(and(eq(identities.channel, channel), sql`lower(${identities.username}) = lower(${username})`))
+    .get()?.m;
+}
+
+/** A member by id. */
+export function getMember(db: Db, memberId: number): MemberRow | undefined {
+  return db.select().from(members).where(eq(members.id, memberId)).get();
+}
+
+/** The identities of a member, first-seen first. */
+export function identitiesOf(db: Db, memberId: number): (typeof identities.$inferSelect)[] {
+  return db.select().from(identities).where(eq(identities.memberId, memberId)).all();
+}
+
+/** Remember the member's language as detected from a message, unless they fixed it in their profile. */
+export function rememberLanguage(db: Db, memberId: number, lang: Lang): void {
+  db.update(members)
+    .set({ lang })
+    .where(and(eq(members.id, memberId), eq(members.langFixed, false)))
+    .run();
+}
+
+/** Set profile fields (birthday YYYY-MM-DD, a fixed language). */
+export function updateProfile(db: Db, memberId: number, profile: { birthday?: string; lang?: Lang; name?: string }): void {
+  const set: Partial<MemberRow> = {};
+  if (profile.birthday !== undefined) set.birthday = profile.birthday;
+  if (profile.lang !== undefined) Object.assign(set, { lang: profile.lang, langFixed: true });
+  if (profile.name !== undefined) set.name = profile.name;
+  if (Object.keys(set).length > 0) db.update(members).set(set).where(eq(members.id, memberId)).run();
+}
+
+/** Set a member's role (manager or staff, or back to member). */
+export function setRole(db: Db, memberId: number, role: Role): void {
+  db.update(members).set({ role }).where(eq(members.id, memberId)).run();
+}
+
+/** Record that the bot may write to this identity privately (they opened a private chat). */
+export function markCanMessagePrivately(db: Db, channel: string, platformId: string): void {
+  db.update(identities)
+    .set({ canMessagePrivately: true })
+    .where(and(eq(identities.channel, channel), eq(identities.platformId, platformId)))
+    .run();
+}
+
+/** Record the chat and, for groups, that the member was seen in it. Returns true the first time the member is seen there. */
+export function noteChat(db: Db, channel: string, chatId: string, type: ChatType, memberId: number, at: Date): boolean {
+  const ms = at.getTime();
+  db.insert(chats).values({ channel, chatId, type, firstSeenAt: ms }).onConflictDoNothing().run();
+  if (type !== 'group') return false;
+  const inserted = db
+    .insert(chatMembers)
+    .values({ channel, chatId, memberId, firstSeenAt: ms, lastSeenAt: ms })
+    .onConflictDoUpdate({ target: [chatMembers.channel, chatMembers.chatId, chatMembers.memberId], set: { lastSeenAt: ms } })
+    .returning({ first: chatMembers.firstSeenAt })
+    .get();
+  return inserted?.first === ms;
+}
+
+/** The group the member was last seen in on a channel (for group fallbacks when a private message is impossible). */
+export function lastGroupOf(db: Db, channel: string, memberId: number): string | undefined {
+  return db
+    .select({ chatId: chatMembers.chatId })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.channel, channel), eq(chatMembers.memberId, memberId)))
+    .orderBy(sql`${chatMembers.lastSeenAt} desc`)
+    .get()?.chatId;
+}

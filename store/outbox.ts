@@ -1,0 +1,76 @@
+// The outbox: every outgoing message is a row first (unique key), delivered later, then marked sent.
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { outbox } from './schema';
+import type { OutboundMessage } from '../bot/types';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Queue a message under an idempotency key; a second enqueue with the same key is ignored. Returns the row id when new. */
+export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Date, notBefore: Date = at): number | undefined {
+  const row = db
+    .insert(outbox)
+    .values({
+      key,
+      channel: msg.channel,
+      chat: msg.chat,
+      text: msg.text,
+      replyTo: msg.replyTo,
+      thread: msg.thread,
+      mention: msg.mention,
+      buttons: msg.buttons && msg.buttons.length > 0 ? msg.buttons : null,
+      kind: msg.kind,
+      createdAt: at.getTime(),
+      notBefore: notBefore.getTime(),
+    })
+    .onConflictDoNothing()
+    .returning({ id: outbox.id })
+    .get();
+  return row?.id;
+}
+
+/** Rows due for delivery at `now`, replies before bulk, oldest first. */
+export function dueMessages(db: Db, now: Date, limit = 500, channel?: string): OutboxRow[] {
+  return db
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        isNull(outbox.sentAt),
+        isNull(outbox.failedAt),
+        lte(outbox.notBefore, now.getTime()),
+        channel ? eq(outbox.channel, channel) : undefined,
+      ),
+    )
+    .orderBy(asc(outbox.notBefore), asc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+/** The earliest time a pending row becomes due, if any (replay wakes up then). */
+export function nextDueTime(db: Db): number | undefined {
+  const row = db
+    .select({ t: sql<number | null>`min(${outbox.notBefore})` })
+    .from(outbox)
+    .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt)))
+    .get();
+  return row?.t ?? undefined;
+}
+
+/** Mark a row delivered. */
+export function markSent(db: Db, id: number, at: Date): void {
+  db.update(outbox).set({ sentAt: at.getTime() }).where(eq(outbox.id, id)).run();
+}
+
+/** Record a failed attempt; `giveUp` stops further attempts, `retryAt` postpones the next one. */
+export function markFailed(db: Db, id: number, error: string, opts: { giveUp?: boolean; retryAt?: Date; at: Date }): void {
+  db.update(outbox)
+    .set({
+      attempts: sql`${outbox.attempts} + 1`,
+      lastError: error.slice(0, 500),
+      ...(opts.giveUp ? { failedAt: opts.at.getTime() } : {}),
+      ...(opts.retryAt ? { notBefore: opts.retryAt.getTime() } : {}),
+    })
+    .where(eq(outbox.id, id))
+    .run();
+}

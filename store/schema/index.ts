@@ -1,0 +1,2 @@
+// Every table of the store; drizzle-kit reads this file to generate migrations.
+export * from './core';
