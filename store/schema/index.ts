@@ -1,2 +1,3 @@
 // Every table of the store; drizzle-kit reads this file to generate migrations.
 export * from './core';
+export * from './ledger';
