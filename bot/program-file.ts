@@ -11,9 +11,9 @@ export const defaultProgramPath = fileURLToPath(new URL('../program/default.yaml
 /** Parse and validate program text; throws HearthError('bad_program') listing every mistake as `file:line: what`. */
 export function parseProgram(text: string, file = 'program'): Program {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    const problems = doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
     throw new HearthError('bad_program', problems.join('\n'), { problems });
   }
   const result = programSchema.safeParse(doc.toJS());

@@ -29,8 +29,12 @@ export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Da
   return row?.id;
 }
 
-/** Rows due for delivery at `now`, replies before bulk, oldest first. */
+/**
+ * Rows due for delivery at `now`, in the order they were written. A row waiting to be retried holds back the later
+ * rows of its chat, so a chat never sees its messages out of order; a row held for quiet hours does not.
+ */
 export function dueMessages(db: Db, now: Date, limit = 500, channel?: string): OutboxRow[] {
+  const t = now.getTime();
   return db
     .select()
     .from(outbox)
@@ -38,11 +42,14 @@ export function dueMessages(db: Db, now: Date, limit = 500, channel?: string): O
       and(
         isNull(outbox.sentAt),
         isNull(outbox.failedAt),
-        lte(outbox.notBefore, now.getTime()),
+        lte(outbox.notBefore, t),
         channel ? eq(outbox.channel, channel) : undefined,
+        sql`not exists (select 1 from ${outbox} as earlier where earlier.channel = ${outbox.channel}
+          and earlier.chat = ${outbox.chat} and earlier.id < ${outbox.id} and earlier.sent_at is null
+          and earlier.failed_at is null and earlier.attempts > 0 and earlier.not_before > ${t})`,
       ),
     )
-    .orderBy(asc(outbox.notBefore), asc(outbox.id))
+    .orderBy(asc(outbox.id))
     .limit(limit)
     .all();
 }

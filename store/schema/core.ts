@@ -88,7 +88,11 @@ export const outbox = sqliteTable(
     /** Set when delivery was given up (e.g. the chat no longer exists). */
     failedAt: integer('failed_at'),
   },
-  (t) => [uniqueIndex('outbox_key').on(t.key), index('outbox_pending').on(t.sentAt, t.failedAt, t.notBefore)],
+  (t) => [
+    uniqueIndex('outbox_key').on(t.key),
+    index('outbox_pending').on(t.sentAt, t.failedAt, t.notBefore),
+    index('outbox_chat').on(t.channel, t.chat, t.id),
+  ],
 );
 
 /** One row per scheduled job occurrence that ran, so a restart never runs the same occurrence twice. */

@@ -1,0 +1,119 @@
+// The engine's promises: redelivery is dropped (also after a restart), own messages are ignored, one chat is handled
+// in order while another chat is not blocked, and a throwing skill does not stop the next message.
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../store/db';
+import { createHearth, type Hearth } from '../../bot/hearth';
+import { VirtualClock } from '../../bot/clock';
+import { silentLogger } from '../../bot/log';
+import type { Skill } from '../../bot/engine';
+import type { InboundMessage } from '../../bot/types';
+import { dueMessages } from '../../store/outbox';
+import { program, tempDb } from '../harness';
+
+const at = new Date('2026-03-01T01:00:00Z');
+
+function build(path: string, skills: Skill[]): Hearth {
+  const db = openDatabase(path);
+  return createHearth({
+    db,
+    program: program(),
+    clock: new VirtualClock(at),
+    log: silentLogger(),
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
+    modules: [{ skills }],
+  });
+}
+
+function message(id: string, chat: string, text: string, from = 'u1'): InboundMessage {
+  return { id, channel: 'console', chat, chatType: chat === from ? 'private' : 'group', from: { id: from, name: from }, text, at };
+}
+
+const echo: Skill = { name: 'echo', middleware: (ctx) => ctx.reply(`echo ${ctx.msg.text}`) };
+
+function pendingTexts(h: Hearth): string[] {
+  return dueMessages(h.deps.db, new Date(at.getTime() + 1000)).map((r) => r.text);
+}
+
+describe('engine', () => {
+  it('drops a redelivered message, also after a restart on the same database file', async () => {
+    const { path } = tempDb();
+    const first = build(path, [echo]);
+    await first.handleMessage(message('m1', 'g1', 'hello'));
+    await first.handleMessage(message('m1', 'g1', 'hello'));
+    expect(pendingTexts(first)).toEqual(['echo hello']);
+    first.deps.db.$client.close();
+
+    const second = build(path, [echo]);
+    await second.handleMessage(message('m1', 'g1', 'hello'));
+    await second.handleMessage(message('m2', 'g1', 'again'));
+    expect(pendingTexts(second)).toEqual(['echo hello', 'echo again']);
+    second.deps.db.$client.close();
+  });
+
+  it("ignores the bot's own messages and other bots", async () => {
+    const { path } = tempDb();
+    const h = build(path, [echo]);
+    await h.handleMessage(message('m1', 'g1', 'I am the bot', 'hearth'));
+    await h.handleMessage({ ...message('m2', 'g1', 'beep'), from: { id: 'other-bot', isBot: true } });
+    expect(pendingTexts(h)).toEqual([]);
+    h.deps.db.$client.close();
+  });
+
+  it("handles one chat's messages in order while another chat is not blocked", async () => {
+    const { path } = tempDb();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Skill = {
+      name: 'slow',
+      async middleware(ctx) {
+        if (ctx.msg.text === 'slow') await gate;
+        order.push(`${ctx.msg.chat}:${ctx.msg.text}`);
+      },
+    };
+    const h = build(path, [slow]);
+    const a1 = h.handleMessage(message('a1', 'g1', 'slow'));
+    const a2 = h.handleMessage(message('a2', 'g1', 'after-slow'));
+    const b1 = h.handleMessage(message('b1', 'g2', 'other-chat'));
+    await b1;
+    expect(order).toEqual(['g2:other-chat']); // g2 went ahead while g1 waited
+    release();
+    await Promise.all([a1, a2]);
+    expect(order).toEqual(['g2:other-chat', 'g1:slow', 'g1:after-slow']);
+    h.deps.db.$client.close();
+  });
+
+  it('contains a throwing skill: the member gets an apology and the next message is handled', async () => {
+    const { path } = tempDb();
+    const boom: Skill = {
+      name: 'boom',
+      middleware(ctx, next) {
+        if (ctx.msg.text === 'explode') throw new Error('kaboom');
+        return next();
+      },
+    };
+    const h = build(path, [boom, echo]);
+    await h.handleMessage(message('m1', 'u1', 'explode'));
+    await h.handleMessage(message('m2', 'u1', 'fine'));
+    const texts = pendingTexts(h);
+    expect(texts[0]).toMatch(/something went wrong/);
+    expect(texts[1]).toBe('echo fine');
+    expect(h.engine.order).toEqual(['boom', 'echo']);
+    h.deps.db.$client.close();
+  });
+
+  it('installs the default skills in one visible order with the fallback last', () => {
+    const { path } = tempDb();
+    const db = openDatabase(path);
+    const h = createHearth({
+      db,
+      program: program(),
+      clock: new VirtualClock(at),
+      log: silentLogger(),
+      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
+    });
+    expect(h.engine.order.at(-1)).toBe('fallback');
+    expect(h.engine.order).toContain('help');
+    db.$client.close();
+  });
+});
