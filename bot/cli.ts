@@ -14,6 +14,10 @@ import { systemClock } from './clock';
 import { runConsoleChannel, CONSOLE_BOT_ID } from './channels/console';
 import { ensureMember, findMemberByAnyPlatformId, setRole } from '../store/members';
 import { audit } from '../store/audit';
+import { runNudgesCommand } from './nudges-cli';
+import { runImportCommand } from './import';
+import { startOrdersEndpoint } from './http';
+import { runTelegram } from './channels/telegram/run';
 
 const usage = `Usage: hearth <command>
   start                          run the bot (Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat)
@@ -22,7 +26,12 @@ const usage = `Usage: hearth <command>
                                  run a replay file and print every bot message as a JSON line
   check-program FILE             validate a program file
   role grant|revoke MEMBER ROLE  make a member (by platform id) a manager or staff, or take it back
-Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN, …`;
+  nudges list | nudges preview RULE [--at TIME]
+                                 the nudge rules, or who a rule would reach now and three sample messages (sends nothing)
+  import FILE.csv [--db FILE] [--program FILE]
+                                 record purchases and refunds from a CSV file (see README, "Importing purchases")
+Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN,
+  HEARTH_ORDERS_SECRET (start then also serves POST /orders on HEARTH_HTTP_PORT, default 8080), …`;
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -39,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
         return checkProgram(rest);
       case 'role':
         return role(rest);
+      case 'nudges':
+        return await runNudgesCommand(rest);
+      case 'import':
+        return await runImportCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -59,13 +72,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function start(config: Config): Promise<number> {
-  if (config.TELEGRAM_BOT_TOKEN) {
-    process.stderr.write('hearth: the Telegram channel is not available in this build yet; starting the console.\n');
-  }
-  return startConsole(config);
+  if (config.TELEGRAM_BOT_TOKEN) return runTelegram(config, { startLive });
+  return startConsole(config, { orders: true });
 }
 
-async function startConsole(config: Config): Promise<number> {
+async function startConsole(config: Config, options: { orders?: boolean } = {}): Promise<number> {
   const log = createLogger(config.HEARTH_LOG_LEVEL);
   const program = loadProgram(config.HEARTH_PROGRAM);
   const db = openDatabase(config.HEARTH_DB);
@@ -76,6 +87,7 @@ async function startConsole(config: Config): Promise<number> {
     log,
     deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: CONSOLE_BOT_ID }, botUsernames: { console: CONSOLE_BOT_ID } },
   });
+  const http = options.orders ? await startOrdersEndpoint(hearth, config) : undefined;
   const stopLive = startLive(hearth, log);
   try {
     await runConsoleChannel(hearth, {
@@ -86,6 +98,7 @@ async function startConsole(config: Config): Promise<number> {
     await hearth.engine.idle();
     await hearth.dispatcher.flush(systemClock.now());
   } finally {
+    await http?.close();
     await stopLive();
     db.$client.close();
   }

@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import type { Button, InboundMessage, Lang, OutboundMessage, Role } from './types';
 import { ensureMember, markCanMessagePrivately, noteChat, rememberLanguage, type MemberRow } from '../store/members';
 import { markProcessed, wasProcessed } from '../store/inbox';
+import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf, type ConversationRow } from '../store/conversations';
 import { detectLanguage, languageFromLocale } from '../community/language';
 import { queueOutbound } from './outbox';
@@ -138,6 +139,8 @@ export class Engine {
     const member = inTransaction(db, () => {
       const m = ensureMember(db, { channel: msg.channel, platformId: msg.from.id, name: msg.from.name, at: msg.at });
       noteChat(db, msg.channel, msg.chat, msg.chatType, m.id, msg.at);
+      // Reply-commands (`/badge helper` as a reply) need to know who wrote the message replied to.
+      if (msg.chatType === 'group') noteMessageAuthor(db, { channel: msg.channel, messageId: msg.id, chat: msg.chat, memberId: m.id, at: msg.at });
       if (msg.chatType === 'private') markCanMessagePrivately(db, msg.channel, msg.from.id);
       return m;
     });

@@ -10,6 +10,19 @@ import { OutboxDispatcher } from './outbox';
 import type { InboundMessage, JoinEvent } from './types';
 import { helpSkill } from '../skills/help';
 import { fallbackSkill } from '../skills/fallback';
+import { askModule } from '../skills/ask';
+import { escalationModule, handoffModule } from '../skills/handoff';
+import { nudgesModule } from '../skills/nudges';
+import { checkinModule } from '../skills/checkin';
+import { badgesModule } from '../skills/badges';
+import { ugcModule } from '../skills/ugc';
+import { welcomeModule } from '../skills/welcome';
+import { pointsModule } from '../skills/points';
+import { redeemModule } from '../skills/redeem';
+import { grantModule } from '../skills/grant';
+import { orderModule } from '../skills/orders';
+import { tierModule } from '../skills/tiers';
+import { expiryModule } from '../skills/expiry';
 
 /** A purchase or refund from the shop (CSV import, webhook, replay). Amount in CNY. */
 export interface OrderEvent {
@@ -19,12 +32,21 @@ export interface OrderEvent {
   orderId: string;
   amount: number;
   at: Date;
+  /** A refund's own id (from the shop, or derived from order, amount and time), so a redelivered refund changes nothing. */
+  refundId?: string;
+}
+
+/** What an order handler may say about an event (the CSV import and the webhook report it); nothing means recorded. */
+export interface OrderReport {
+  status: 'recorded' | 'duplicate' | 'rejected';
+  reason?: string;
+  code?: string;
 }
 
 /** Non-message events and the handlers a skill module registers for them. */
 export interface EventHandlers {
   join: ((evt: JoinEvent, deps: HearthDeps) => Promise<void> | void)[];
-  order: ((evt: OrderEvent, deps: HearthDeps) => Promise<void> | void)[];
+  order: ((evt: OrderEvent, deps: HearthDeps) => Promise<OrderReport | void> | OrderReport | void)[];
 }
 
 /** A skill module: its middleware, plus any jobs, timers and event handlers it needs. */
@@ -33,9 +55,9 @@ export interface SkillModule {
   install?(hearth: Hearth): void;
 }
 
-/** The skills, in the order the engine runs them. Handoff's bridge and gate come first; the fallback last. */
+/** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
-  return [{ skills: [helpSkill] }, { skills: [fallbackSkill] }];
+  return [handoffModule, { skills: [helpSkill] }, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, escalationModule, askModule, { skills: [fallbackSkill] }];
 }
 
 export interface Hearth {

@@ -22,10 +22,17 @@ export function queueOutbound(
 /** Delivers one outbox row on its platform; throws a HearthError('rate_limited') with `retryAfterMs`, or any error. */
 export type Sender = (row: OutboxRow) => Promise<void>;
 
-/** Delivers due outbox rows through the sender of each row's channel, marking each sent exactly once. */
+/**
+ * Delivers due outbox rows through the sender of each row's channel, marking each sent exactly once. Delivery streams:
+ * a flush hands every due row not already on its way to its sender at once (the channel's limiter paces and orders
+ * them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still go strictly in order.
+ */
 export class OutboxDispatcher {
   private readonly senders = new Map<string, Sender>();
-  private running: Promise<number> | undefined;
+  /** Rows handed to a sender and not finished yet. */
+  private readonly inFlight = new Set<number>();
+  /** The tail of each chat's delivery chain, and whether a row of that chain failed (its later rows then wait). */
+  private readonly chains = new Map<string, { tail: Promise<boolean>; failed: boolean }>();
 
   constructor(private readonly deps: { db: Db; log: Logger }) {}
 
@@ -34,53 +41,72 @@ export class OutboxDispatcher {
     this.senders.set(channel, sender);
   }
 
-  /** Deliver every row due at `now`; rows of one chat go in order. Returns how many were sent. Concurrent calls share one run. */
-  flush(now: Date): Promise<number> {
-    if (!this.running) {
-      this.running = this.deliver(now).finally(() => {
-        this.running = undefined;
-      });
+  /**
+   * Start every row due at `now` that is not on its way yet; resolves when those are done, with how many were sent.
+   * Rows another flush started are not waited for.
+   */
+  async flush(now: Date): Promise<number> {
+    const started: Promise<boolean>[] = [];
+    const noSender = new Set<number>(); // rows of channels not running in this process
+    const inFlight = this.inFlight;
+    const skip = {
+      has: (id: number) => inFlight.has(id) || noSender.has(id),
+      get size(): number {
+        return inFlight.size + noSender.size;
+      },
+    };
+    for (;;) {
+      const batch = 500;
+      const rows = dueMessages(this.deps.db, now, batch, undefined, skip);
+      for (const row of rows) {
+        if (this.senders.has(row.channel)) started.push(this.enqueue(row, now));
+        else noSender.add(row.id);
+      }
+      if (rows.length < batch) break;
     }
-    return this.running;
+    const results = await Promise.all(started);
+    return results.filter(Boolean).length;
   }
 
-  private async deliver(now: Date): Promise<number> {
+  /** Chain a row behind the rows of its chat already on their way. */
+  private enqueue(row: OutboxRow, now: Date): Promise<boolean> {
+    const key = `${row.channel}\u0000${row.chat}`;
+    this.inFlight.add(row.id);
+    const chain = this.chains.get(key);
+    const entry = chain ?? { tail: Promise.resolve(true), failed: false };
+    // The first row of an idle chat starts at once, so rows of different chats reach their senders in row order.
+    const run = chain ? chain.tail.then(() => this.deliver(row, now, entry)) : this.deliver(row, now, entry);
+    entry.tail = run;
+    this.chains.set(key, entry);
+    void run.then(() => {
+      if (this.chains.get(key)?.tail === run) this.chains.delete(key);
+    });
+    return run;
+  }
+
+  private async deliver(row: OutboxRow, now: Date, chain: { failed: boolean }): Promise<boolean> {
     const { db, log } = this.deps;
-    let sent = 0;
-    for (;;) {
-      const rows = dueMessages(db, now, 500).filter((r) => this.senders.has(r.channel));
-      if (rows.length === 0) return sent;
-      // Different chats go out concurrently (the channel's limiter paces them); one chat's rows stay in order.
-      const byChat = new Map<string, OutboxRow[]>();
-      for (const r of rows) {
-        const k = `${r.channel}\u0000${r.chat}`;
-        byChat.set(k, [...(byChat.get(k) ?? []), r]);
-      }
-      let progressed = false;
-      await Promise.all(
-        [...byChat.values()].map(async (chatRows) => {
-          for (const row of chatRows) {
-            try {
-              await this.senders.get(row.channel)!(row);
-              markSent(db, row.id, now);
-              sent++;
-              progressed = true;
-            } catch (err) {
-              const retryAfterMs = err instanceof HearthError ? Number(err.details?.retryAfterMs ?? 0) : 0;
-              const giveUp = !(err instanceof HearthError && err.code === 'rate_limited') && row.attempts >= 4;
-              const backoff = retryAfterMs > 0 ? retryAfterMs : 2 ** row.attempts * 1000;
-              log.warn({ err, outboxId: row.id, chat: row.chat, giveUp }, 'delivery failed');
-              markFailed(db, row.id, String((err as Error)?.message ?? err), {
-                at: now,
-                giveUp,
-                retryAt: new Date(now.getTime() + backoff),
-              });
-              return; // keep this chat's later rows behind the failed one
-            }
-          }
-        }),
-      );
-      if (!progressed) return sent;
+    try {
+      if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
+      await this.senders.get(row.channel)!(row);
+      markSent(db, row.id, now);
+      return true;
+    } catch (err) {
+      chain.failed = true;
+      const retryAfterMs = err instanceof HearthError ? Number(err.details?.retryAfterMs ?? 0) : 0;
+      // A sender marks failures that no retry can fix (the chat is gone, the bot was blocked) as permanent.
+      const permanent = err instanceof HearthError && err.details?.permanent === true;
+      const giveUp = permanent || (!(err instanceof HearthError && err.code === 'rate_limited') && row.attempts >= 4);
+      const backoff = retryAfterMs > 0 ? retryAfterMs : 2 ** row.attempts * 1000;
+      log.warn({ err, outboxId: row.id, chat: row.chat, giveUp }, 'delivery failed');
+      markFailed(db, row.id, String((err as Error)?.message ?? err), {
+        at: now,
+        giveUp,
+        retryAt: new Date(now.getTime() + backoff),
+      });
+      return false;
+    } finally {
+      this.inFlight.delete(row.id);
     }
   }
 }

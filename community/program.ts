@@ -1,6 +1,7 @@
 // The loyalty program's settings as a zod schema: every number in DESIGN.md's default program is one of these.
 // Pure: parsing text to a file is the loader's job (bot/program-file.ts).
 import { z } from 'zod';
+import { nudgeRuleProblems } from './nudges';
 
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 const monthDay = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
@@ -79,6 +80,8 @@ export const programSchema = z
     timezone: z.string().refine(isValidTimezone, { message: 'unknown IANA timezone' }),
     managers: z.array(z.string()).default([]),
     staff: z.array(z.string()).default([]),
+    /** Group admins (on platforms that know them, e.g. Telegram) manage their own group; false keeps managers to `managers`. */
+    groupAdminsAreManagers: z.boolean().default(true),
     points: z
       .object({
         perCny: z.number().positive(),
@@ -132,6 +135,10 @@ export const programSchema = z
         misunderstoodInARow: z.number().int().positive(),
         remindAfterMinutes: z.number().int().positive(),
         managersAfterMinutes: z.number().int().positive(),
+        /** Language of the staff room (cards, reminders). */
+        staffLang: z.enum(['zh', 'en']).default('en'),
+        /** A bare 1–5 from the member this long after a handoff ends is their rating of it. */
+        ratingWindowMinutes: z.number().int().positive().default(60),
       })
       .strict(),
   })
@@ -156,6 +163,12 @@ export const programSchema = z
         seen.add(item.id);
       });
     }
+    const ruleIds = new Set<string>();
+    p.nudges.rules.forEach((rule, i) => {
+      if (ruleIds.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['nudges', 'rules', i, 'id'], message: `duplicate id "${rule.id}"` });
+      ruleIds.add(rule.id);
+      for (const problem of nudgeRuleProblems(rule)) ctx.addIssue({ code: 'custom', path: ['nudges', 'rules', i, ...problem.path], message: problem.message });
+    });
   });
 
 export type Program = z.infer<typeof programSchema>;

@@ -1,5 +1,5 @@
 // Conversation ownership (bot → waiting → staff → bot) per member per chat; transitions are the handoff's job.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from './db';
 import { conversations } from './schema';
 
@@ -40,7 +40,7 @@ export function isMemberWithStaff(db: Db, memberId: number): boolean {
     db
       .select({ s: conversations.state })
       .from(conversations)
-      .where(and(eq(conversations.memberId, memberId), eq(conversations.state, 'staff')))
+      .where(and(eq(conversations.memberId, memberId), inArray(conversations.state, ['waiting', 'staff'])))
       .get() !== undefined
   );
 }

@@ -27,12 +27,22 @@ export function openDatabase(path: string): Db {
 
 /** Run `work` in one synchronous transaction; it commits when `work` returns and rolls back if it throws. */
 export function inTransaction<T>(db: Db, work: () => T): T {
-  return db.$client
-    .transaction(() => {
+  return runner(db.$client).immediate(work) as T;
+}
+
+// One transaction function per connection (nested calls become savepoints): building a new one per call cost more
+// than the INSERTs of a typical ledger write.
+const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>();
+function runner(sqlite: Database.Database): Database.Transaction<(work: () => unknown) => unknown> {
+  let run = runners.get(sqlite);
+  if (!run) {
+    run = sqlite.transaction((work: () => unknown) => {
       const result = work();
       // An async body would commit at its first await: refuse it loudly instead of half-writing.
       if (result instanceof Promise) throw new Error('inTransaction needs a synchronous function');
       return result;
-    })
-    .immediate();
+    });
+    runners.set(sqlite, run);
+  }
+  return run;
 }

@@ -1,5 +1,6 @@
 // Ledger writes and reads. Every change is an entry with a unique key; lots, draws and the cached balance change
 // in the same synchronous transaction, so the balance always equals the sum of the member's entries.
+import type Database from 'better-sqlite3';
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { inTransaction, type Db } from './db';
 import { ledgerEntries, lotDraws, memberPoints, pointLots } from './schema';
@@ -49,13 +50,64 @@ export interface LedgerWrite {
   balance: number;
 }
 
+// The write path runs for every purchase, check-in and redemption: plain prepared statements, prepared once per
+// connection, cost a fraction of building each query anew.
+interface Statements {
+  entryIdByKey: Statement;
+  ensureBalance: Statement;
+  balance: Statement;
+  setBalance: Statement;
+  insertEntry: Statement;
+  insertLot: Statement;
+  spendLots: Statement;
+  anyLots: Statement;
+  setRemaining: Statement;
+  insertDraw: Statement;
+  openSum: Statement;
+  growthBetween: Statement;
+}
+type Statement = Database.Statement<unknown[]>;
+const prepared = new WeakMap<Db['$client'], Statements>();
+
+function statements(db: Db): Statements {
+  let s = prepared.get(db.$client);
+  if (s) return s;
+  const c = db.$client;
+  const lotCols = 'entry_id AS entryId, member_id AS memberId, points, remaining, earned_at AS earnedAt, available_at AS availableAt, expires_at AS expiresAt';
+  s = {
+    entryIdByKey: c.prepare('SELECT id FROM ledger_entries WHERE key = ?').pluck(),
+    ensureBalance: c.prepare('INSERT INTO member_points (member_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    balance: c.prepare('SELECT balance FROM member_points WHERE member_id = ?').pluck(),
+    setBalance: c.prepare('UPDATE member_points SET balance = ?, updated_at = ? WHERE member_id = ?'),
+    insertEntry: c.prepare(
+      `INSERT INTO ledger_entries (member_id, kind, points, growth, key, reason, ref, at, actor_member_id, note)
+       VALUES (@memberId, @kind, @points, @growth, @key, @reason, @ref, @at, @actorMemberId, @note)`,
+    ),
+    insertLot: c.prepare(
+      `INSERT INTO point_lots (entry_id, member_id, points, remaining, earned_at, available_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    spendLots: c.prepare(
+      `SELECT ${lotCols} FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at > ? AND available_at <= ? ORDER BY expires_at, entry_id`,
+    ),
+    anyLots: c.prepare(`SELECT ${lotCols} FROM point_lots WHERE member_id = ? AND remaining > 0 ORDER BY expires_at, entry_id`),
+    setRemaining: c.prepare('UPDATE point_lots SET remaining = ? WHERE entry_id = ?'),
+    insertDraw: c.prepare('INSERT INTO lot_draws (entry_id, lot_id, points) VALUES (?, ?, ?)'),
+    growthBetween: c.prepare('SELECT coalesce(sum(growth), 0) FROM ledger_entries WHERE member_id = ? AND at > ? AND at <= ?').pluck(),
+    openSum: c
+      .prepare('SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = ? AND remaining > 0 AND available_at <= ? AND expires_at > ?')
+      .pluck(),
+  };
+  prepared.set(db.$client, s);
+  return s;
+}
+
 function ensureBalanceRow(db: Db, memberId: number, at: Date): void {
-  db.insert(memberPoints).values({ memberId, updatedAt: at.getTime() }).onConflictDoNothing().run();
+  statements(db).ensureBalance.run(memberId, at.getTime());
 }
 
 /** The member's balance (may be negative after a refund of spent points). */
 export function balanceOf(db: Db, memberId: number): number {
-  return db.select({ b: memberPoints.balance }).from(memberPoints).where(eq(memberPoints.memberId, memberId)).get()?.b ?? 0;
+  return (statements(db).balance.get(memberId) as number | undefined) ?? 0;
 }
 
 /** An entry by its idempotency key. */
@@ -63,56 +115,52 @@ export function entryByKey(db: Db, key: string): LedgerEntry | undefined {
   return db.select().from(ledgerEntries).where(eq(ledgerEntries.key, key)).get();
 }
 
+/** The id of the entry with this idempotency key, if any (a cheap existence check). */
+export function entryIdByKey(db: Db, key: string): number | undefined {
+  return statements(db).entryIdByKey.get(key) as number | undefined;
+}
+
 /** Points the member can spend at `at`: open lots already available and not yet expired, less any debt. */
 export function spendableOf(db: Db, memberId: number, at: Date): number {
-  const open = db
-    .select({ s: sql<number>`coalesce(sum(${pointLots.remaining}), 0)` })
-    .from(pointLots)
-    .where(and(eq(pointLots.memberId, memberId), gt(pointLots.remaining, 0), lte(pointLots.availableAt, at.getTime()), gt(pointLots.expiresAt, at.getTime())))
-    .get()!.s;
+  const open = statements(db).openSum.get(memberId, at.getTime(), at.getTime()) as number;
   return Math.max(0, Math.min(open, balanceOf(db, memberId)));
+}
+
+function insertEntry(
+  db: Db,
+  e: { memberId: number; kind: LedgerEntry['kind']; points: number; growth?: number; key: string; reason: string; ref?: string; at: Date; actorMemberId?: number; note?: string },
+): number {
+  const res = statements(db).insertEntry.run({
+    memberId: e.memberId,
+    kind: e.kind,
+    points: e.points,
+    growth: e.growth ?? 0,
+    key: e.key,
+    reason: e.reason,
+    ref: e.ref ?? null,
+    at: e.at.getTime(),
+    actorMemberId: e.actorMemberId ?? null,
+    note: e.note ?? null,
+  });
+  return Number(res.lastInsertRowid);
 }
 
 /** Add points as a new lot (repaying any negative balance first). Idempotent by key. */
 export function earnPoints(db: Db, e: Earning): LedgerWrite {
   if (!Number.isInteger(e.points) || e.points < 0) throw new RangeError(`earnPoints needs whole points ≥ 0, got ${e.points}`);
   return inTransaction(db, () => {
-    const existing = entryByKey(db, e.key);
-    if (existing) return { created: false, entryId: existing.id, balance: balanceOf(db, e.memberId) };
+    const existing = entryIdByKey(db, e.key);
+    if (existing !== undefined) return { created: false, entryId: existing, balance: balanceOf(db, e.memberId) };
+    const st = statements(db);
     ensureBalanceRow(db, e.memberId, e.at);
     const before = balanceOf(db, e.memberId);
-    const entry = db
-      .insert(ledgerEntries)
-      .values({
-        memberId: e.memberId,
-        kind: e.kind ?? 'earn',
-        points: e.points,
-        growth: e.growth ?? 0,
-        key: e.key,
-        reason: e.reason,
-        ref: e.ref,
-        at: e.at.getTime(),
-        actorMemberId: e.actorMemberId,
-        note: e.note,
-      })
-      .returning({ id: ledgerEntries.id })
-      .get();
+    const entryId = insertEntry(db, { ...e, kind: e.kind ?? 'earn' });
     const debt = Math.max(0, -before);
     const remaining = e.points - Math.min(debt, e.points);
-    db.insert(pointLots)
-      .values({
-        entryId: entry.id,
-        memberId: e.memberId,
-        points: e.points,
-        remaining,
-        earnedAt: e.at.getTime(),
-        availableAt: (e.availableAt ?? e.at).getTime(),
-        expiresAt: e.expiresAt.getTime(),
-      })
-      .run();
+    st.insertLot.run(entryId, e.memberId, e.points, remaining, e.at.getTime(), (e.availableAt ?? e.at).getTime(), e.expiresAt.getTime());
     const balance = before + e.points;
-    db.update(memberPoints).set({ balance, updatedAt: e.at.getTime() }).where(eq(memberPoints.memberId, e.memberId)).run();
-    return { created: true, entryId: entry.id, balance };
+    st.setBalance.run(balance, e.at.getTime(), e.memberId);
+    return { created: true, entryId, balance };
   });
 }
 
@@ -123,23 +171,14 @@ export function earnPoints(db: Db, e: Earning): LedgerWrite {
 export function debitPoints(db: Db, d: Debit): LedgerWrite & { drawn: number } {
   if (!Number.isInteger(d.points) || d.points < 0) throw new RangeError(`debitPoints needs whole points ≥ 0, got ${d.points}`);
   return inTransaction(db, () => {
-    const existing = entryByKey(db, d.key);
-    if (existing) return { created: false, entryId: existing.id, balance: balanceOf(db, d.memberId), drawn: 0 };
+    const existing = entryIdByKey(db, d.key);
+    if (existing !== undefined) return { created: false, entryId: existing, balance: balanceOf(db, d.memberId), drawn: 0 };
+    const st = statements(db);
     ensureBalanceRow(db, d.memberId, d.at);
     const now = d.at.getTime();
-    const lots = db
-      .select()
-      .from(pointLots)
-      .where(
-        and(
-          eq(pointLots.memberId, d.memberId),
-          gt(pointLots.remaining, 0),
-          d.kind === 'expire' ? undefined : gt(pointLots.expiresAt, now),
-          d.kind === 'spend' ? lte(pointLots.availableAt, now) : undefined,
-        ),
-      )
-      .orderBy(asc(pointLots.expiresAt), asc(pointLots.entryId))
-      .all();
+    // Only a spend is limited to lots it may use now; a reversal, deduction or expiry draws on any lot with points
+    // left, so a balance at or above zero always equals the sum of open lots and a debt leaves them all empty.
+    const lots = (d.kind === 'spend' ? st.spendLots.all(d.memberId, now, now) : st.anyLots.all(d.memberId)) as PointLot[];
     if (d.preferLot !== undefined) {
       const i = lots.findIndex((l) => l.entryId === d.preferLot);
       if (i > 0) lots.unshift(...lots.splice(i, 1));
@@ -149,35 +188,20 @@ export function debitPoints(db: Db, d: Debit): LedgerWrite & { drawn: number } {
     if (!d.allowNegative && Math.min(coverable, Math.max(before, 0)) < d.points) {
       throw new RangeError(`not enough points: needs ${d.points}, has ${Math.min(coverable, Math.max(before, 0))}`);
     }
-    const entry = db
-      .insert(ledgerEntries)
-      .values({
-        memberId: d.memberId,
-        kind: d.kind,
-        points: -d.points,
-        growth: d.growth ?? 0,
-        key: d.key,
-        reason: d.reason,
-        ref: d.ref,
-        at: now,
-        actorMemberId: d.actorMemberId,
-        note: d.note,
-      })
-      .returning({ id: ledgerEntries.id })
-      .get();
+    const entryId = insertEntry(db, { ...d, points: -d.points });
     let left = d.points;
     let drawn = 0;
     for (const lot of lots) {
       if (left === 0) break;
       const take = Math.min(left, lot.remaining);
-      db.update(pointLots).set({ remaining: lot.remaining - take }).where(eq(pointLots.entryId, lot.entryId)).run();
-      db.insert(lotDraws).values({ entryId: entry.id, lotId: lot.entryId, points: take }).run();
+      st.setRemaining.run(lot.remaining - take, lot.entryId);
+      st.insertDraw.run(entryId, lot.entryId, take);
       left -= take;
       drawn += take;
     }
     const balance = before - d.points;
-    db.update(memberPoints).set({ balance, updatedAt: now }).where(eq(memberPoints.memberId, d.memberId)).run();
-    return { created: true, entryId: entry.id, balance, drawn };
+    st.setBalance.run(balance, now, d.memberId);
+    return { created: true, entryId, balance, drawn };
   });
 }
 
@@ -198,11 +222,62 @@ export function openLotsOf(db: Db, memberId: number): PointLot[] {
 
 /** Growth value earned in [since, until]. */
 export function growthBetween(db: Db, memberId: number, since: Date, until: Date): number {
-  return (
-    db
-      .select({ g: sql<number>`coalesce(sum(${ledgerEntries.growth}), 0)` })
-      .from(ledgerEntries)
-      .where(and(eq(ledgerEntries.memberId, memberId), gt(ledgerEntries.at, since.getTime()), lte(ledgerEntries.at, until.getTime())))
-      .get()!.g
-  );
+  return statements(db).growthBetween.get(memberId, since.getTime(), until.getTime()) as number;
+}
+
+/**
+ * Expire what is left of up to `limit` lots whose expiry has passed by `now`, set-based in one transaction: one
+ * `expire` entry per lot keyed `expire:<lotId>`, its draw, the lot emptied and each member's balance lowered by the sum.
+ * Returns how many lots and points it expired (no lots when none are due); call it until fewer than `limit` lots come back.
+ */
+export function expireDueLots(db: Db, now: Date, limit = 10_000): { lots: number; points: number } {
+  const sqlite = db.$client;
+  const at = now.getTime();
+  return inTransaction(db, () => {
+    sqlite.prepare('CREATE TEMP TABLE IF NOT EXISTS expiring_lots (lot_id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, points INTEGER NOT NULL)').run();
+    sqlite.prepare('DELETE FROM expiring_lots').run();
+    // `remaining > 0` matches the partial index lots_expiry, so this walks only open lots that are due.
+    const picked = sqlite
+      .prepare(
+        `INSERT INTO expiring_lots (lot_id, member_id, points)
+         SELECT entry_id, member_id, remaining FROM point_lots
+         WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+      )
+      .run(at, limit).changes;
+    if (picked === 0) return { lots: 0, points: 0 };
+    const points = (sqlite.prepare('SELECT coalesce(sum(points), 0) AS p FROM expiring_lots').get() as { p: number }).p;
+    sqlite
+      .prepare(
+        `INSERT INTO ledger_entries (member_id, kind, points, growth, key, reason, ref, at)
+         SELECT member_id, 'expire', -points, 0, 'expire:' || lot_id, 'expiry', CAST(lot_id AS TEXT), ? FROM expiring_lots ORDER BY lot_id`,
+      )
+      .run(at);
+    sqlite
+      .prepare(
+        `INSERT INTO lot_draws (entry_id, lot_id, points)
+         SELECT e.id, x.lot_id, x.points FROM expiring_lots x JOIN ledger_entries e ON e.key = 'expire:' || x.lot_id`,
+      )
+      .run();
+    sqlite
+      .prepare(
+        `UPDATE member_points SET balance = balance - e.points, updated_at = max(updated_at, ?)
+         FROM (SELECT member_id, sum(points) AS points FROM expiring_lots GROUP BY member_id) AS e
+         WHERE member_points.member_id = e.member_id`,
+      )
+      .run(at);
+    sqlite.prepare('UPDATE point_lots SET remaining = 0 WHERE entry_id IN (SELECT lot_id FROM expiring_lots)').run();
+    sqlite.prepare('DELETE FROM expiring_lots').run();
+    return { lots: picked, points };
+  });
+}
+
+/** Expire every lot due by `now`, in batches of `batch` lots (one transaction each). Returns lots and points expired. */
+export function expireAllDue(db: Db, now: Date, batch = 10_000): { lots: number; points: number } {
+  const total = { lots: 0, points: 0 };
+  for (;;) {
+    const n = expireDueLots(db, now, batch);
+    total.lots += n.lots;
+    total.points += n.points;
+    if (n.lots < batch) return total;
+  }
 }

@@ -1,4 +1,5 @@
 // Members and their platform identities: find-or-create by (channel, platform id), language, role, profile.
+import type Database from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { identities, members, chats, chatMembers } from './schema';
@@ -145,4 +146,19 @@ export function lastGroupOf(db: Db, channel: string, memberId: number): string |
     .where(and(eq(chatMembers.channel, channel), eq(chatMembers.memberId, memberId)))
     .orderBy(sql`${chatMembers.lastSeenAt} desc`)
     .get()?.chatId;
+}
+
+const idStatements = new WeakMap<object, { onChannel: Database.Statement<[string, string], number>; anyChannel: Database.Statement<[string], number> }>();
+
+/** Just the member id behind a platform id (on a channel, or the first identity on any channel): the cheap lookup bulk paths use. */
+export function memberIdByPlatformId(db: Db, platformId: string, channel?: string): number | undefined {
+  let st = idStatements.get(db.$client);
+  if (!st) {
+    st = {
+      onChannel: db.$client.prepare<[string, string], number>('SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?').pluck(),
+      anyChannel: db.$client.prepare<[string], number>('SELECT member_id FROM identities WHERE platform_id = ? ORDER BY member_id LIMIT 1').pluck(),
+    };
+    idStatements.set(db.$client, st);
+  }
+  return channel === undefined ? st.anyChannel.get(platformId) : st.onChannel.get(channel, platformId);
 }

@@ -1,5 +1,5 @@
 // The outbox: every outgoing message is a row first (unique key), delivered later, then marked sent.
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { outbox } from './schema';
 import type { OutboundMessage } from '../bot/types';
@@ -31,12 +31,19 @@ export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Da
 
 /**
  * Rows due for delivery at `now`, in the order they were written. A row waiting to be retried holds back the later
- * rows of its chat, so a chat never sees its messages out of order; a row held for quiet hours does not.
+ * rows of its chat, so a chat never sees its messages out of order; a row held for quiet hours does not. Rows in
+ * `skip` (already on their way) are left out without being read, which keeps a flush cheap behind a long queue.
  */
-export function dueMessages(db: Db, now: Date, limit = 500, channel?: string): OutboxRow[] {
+export function dueMessages(
+  db: Db,
+  now: Date,
+  limit = 500,
+  channel?: string,
+  skip?: { has(id: number): boolean; readonly size: number },
+): OutboxRow[] {
   const t = now.getTime();
-  return db
-    .select()
+  const ids = db
+    .select({ id: outbox.id })
     .from(outbox)
     .where(
       and(
@@ -50,8 +57,16 @@ export function dueMessages(db: Db, now: Date, limit = 500, channel?: string): O
       ),
     )
     .orderBy(asc(outbox.id))
-    .limit(limit)
-    .all();
+    .limit(limit + (skip?.size ?? 0))
+    .all()
+    .map((r) => r.id)
+    .filter((id) => !skip?.has(id))
+    .slice(0, limit);
+  const rows: OutboxRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(...db.select().from(outbox).where(inArray(outbox.id, ids.slice(i, i + 500))).orderBy(asc(outbox.id)).all());
+  }
+  return rows;
 }
 
 /** The earliest time a pending row becomes due, if any (replay wakes up then). */

@@ -25,7 +25,12 @@ export const identities = sqliteTable(
     /** The member has opened a private chat with the bot, so the bot may write to them privately. */
     canMessagePrivately: integer('can_message_privately', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.platformId] }), index('identities_member').on(t.memberId)],
+  (t) => [
+    primaryKey({ columns: [t.channel, t.platformId] }),
+    index('identities_member').on(t.memberId),
+    // Shop events, replay and the CLI name a member by platform id without a channel.
+    index('identities_platform').on(t.platformId),
+  ],
 );
 
 /** Chats the bot has seen. */

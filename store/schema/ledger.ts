@@ -1,5 +1,6 @@
 // The points ledger: immutable entries, earn lots with their own expiry, which lots each debit drew from,
 // orders (for refunds) and redemptions. Balances are cached on member_points in the same transaction as the entry.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { members } from './core';
 
@@ -23,7 +24,13 @@ export const ledgerEntries = sqliteTable(
     actorMemberId: integer('actor_member_id'),
     note: text('note'),
   },
-  (t) => [uniqueIndex('ledger_key').on(t.key), index('ledger_member_at').on(t.memberId, t.at), index('ledger_ref').on(t.ref)],
+  (t) => [
+    uniqueIndex('ledger_key').on(t.key),
+    index('ledger_member_at').on(t.memberId, t.at),
+    index('ledger_ref').on(t.ref),
+    // The daily tier review finds members whose growth window slid (or who earned growth) by time, not member.
+    index('ledger_growth_at').on(t.at).where(sql`growth <> 0`),
+  ],
 );
 
 /** An earned lot: what is left of one earn entry, until it is spent or expires. */
@@ -39,7 +46,11 @@ export const pointLots = sqliteTable(
     availableAt: integer('available_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
   },
-  (t) => [index('lots_member_open').on(t.memberId, t.expiresAt), index('lots_expiry').on(t.expiresAt)],
+  (t) => [
+    index('lots_member_open').on(t.memberId, t.expiresAt),
+    // Only lots with points left: the expiry job's range scan never walks the years of spent and expired lots.
+    index('lots_expiry').on(t.expiresAt).where(sql`remaining > 0`),
+  ],
 );
 
 /** Which lots a debit (spend, expiry, reversal) drew from, and how much from each. */
@@ -92,5 +103,5 @@ export const redemptions = sqliteTable(
     at: integer('at').notNull(),
     usedAt: integer('used_at'),
   },
-  (t) => [uniqueIndex('redemptions_code').on(t.code), index('redemptions_member').on(t.memberId)],
+  (t) => [uniqueIndex('redemptions_code').on(t.code), index('redemptions_member').on(t.memberId), uniqueIndex('redemptions_entry').on(t.entryId)],
 );

@@ -1,0 +1,166 @@
+// A tiny Bot API server for the rate bench and the channel tests, in its own thread so its clock readings are not
+// delayed by the bot's work: it enforces Telegram's three sending limits and answers 429 with retry_after when one
+// is broken, records every accepted message, and can be told to refuse chats (403/400) or rate-limit them once.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** What the worker is started with. */
+export interface FakeBotApiSetup {
+  limits: { perChatGapMs: number; groupMax: number; groupWindowMs: number; globalMax: number; globalWindowMs: number };
+  admins: Record<string, string[]>;
+  /** Chat id → the error every sendMessage to it gets. */
+  failures: Record<string, { code: number; description: string }>;
+  /** Chat id → how many sendMessage calls to answer with 429 before accepting. */
+  force429: Record<string, number>;
+}
+
+/** One accepted sendMessage: when it arrived (ms since epoch, fractional) and its parameters. */
+export interface Accepted {
+  at: number;
+  chat: string;
+  payload: Record<string, unknown>;
+}
+
+/** What the main thread can ask for. */
+export interface FakeSnapshot {
+  accepted: Accepted[];
+  tooManyRequests: number;
+  /** Each 429: when, for which chat, and which limit was broken ('forced' when told to). */
+  rejections: { at: number; chat: string; limit: string }[];
+  refused: number;
+  calls: Record<string, number>;
+  commands: Record<string, unknown>[];
+}
+
+const setup = workerData as FakeBotApiSetup;
+const { limits } = setup;
+const force429 = { ...setup.force429 };
+const accepted: Accepted[] = [];
+const rejections: FakeSnapshot['rejections'] = [];
+const calls: Record<string, number> = {};
+const commands: Record<string, unknown>[] = [];
+const lastByChat = new Map<string, number>();
+const groupTimes = new Map<string, number[]>();
+const globalTimes: number[] = [];
+let tooManyRequests = 0;
+let refused = 0;
+let messageId = 1000;
+
+const clock = () => performance.timeOrigin + performance.now();
+
+function countSince(times: number[], since: number): number {
+  let n = 0;
+  for (let i = times.length - 1; i >= 0 && times[i]! > since; i--) n++;
+  return n;
+}
+
+/** Which limit, if any, a message to `chat` arriving at `t` breaks, and how long until it would not. */
+function broken(chat: string, t: number): { limit: string; waitMs: number } | undefined {
+  const last = lastByChat.get(chat);
+  if (last !== undefined && t - last < limits.perChatGapMs) return { limit: 'chat', waitMs: last + limits.perChatGapMs - t };
+  if (chat.startsWith('-')) {
+    const times = groupTimes.get(chat) ?? [];
+    if (countSince(times, t - limits.groupWindowMs) >= limits.groupMax) {
+      return { limit: 'group', waitMs: times[times.length - limits.groupMax]! + limits.groupWindowMs - t };
+    }
+  }
+  if (countSince(globalTimes, t - limits.globalWindowMs) >= limits.globalMax) {
+    return { limit: 'global', waitMs: globalTimes[globalTimes.length - limits.globalMax]! + limits.globalWindowMs - t };
+  }
+  return undefined;
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendMessage(payload: Record<string, unknown>, t: number, res: ServerResponse): void {
+  const chat = String(payload.chat_id);
+  const failure = setup.failures[chat];
+  if (failure) {
+    refused++;
+    return answer(res, failure.code, { ok: false, error_code: failure.code, description: failure.description });
+  }
+  const over = broken(chat, t);
+  if (over !== undefined || (force429[chat] ?? 0) > 0) {
+    if ((force429[chat] ?? 0) > 0) force429[chat]!--;
+    tooManyRequests++;
+    rejections.push({ at: t, chat, limit: over?.limit ?? 'forced' });
+    const retryAfter = Math.max(1, Math.ceil((over?.waitMs ?? 0) / 1000));
+    return answer(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
+  }
+  lastByChat.set(chat, t);
+  if (chat.startsWith('-')) {
+    const times = groupTimes.get(chat) ?? [];
+    times.push(t);
+    if (times.length > limits.groupMax * 2) times.splice(0, times.length - limits.groupMax);
+    groupTimes.set(chat, times);
+  }
+  globalTimes.push(t);
+  if (globalTimes.length > limits.globalMax * 4) globalTimes.splice(0, globalTimes.length - limits.globalMax);
+  accepted.push({ at: t, chat, payload });
+  answer(res, 200, {
+    ok: true,
+    result: { message_id: ++messageId, date: Math.floor(t / 1000), chat: { id: Number(chat), type: chat.startsWith('-') ? 'supergroup' : 'private' }, text: payload.text },
+  });
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, body: string, t: number): void {
+  const m = /^\/bot[^/]+\/(\w+)$/.exec(req.url ?? '');
+  if (!m) return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+  const method = m[1]!;
+  calls[method] = (calls[method] ?? 0) + 1;
+  let payload: Record<string, unknown> = {};
+  try {
+    payload = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+  } catch {
+    return answer(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
+  }
+  switch (method) {
+    case 'sendMessage':
+      return sendMessage(payload, t, res);
+    case 'getMe':
+      return answer(res, 200, { ok: true, result: { id: 6000000001, is_bot: true, first_name: 'Hearth', username: 'hearth_test_bot' } });
+    case 'getChatAdministrators':
+      return answer(res, 200, {
+        ok: true,
+        result: (setup.admins[String(payload.chat_id)] ?? []).map((id) => ({ status: 'administrator', user: { id: Number(id), is_bot: false, first_name: id } })),
+      });
+    case 'setMyCommands':
+      commands.push(payload);
+      return answer(res, 200, { ok: true, result: true });
+    case 'getUpdates': {
+      // Long polling with nothing to deliver: hold the request a little, like Telegram does, then answer empty.
+      const timer = setTimeout(() => answer(res, 200, { ok: true, result: [] }), Math.min(Number(payload.timeout ?? 0), 1) * 1000);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    default:
+      return answer(res, 200, { ok: true, result: true });
+  }
+}
+
+const server = createServer((req, res) => {
+  const t = clock(); // arrival time, before the body is read
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => (body += chunk));
+  req.on('end', () => handle(req, res, body, t));
+});
+server.keepAliveTimeout = 30_000;
+
+parentPort!.on('message', (msg: { type: 'snapshot' } | { type: 'close' }) => {
+  if (msg.type === 'snapshot') {
+    const snapshot: FakeSnapshot = { accepted, tooManyRequests, rejections, refused, calls, commands };
+    parentPort!.postMessage({ type: 'snapshot', snapshot });
+  } else {
+    server.closeAllConnections();
+    server.close(() => parentPort!.postMessage({ type: 'closed' }));
+  }
+});
+
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  parentPort!.postMessage({ type: 'ready', port: typeof address === 'object' && address ? address.port : 0 });
+});

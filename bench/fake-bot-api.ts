@@ -1,0 +1,54 @@
+// Starts the fake Bot API (bench/fake-bot-api-worker.ts) in a worker thread and talks to it: its URL for telegraf's
+// apiRoot, a snapshot of what it accepted and refused, and close.
+import { Worker } from 'node:worker_threads';
+import type { FakeBotApiSetup, FakeSnapshot } from './fake-bot-api-worker';
+
+export type { Accepted, FakeSnapshot } from './fake-bot-api-worker';
+
+/** A running fake Bot API. */
+export interface FakeBotApi {
+  /** For telegraf's apiRoot. */
+  url: string;
+  snapshot(): Promise<FakeSnapshot>;
+  close(): Promise<void>;
+}
+
+/** Telegram's published figures, enforced exactly (the bot keeps its own margin). */
+export const STRICT_LIMITS: FakeBotApiSetup['limits'] = { perChatGapMs: 1000, groupMax: 20, groupWindowMs: 60_000, globalMax: 30, globalWindowMs: 1000 };
+
+/** Start the fake on a free port of 127.0.0.1. */
+export async function startFakeBotApi(setup: Partial<FakeBotApiSetup> = {}): Promise<FakeBotApi> {
+  const data: FakeBotApiSetup = { limits: STRICT_LIMITS, admins: {}, failures: {}, force429: {}, ...setup };
+  const workerUrl = new URL('./fake-bot-api-worker.ts', import.meta.url).href;
+  // Workers do not inherit tsx's loader: register it inside the worker, then load the TypeScript file.
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); })`, {
+    eval: true,
+    workerData: data,
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (msg: { type: string } & Record<string, unknown>) => {
+        if (msg.type !== type) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(msg as T);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const { port } = await next<{ port: number }>('ready');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async snapshot() {
+      const answer = next<{ snapshot: FakeSnapshot }>('snapshot');
+      worker.postMessage({ type: 'snapshot' });
+      return (await answer).snapshot;
+    },
+    async close() {
+      const closed = next('closed');
+      worker.postMessage({ type: 'close' });
+      await closed;
+      await worker.terminate();
+    },
+  };
+}

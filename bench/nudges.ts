@@ -1,0 +1,180 @@
+// Nudge audiences at scale: every default rule's audience chosen over 1,000,000 members on a file database (seconds,
+// peak memory), and two virtual years of the daily nudge jobs for 10,000 members through the real replay path.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inTransaction, openDatabase, type Db } from '../store/db';
+import { loadProgram } from '../bot/program-file';
+import { silentLogger } from '../bot/log';
+import { runReplay } from '../bot/replay';
+import { parseReplay } from '../bot/replay-format';
+import { activeNudgeRules, nudgeAudience, recordNudgeSend, seedNudgeRules } from '../store/nudges';
+import { nudgeWindow } from '../community/nudges';
+import { addDays, localDate, startOfLocalDay } from '../community/calendar';
+import type { Program } from '../community/program';
+import { peakRssMb, report } from './util';
+
+const DAY = 86_400_000;
+
+/**
+ * Fill a database with `n` members shaped like a real community, in plain SQL: identities (half can be written to
+ * privately), one group each, balances and tiers, two purchases in the last two years (growth and lots expiring at
+ * local midnight), five days of check-ins for one member in ten, some staff conversations, mutes and earlier sends.
+ */
+export function fillCommunity(db: Db, program: Program, n: number, now: Date): void {
+  const tz = program.timezone;
+  const t = now.getTime();
+  const midnight = startOfLocalDay(localDate(now, tz), tz).getTime();
+  const today = localDate(now, tz);
+  const sqlite = db.$client;
+  const seq = `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n})`;
+  const exec = (text: string) => void sqlite.exec(text);
+  // Generated rows are consistent by construction: skip the per-row foreign key lookups while filling.
+  sqlite.pragma('foreign_keys = OFF');
+  sqlite.exec('BEGIN');
+  exec(`${seq}
+    INSERT INTO members (id, name, lang, birthday, role, created_at, last_active_at)
+    SELECT i, 'Member ' || i, CASE WHEN i % 3 = 0 THEN 'en' ELSE 'zh' END,
+           CASE WHEN i % 4 = 0 THEN NULL ELSE printf('%04d-%02d-%02d', 1970 + i % 30, 1 + i % 12, 1 + i % 28) END,
+           'member', ${t} - 400 * ${DAY}, ${t} - (i % 120) * ${DAY} - (i % 7) * 3600000 FROM seq`);
+  exec(`${seq}
+    INSERT INTO identities (channel, platform_id, member_id, can_message_privately)
+    SELECT 'console', 'u' || i, i, i % 2 FROM seq`);
+  exec(`${seq}
+    INSERT INTO chat_members (channel, chat_id, member_id, first_seen_at, last_seen_at)
+    SELECT 'console', 'g' || (i % 100), i, ${t} - 400 * ${DAY}, ${t} - (i % 120) * ${DAY} FROM seq`);
+  // Two purchases per member: growth over the last year lands near every tier threshold for some members.
+  exec(`${seq}
+    INSERT INTO ledger_entries (id, member_id, kind, points, growth, key, reason, ref, at)
+    SELECT 2 * i - 1, i, 'earn', (i * 37) % 3000, (i * 37) % 3000, 'b:' || i || ':1', 'purchase', 'o' || i || 'a', ${t} - (i % 300) * ${DAY} FROM seq`);
+  exec(`${seq}
+    INSERT INTO ledger_entries (id, member_id, kind, points, growth, key, reason, ref, at)
+    SELECT 2 * i, i, 'earn', (i * 53) % 4000, (i * 53) % 4000, 'b:' || i || ':2', 'purchase', 'o' || i || 'b', ${t} - (300 + i % 400) * ${DAY} FROM seq`);
+  // Lots expire at local midnight 24 months after earning; older lots are partly spent.
+  exec(`
+    INSERT INTO point_lots (entry_id, member_id, points, remaining, earned_at, available_at, expires_at)
+    SELECT id, member_id, points, CASE WHEN id % 2 = 0 THEN points / 2 ELSE points END, at, at,
+           ${midnight} + ((at - ${t}) / ${DAY} + 730) * ${DAY} FROM ledger_entries`);
+  exec(`${seq}
+    INSERT INTO member_points (member_id, balance, tier_id, updated_at)
+    SELECT i, (i * 37) % 3000 + ((i * 53) % 4000) / 2,
+           CASE WHEN (i * 37) % 3000 >= 1000 THEN 'silver' ELSE 'member' END, ${t} FROM seq`);
+  // One member in ten checked in the five days up to yesterday (streaks 1..5); some of them also today.
+  for (let d = 5; d >= 1; d--) {
+    exec(`${seq}
+      INSERT INTO checkins (member_id, day, streak, at, channel, chat)
+      SELECT i, '${addDays(today, -d)}', ${6 - d}, ${t} - ${d} * ${DAY}, 'console', 'g' || (i % 100) FROM seq WHERE i % 10 = 0`);
+  }
+  exec(`${seq}
+    INSERT INTO checkins (member_id, day, streak, at, channel, chat)
+    SELECT i, '${today}', 6, ${t} - 3600000, 'console', 'g' || (i % 100) FROM seq WHERE i % 20 = 0`);
+  exec(`${seq}
+    INSERT INTO conversations (channel, chat_id, member_id, state, updated_at)
+    SELECT 'console', 'u' || i, i, 'staff', ${t} FROM seq WHERE i % 1000 = 7`);
+  exec(`${seq} INSERT INTO nudge_mutes (member_id, muted_at) SELECT i, ${t} FROM seq WHERE i % 100 = 3`);
+  // Earlier sends this month, so the caps have rows to count.
+  exec(`${seq}
+    INSERT INTO nudge_sends (rule_id, member_id, occasion, at, deliver_at, channel, chat, outbox_key)
+    SELECT 'dormant-30', i, 'since:' || i, ${t} - (i % 10) * ${DAY}, ${t} - (i % 10) * ${DAY}, 'console', 'u' || i, 'nudge:b:' || i
+    FROM seq WHERE i % 5 = 1`);
+  sqlite.exec('COMMIT');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.exec('ANALYZE');
+}
+
+/** Choose every rule's audience over a filled database at `now`; returns each rule's size and time. */
+export function chooseAllAudiences(db: Db, program: Program, now: Date): { rule: string; members: number; ms: number }[] {
+  return activeNudgeRules(db).map((rule) => {
+    const start = performance.now();
+    const rows = nudgeAudience(db, nudgeWindow(program, rule, now));
+    return { rule: rule.id, members: rows.length, ms: performance.now() - start };
+  });
+}
+
+/** Record every audience at `now` as sent (what that day's runs leave behind), without the outbox. */
+function recordAllAudiences(db: Db, program: Program, now: Date): number {
+  let n = 0;
+  for (const rule of activeNudgeRules(db)) {
+    const w = nudgeWindow(program, rule, now);
+    const rows = nudgeAudience(db, w);
+    inTransaction(db, () => {
+      for (const r of rows) {
+        const outboxKey = `nudge:${rule.id}:${r.memberId}:${r.occasion}`;
+        if (recordNudgeSend(db, { ruleId: rule.id, memberId: r.memberId, occasion: r.occasion, at: now, deliverAt: new Date(w.deliverAt), channel: 'console', chat: String(r.memberId), outboxKey })) n++;
+      }
+    });
+  }
+  return n;
+}
+
+function printAudiences(label: string, results: { rule: string; members: number; ms: number }[]): number {
+  const seconds = results.reduce((s, r) => s + r.ms, 0) / 1000;
+  report(label, `${seconds.toFixed(2)} s (aim ≤ 5 s)`);
+  for (const r of results) report(`  ${r.rule}`, `${r.members.toLocaleString('en-US')} members, ${(r.ms / 1000).toFixed(2)} s`);
+  return seconds;
+}
+
+/** Two virtual years of the daily nudge jobs for `n` members: a replay that only moves the clock. */
+export async function twoVirtualYears(n: number): Promise<{ seconds: number; sent: number }> {
+  const program = loadProgram();
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-nudge-years-'));
+  const dbPath = join(dir, 'years.db');
+  const start = new Date('2026-01-01T00:00:00+08:00');
+  try {
+    const db = openDatabase(dbPath);
+    seedNudgeRules(db, program.nudges.rules, start);
+    fillCommunity(db, program, n, start);
+    db.$client.close();
+    const events = [
+      { type: 'tick', at: '2026-01-01T00:00:00+08:00' },
+      { type: 'tick', at: '2027-12-31T23:59:00+08:00' },
+    ];
+    let sent = 0;
+    const began = performance.now();
+    await runReplay(parseReplay(events.map((e) => JSON.stringify(e)).join('\n')), {
+      program,
+      dbPath,
+      log: silentLogger(),
+      write: () => void sent++,
+    });
+    return { seconds: (performance.now() - began) / 1000, sent };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm run bench`: every default rule's audience over 1,000,000 members, on a first run (nobody nudged yet: the
+ * audiences are a quarter of the membership) and on the next day (what a daily run meets), with peak memory; then two
+ * virtual years of the daily nudge jobs for 10,000 members through the replay path.
+ */
+export async function runNudgeBench(members = 1_000_000): Promise<void> {
+  const program = loadProgram();
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-nudge-bench-'));
+  try {
+    const db = openDatabase(join(dir, 'nudges.db'));
+    const now = new Date('2027-06-15T10:00:00+08:00');
+    seedNudgeRules(db, program.nudges.rules, now);
+    const filling = performance.now();
+    fillCommunity(db, program, members, now);
+    const count = members.toLocaleString('en-US');
+    report(`nudges: filled ${count} members (setup, not timed)`, `${((performance.now() - filling) / 1000).toFixed(1)} s`);
+    const rssBefore = process.memoryUsage().rss;
+    printAudiences(`nudges: all default audiences over ${count}, first run`, chooseAllAudiences(db, program, now));
+    const recorded = recordAllAudiences(db, program, now);
+    report('nudges: recorded as sent (setup, not timed)', `${recorded.toLocaleString('en-US')} nudges`);
+    const nextDay = new Date(now.getTime() + DAY);
+    printAudiences(`nudges: all default audiences over ${count}, next day`, chooseAllAudiences(db, program, nextDay));
+    report('nudges: RSS before choosing; peak of the process', `${Math.round(rssBefore / 2 ** 20)} MB; ${peakRssMb()} MB (aim ≤ 500 MB)`);
+    db.$client.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const years = await twoVirtualYears(10_000);
+  report('nudges: two virtual years of daily jobs, 10,000 members', `${years.seconds.toFixed(1)} s, ${years.sent.toLocaleString('en-US')} nudges sent`);
+}
+
+// Run on its own: npx tsx bench/nudges.ts [members]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runNudgeBench(Number(process.argv[2] ?? 1_000_000));
+}

@@ -1,0 +1,228 @@
+// Badges: managers grant (`/badge @member <badge>` or as a reply, 颁发勋章) and revoke (`/unbadge`, 收回勋章) from the
+// program's catalog, the group sees a short announcement, and members list theirs with `/badges` 我的勋章.
+import type { Skill, SkillContext } from '../bot/engine';
+import type { Hearth, SkillModule } from '../bot/hearth';
+import type { Lang } from '../bot/types';
+import type { Badge, Program } from '../community/program';
+import { addDays, localDate, startOfLocalDay } from '../community/calendar';
+import { findBadge } from '../community/community-life';
+import { inTransaction } from '../store/db';
+import { audit } from '../store/audit';
+import { badgesOf, grantBadge, revokeBadge } from '../store/badges';
+import { authorOf, membersNamedInChat, pruneMessageAuthors } from '../store/message-authors';
+import { ensureMember, findMemberByPlatformId, findMemberByUsername, getMember, lastGroupOf, type MemberRow } from '../store/members';
+import { commandArgs, isCommand, isManager } from './commands';
+
+const grantAliases = ['颁发勋章', '授予勋章'];
+const revokeAliases = ['收回勋章', '撤销勋章'];
+const listAliases = ['我的勋章'];
+
+/** How a badge reads in one language: emoji and name. */
+export function badgeName(b: Badge, lang: Lang): string {
+  return lang === 'zh' ? `${b.emoji}「${b.name.zh}」` : `${b.emoji} ${b.name.en}`;
+}
+
+/** The catalog as one line, for "which badges are there". */
+export function badgeCatalogLine(program: Program, lang: Lang): string {
+  return program.badges.map((b) => (lang === 'zh' ? `${b.emoji} ${b.id} ${b.name.zh}` : `${b.emoji} ${b.id} (${b.name.en})`)).join(lang === 'zh' ? '、' : ', ');
+}
+
+/** Who a manager command is about: a platform mention, an "@name" typed as text, or the author of the message replied to. */
+export interface Target {
+  member?: MemberRow;
+  /** The words left once mentions are taken out (the badge name). */
+  rest: string;
+  /** Why no member was found, when one was pointed at. */
+  problem?: 'unknown-reply' | 'unknown-name' | 'ambiguous-name';
+}
+
+/** Find the member a manager command points at; `args` are the command's words. */
+export function resolveTarget(ctx: SkillContext, args: string): Target {
+  const { db, deployment } = ctx.deps;
+  const { channel } = ctx.msg;
+  const botId = deployment.botIds[channel];
+  const botUsername = deployment.botUsernames?.[channel]?.toLowerCase();
+  const tokens = args.split(/\s+/).filter((t) => t !== '');
+  const atTokens = tokens.filter((t) => t.startsWith('@') && t.length > 1 && t.slice(1).toLowerCase() !== botUsername);
+  const rest = tokens.filter((t) => !t.startsWith('@')).join(' ');
+  const mentioned = (ctx.msg.mentions ?? []).filter((id) => id !== botId);
+  if (mentioned.length > 0) {
+    const id = mentioned[0]!;
+    const member = findMemberByPlatformId(db, channel, id) ?? ensureMember(db, { channel, platformId: id, name: atTokens[0]?.slice(1), at: ctx.now });
+    return { member, rest };
+  }
+  if (atTokens.length > 0) {
+    const name = atTokens[0]!.slice(1);
+    const byUsername = findMemberByUsername(db, channel, name);
+    if (byUsername) return { member: byUsername, rest };
+    if (ctx.msg.chatType === 'group') {
+      const named = membersNamedInChat(db, channel, ctx.msg.chat, name);
+      if (named.length === 1) return { member: getMember(db, named[0]!), rest };
+      return { rest, problem: named.length > 1 ? 'ambiguous-name' : 'unknown-name' };
+    }
+    return { rest, problem: 'unknown-name' };
+  }
+  if (ctx.msg.replyTo) {
+    const authorId = authorOf(db, channel, ctx.msg.replyTo);
+    if (authorId === undefined) return { rest, problem: 'unknown-reply' };
+    return { member: getMember(db, authorId), rest };
+  }
+  return { rest };
+}
+
+function targetProblemText(lang: Lang, problem: NonNullable<Target['problem']>): string {
+  const texts = {
+    'unknown-reply': {
+      zh: '我认不出那条消息是谁发的。请直接 @ 对方，例如：颁发勋章 @小明 helper',
+      en: "I can't tell who wrote that message. Mention them instead, e.g. /badge @alice helper",
+    },
+    'unknown-name': { zh: '我在群里找不到这位成员，请用 @ 选中对方或回复对方的消息。', en: "I can't find that member here. Mention them or reply to one of their messages." },
+    'ambiguous-name': { zh: '群里有不止一位同名成员，请回复对方的消息来颁发。', en: 'More than one member here has that name. Reply to one of their messages instead.' },
+  } as const;
+  return texts[problem][lang];
+}
+
+type Action = 'grant' | 'revoke';
+
+async function manageBadge(ctx: SkillContext, action: Action, aliases: string[]): Promise<void> {
+  const { lang } = ctx;
+  const zh = lang === 'zh';
+  if (!(await isManager(ctx))) {
+    ctx.reply(
+      action === 'grant'
+        ? zh
+          ? '只有社群管理员可以颁发勋章哦。想要勋章？多帮助群友、坚持签到就有机会～'
+          : 'Only community managers can grant badges. Keep helping others and checking in — yours may be next!'
+        : zh
+          ? '只有社群管理员可以收回勋章哦。'
+          : 'Only community managers can take badges back.',
+    );
+    return;
+  }
+  const target = resolveTarget(ctx, commandArgs(ctx, aliases));
+  const usage =
+    action === 'grant'
+      ? zh
+        ? '用法：颁发勋章 @成员 <勋章>，或回复对方的消息发送「颁发勋章 <勋章>」。'
+        : 'Usage: /badge @member <badge>, or reply to their message with /badge <badge>.'
+      : zh
+        ? '用法：收回勋章 @成员 <勋章>，或回复对方的消息发送「收回勋章 <勋章>」。'
+        : 'Usage: /unbadge @member <badge>, or reply to their message with /unbadge <badge>.';
+  if (target.rest === '') {
+    ctx.reply(`${usage}\n${zh ? '勋章：' : 'Badges: '}${badgeCatalogLine(ctx.deps.program, lang)}`);
+    return;
+  }
+  const badge = findBadge(ctx.deps.program, target.rest);
+  if (!badge) {
+    ctx.reply(
+      zh
+        ? `没有「${target.rest.slice(0, 40)}」这个勋章。可用的勋章：${badgeCatalogLine(ctx.deps.program, lang)}`
+        : `There is no badge "${target.rest.slice(0, 40)}". Badges: ${badgeCatalogLine(ctx.deps.program, lang)}`,
+    );
+    return;
+  }
+  if (target.problem) {
+    ctx.reply(targetProblemText(lang, target.problem));
+    return;
+  }
+  if (!target.member) {
+    ctx.reply(usage);
+    return;
+  }
+  const member = target.member;
+  const { db } = ctx.deps;
+  const outcome = inTransaction(db, () => {
+    const result = action === 'grant' ? grantBadge(db, member.id, badge.id, ctx.member.id, ctx.now) : revokeBadge(db, member.id, badge.id, ctx.member.id, ctx.now);
+    if (result === 'granted' || result === 'revoked') {
+      audit(db, { at: ctx.now, actorMemberId: ctx.member.id, action: `badge.${action}`, targetMemberId: member.id, details: { badge: badge.id, chat: ctx.msg.chat } });
+    }
+    return result;
+  });
+  const name = badgeName(badge, lang);
+  if (outcome === 'already') {
+    ctx.reply(zh ? `${member.name} 已经拥有勋章 ${name}啦。` : `${member.name} already has the ${name} badge.`);
+    return;
+  }
+  if (outcome === 'not-held') {
+    ctx.reply(zh ? `${member.name} 没有勋章 ${name}，无需收回。` : `${member.name} doesn't have the ${name} badge.`);
+    return;
+  }
+  const text =
+    outcome === 'granted'
+      ? zh
+        ? `🎉 恭喜 ${member.name} 获得勋章 ${name}！${badge.description.zh}`
+        : `🎉 ${member.name} earned the ${name} badge — ${badge.description.en}!`
+      : zh
+        ? `已收回 ${member.name} 的勋章 ${name}。`
+        : `${member.name}'s ${name} badge has been withdrawn.`;
+  ctx.reply(text);
+  // Granted from a private chat: the member's group still hears about it.
+  if (outcome === 'granted' && ctx.msg.chatType === 'private') {
+    const group = lastGroupOf(db, ctx.msg.channel, member.id);
+    if (group) ctx.send({ chat: group, text, kind: 'notice' });
+  }
+}
+
+/** `/badge` 颁发勋章 (managers). */
+export const grantBadgeSkill: Skill = {
+  name: 'badge-grant',
+  async middleware(ctx, next) {
+    if (!isCommand(ctx, ['badge'], grantAliases)) return next();
+    ctx.handled = true;
+    await manageBadge(ctx, 'grant', grantAliases);
+  },
+};
+
+/** `/unbadge` 收回勋章 (managers). */
+export const revokeBadgeSkill: Skill = {
+  name: 'badge-revoke',
+  async middleware(ctx, next) {
+    if (!isCommand(ctx, ['unbadge'], revokeAliases)) return next();
+    ctx.handled = true;
+    await manageBadge(ctx, 'revoke', revokeAliases);
+  },
+};
+
+/** `/badges` 我的勋章: your badges (or, with a mention or as a reply, someone else's), and how to earn more. */
+export const listBadgesSkill: Skill = {
+  name: 'badges',
+  middleware(ctx, next) {
+    if (!isCommand(ctx, ['badges', 'mybadges'], listAliases)) return next();
+    ctx.handled = true;
+    const zh = ctx.lang === 'zh';
+    const target = resolveTarget(ctx, commandArgs(ctx, listAliases));
+    const member = target.member ?? ctx.member;
+    const self = member.id === ctx.member.id;
+    const program = ctx.deps.program;
+    const held = badgesOf(ctx.deps.db, member.id)
+      .map((row) => program.badges.find((b) => b.id === row.badgeId))
+      .filter((b): b is Badge => b !== undefined);
+    if (held.length === 0) {
+      const how = program.badges.map((b) => (zh ? `${b.emoji} ${b.name.zh}：${b.description.zh}` : `${b.emoji} ${b.name.en}: ${b.description.en}`));
+      ctx.reply(
+        [self ? (zh ? '你还没有勋章，快来收集吧：' : 'No badges yet. Here is what you can collect:') : zh ? `${member.name} 还没有勋章。` : `${member.name} has no badges yet.`, ...(self ? how : [])].join('\n'),
+      );
+      return;
+    }
+    const title = self ? (zh ? `你的勋章（${held.length}）：` : `Your badges (${held.length}):`) : zh ? `${member.name} 的勋章（${held.length}）：` : `${member.name}'s badges (${held.length}):`;
+    ctx.reply([title, ...held.map((b) => (zh ? `${b.emoji} ${b.name.zh} — ${b.description.zh}` : `${b.emoji} ${b.name.en} — ${b.description.en}`))].join('\n'));
+  },
+};
+
+/** Reply-commands look back at most this long; older authors are forgotten nightly. */
+const AUTHOR_MEMORY_DAYS = 90;
+
+/** The badges module: grant, revoke, list; and the nightly trim of remembered message authors. */
+export const badgesModule: SkillModule = {
+  skills: [grantBadgeSkill, revokeBadgeSkill, listBadgesSkill],
+  install(hearth: Hearth) {
+    const tz = hearth.deps.program.timezone;
+    hearth.scheduler.addJob({
+      name: 'prune-message-authors',
+      cron: '40 4 * * *',
+      run(dueAt) {
+        pruneMessageAuthors(hearth.deps.db, startOfLocalDay(addDays(localDate(dueAt, tz), -AUTHOR_MEMORY_DAYS), tz));
+      },
+    });
+  },
+};

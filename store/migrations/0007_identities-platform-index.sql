@@ -1,0 +1,1 @@
+CREATE INDEX `identities_platform` ON `identities` (`platform_id`);

@@ -1,0 +1,103 @@
+// Tier state on member_points (held tier, grace period) and the daily review's choice of members to look at.
+import type Database from 'better-sqlite3';
+import { and, eq, gt, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { jobRuns, ledgerEntries, memberPoints } from './schema';
+
+interface TierStatements {
+  setTier: Database.Statement<[number, string, number | null, number]>;
+  reach: Database.Statement<[number], NoticeReach>;
+}
+const prepared = new WeakMap<Database.Database, TierStatements>();
+
+function statements(db: Db): TierStatements {
+  let s = prepared.get(db.$client);
+  if (s) return s;
+  s = {
+    setTier: db.$client.prepare(
+      `INSERT INTO member_points (member_id, tier_id, grace_until, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (member_id) DO UPDATE SET tier_id = excluded.tier_id, grace_until = excluded.grace_until`,
+    ),
+    // Where a notice can reach the member: a private chat they opened, else the group they were last seen in.
+    reach: db.$client.prepare(
+      `SELECT m.name AS name, m.lang AS lang,
+         (SELECT i.channel FROM identities i WHERE i.member_id = m.id AND i.can_message_privately = 1 ORDER BY i.rowid LIMIT 1) AS privateChannel,
+         (SELECT i.platform_id FROM identities i WHERE i.member_id = m.id AND i.can_message_privately = 1 ORDER BY i.rowid LIMIT 1) AS privateId,
+         (SELECT c.channel FROM chat_members c WHERE c.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupChannel,
+         (SELECT c.chat_id FROM chat_members c WHERE c.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupChat,
+         (SELECT i.platform_id FROM identities i JOIN chat_members c ON c.member_id = i.member_id AND c.channel = i.channel
+            WHERE i.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupPlatformId
+       FROM members m WHERE m.id = ?`,
+    ),
+  };
+  prepared.set(db.$client, s);
+  return s;
+}
+
+/** Set the held tier and grace period (null ends it); creates the member's points row when missing. */
+export function setTierState(db: Db, memberId: number, tierId: string, graceUntil: Date | null, at: Date): void {
+  statements(db).setTier.run(memberId, tierId, graceUntil === null ? null : graceUntil.getTime(), at.getTime());
+}
+
+/** How a notice can reach a member: their name and language, a private chat if they opened one, their last group. */
+export interface NoticeReach {
+  name: string;
+  lang: 'zh' | 'en' | null;
+  privateChannel: string | null;
+  privateId: string | null;
+  groupChannel: string | null;
+  groupChat: string | null;
+  groupPlatformId: string | null;
+}
+
+/** Where a notice to this member can go (undefined for an unknown member). */
+export function noticeReach(db: Db, memberId: number): NoticeReach | undefined {
+  return statements(db).reach.get(memberId);
+}
+
+/**
+ * Members a tier review on `now` should look at: growth left their window (entries in (prevStart, start]), they earned
+ * growth since the previous review (entries in (prevNow, now]; skills that did not review them are caught up), or
+ * their grace period is due. Set-based over the time index of growth entries.
+ */
+export function tierReviewCandidates(
+  db: Db,
+  window: { prevStart: Date; start: Date; prevNow: Date; now: Date },
+): number[] {
+  // The literal `<> 0` (not a bound parameter) lets SQLite use the partial index ledger_growth_at.
+  const withGrowthBetween = (from: Date, to: Date) =>
+    db
+      .selectDistinct({ m: ledgerEntries.memberId })
+      .from(ledgerEntries)
+      .where(and(sql`${ledgerEntries.growth} <> 0`, gt(ledgerEntries.at, from.getTime()), lte(ledgerEntries.at, to.getTime())))
+      .all()
+      .map((r) => r.m);
+  const graceDue = db
+    .select({ m: memberPoints.memberId })
+    .from(memberPoints)
+    .where(and(isNotNull(memberPoints.graceUntil), lte(memberPoints.graceUntil, window.now.getTime())))
+    .all()
+    .map((r) => r.m);
+  const ids = [...withGrowthBetween(window.prevStart, window.start), ...withGrowthBetween(window.prevNow, window.now), ...graceDue];
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/** Members holding a tier other than the entry tier (a first review, with no previous run to count from). */
+export function membersAboveEntryTier(db: Db, entryTierId: string): number[] {
+  return db
+    .select({ m: memberPoints.memberId })
+    .from(memberPoints)
+    .where(or(ne(memberPoints.tierId, entryTierId), isNotNull(memberPoints.graceUntil)))
+    .all()
+    .map((r) => r.m);
+}
+
+/** The occurrence of a job that ran before `before`, if any (so a daily job knows the span since it last ran). */
+export function previousJobRun(db: Db, job: string, before: Date): Date | undefined {
+  const t = db
+    .select({ t: sql<number | null>`max(${jobRuns.dueAt})` })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), sql`${jobRuns.dueAt} < ${before.getTime()}`))
+    .get()?.t;
+  return t === null || t === undefined ? undefined : new Date(t);
+}

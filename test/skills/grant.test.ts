@@ -1,0 +1,66 @@
+// /grant through the real engine: managers add or deduct points (audited, one write per message), members are refused
+// and nothing changes, and the target is found by mention, @name or reply.
+import { describe, expect, it } from 'vitest';
+import { msg } from '../harness';
+import { at, ledgerRows, replayKept } from './ledger-helpers';
+
+const manager = { type: 'role', member: 'boss', role: 'manager' };
+
+describe('/grant', () => {
+  it('lets a manager add and deduct points, audited, once per message', async () => {
+    const { out, db, memberId, close } = await replayKept([
+      manager,
+      msg('g0', at(1, '12:00'), 'u2', 'hello all', { chat: 'grp', name: 'Bob' }),
+      msg('g1', at(1, '12:01'), 'boss', '/grant @Bob 200 event prize', { chat: 'grp', mentions: ['u2'] }),
+      msg('g1', at(1, '12:02'), 'boss', '/grant @Bob 200 event prize', { chat: 'grp', mentions: ['u2'] }),
+      msg('g2', at(1, '12:03'), 'boss', '/grant -50 typo fix', { chat: 'grp', replyTo: 'g0' }),
+      msg('g3', at(1, '12:04'), 'boss', '/grant @Bob 25 thanks for helping', { chat: 'grp' }),
+    ]);
+    const bob = memberId('u2');
+    expect(ledgerRows(db, bob).map((r) => [r.kind, r.points, r.reason])).toEqual([
+      ['adjust', 200, 'grant'],
+      ['adjust', -50, 'grant'],
+      ['adjust', 25, 'grant'],
+    ]);
+    const audits = db.$client.prepare("SELECT actor_member_id AS actor, target_member_id AS target, details FROM audit_log WHERE action = 'grant' ORDER BY id").all() as {
+      actor: number;
+      target: number;
+      details: string;
+    }[];
+    expect(audits).toHaveLength(3);
+    expect(audits.every((a) => a.actor === memberId('boss') && a.target === bob)).toBe(true);
+    expect(JSON.parse(audits[1]!.details)).toMatchObject({ points: -50, reason: 'typo fix' });
+    expect(out.find((o) => o.replyTo === 'g2')!.text).toBe('Deducted 50 points from Bob (typo fix). Their balance is now 150.');
+    expect(out.find((o) => o.replyTo === 'g3')!.text).toBe('Added 25 points for Bob (thanks for helping). Their balance is now 175.');
+    close();
+  });
+
+  it('refuses members politely and changes nothing', async () => {
+    const { out, db, memberId, close } = await replayKept([
+      msg('g0', at(1, '12:00'), 'u2', '大家好', { chat: 'grp', name: 'Bob' }),
+      msg('g1', at(1, '12:01'), 'u2', '/grant @Bob 9999 我自己', { chat: 'grp', mentions: ['u2'] }),
+    ]);
+    expect(out.find((o) => o.replyTo === 'g1')!.text).toBe('抱歉，只有社群管理员可以调整积分。');
+    expect(ledgerRows(db, memberId('u2'))).toEqual([]);
+    expect(db.$client.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 0 });
+    close();
+  });
+
+  it('explains bad arguments without writing anything', async () => {
+    const { out, db, close } = await replayKept([
+      manager,
+      msg('g0', at(1, '12:00'), 'u2', 'hi', { chat: 'grp', name: 'Bob' }),
+      msg('g1', at(1, '12:01'), 'boss', '/grant 100 no target', { chat: 'grp' }),
+      msg('g2', at(1, '12:02'), 'boss', '/grant @Bob 0 nothing', { chat: 'grp', mentions: ['u2'] }),
+      msg('g3', at(1, '12:03'), 'boss', '/grant @Bob 1000000 oops', { chat: 'grp', mentions: ['u2'] }),
+      msg('g4', at(1, '12:04'), 'boss', '/grant @Nobody 10 who', { chat: 'grp' }),
+    ]);
+    const text = (id: string) => out.find((o) => o.replyTo === id)!.text;
+    expect(text('g1')).toMatch(/^Usage: \/grant @member/);
+    expect(text('g2')).toContain('other than 0');
+    expect(text('g3')).toContain('at most ±100,000');
+    expect(text('g4')).toContain("can't find that member");
+    expect(db.$client.prepare('SELECT count(*) AS n FROM ledger_entries').get()).toEqual({ n: 0 });
+    close();
+  });
+});

@@ -1,0 +1,86 @@
+// Welcome and referrals through the real engine: one short welcome per member and group, a stable personal invite
+// code (a deep link on Telegram), and the referral reward paid once per invited member at their first check-in —
+// never for oneself, never for someone who was already checking in.
+import { describe, expect, it } from 'vitest';
+import { msg, program } from '../harness';
+import { entriesWithReason, replayOnFile } from './community-helpers';
+import { referrals } from '../../store/schema';
+
+const at = (h: number, m = 0, d = 1) => `2026-03-0${d}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`;
+const join = (when: string, from: string, name: string, invite?: string, chat = 'g1') => ({ type: 'join', at: when, chat, from, name, ...(invite ? { invite } : {}) });
+// Alice is the first member of every script here, so her code is the one derived for member 1.
+const ALICE_CODE = 'FP6YKC';
+
+describe('welcome', () => {
+  it('welcomes a member joining a group once, briefly, with how to check in and ask about points', async () => {
+    const r = await replayOnFile([join(at(10), 'u1', 'Alice'), join(at(10, 5), 'u1', 'Alice'), join(at(10, 6), 'u2', '小红')]);
+    expect(r.out).toEqual([
+      { at: at(10), chat: 'g1', text: 'Welcome, Alice! 👋 Send "check in" every day to earn points, and ask me "how many points do I have?" anytime.' },
+      { at: at(10, 6), chat: 'g1', text: '欢迎 小红 加入！👋 每天发送「签到」领积分，想查积分直接问我“我有多少积分”就好。' },
+    ]);
+  });
+
+  it('/invite gives the same personal code every time; on Telegram also a deep link', async () => {
+    const r = await replayOnFile([
+      msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
+      msg('i2', at(9, 1), 'u1', '邀请', { chat: 'g1', name: 'Alice' }),
+      { ...msg('i3', at(9, 2), 't1', '/invite', { name: 'Tom' }), channel: 'telegram' },
+    ]);
+    expect(r.out[0]!.text).toContain(`Your invite code: ${ALICE_CODE}`);
+    expect(r.out[1]!.text).toContain(`你的专属邀请码：${ALICE_CODE}`);
+    expect(r.out[2]!.text).toMatch(/Invite link: https:\/\/t\.me\/hearth\?start=[A-Z2-9]{6}/);
+  });
+
+  it('pays the inviter 50 points at the invited member\'s first check-in, once, and tells both', async () => {
+    const r = await replayOnFile([
+      msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
+      join(at(10), 'u2', 'Bob', ALICE_CODE),
+      msg('c1', at(10, 5), 'u2', 'check in', { chat: 'g1', name: 'Bob' }),
+      msg('c2', at(10, 5, 2), 'u2', 'check in', { chat: 'g1', name: 'Bob' }),
+      join(at(11, 0, 2), 'u2', 'Bob', ALICE_CODE, 'g2'),
+      msg('c3', at(10, 5, 3), 'u2', 'check in', { chat: 'g2', name: 'Bob' }),
+    ]);
+    expect(r.out[1]!.text).toContain('Alice invited you');
+    expect(r.out.find((o) => o.replyTo === 'c1')!.text).toContain('earns Alice, who invited you, 50 referral points');
+    expect(r.out.find((o) => o.chat === 'u1' && !o.replyTo)!.text).toContain('you earn 50 points! Balance: 50.');
+    expect(r.reasons('u1')).toEqual(['referral:50']);
+    expect(r.out.filter((o) => o.text.includes('referral')).length).toBe(1);
+  });
+
+  it('never pays for inviting yourself, nor for someone who had already checked in, nor for an unknown code', async () => {
+    const r = await replayOnFile([
+      msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
+      join(at(10), 'u1', 'Alice', ALICE_CODE),
+      msg('c1', at(10, 1), 'u1', 'check in', { chat: 'g1', name: 'Alice' }),
+      msg('c2', at(10, 2), 'u3', 'check in', { chat: 'g1', name: 'Dan' }),
+      msg('c3', at(10, 3), 'u3', `/invite ${ALICE_CODE}`, { name: 'Dan' }),
+      msg('c4', at(10, 4), 'u4', '/start NOPE99', { name: 'Eve' }),
+      msg('c5', at(10, 5), 'u4', '/checkin', { name: 'Eve' }),
+    ]);
+    expect(r.out.find((o) => o.replyTo === 'c3')!.text).toContain('Invite codes are for new members');
+    expect(r.out.find((o) => o.replyTo === 'c4')!.text).toContain('"NOPE99" isn\'t valid');
+    expect(entriesWithReason(r.db, 'referral')).toEqual([]);
+    expect(r.db.select().from(referrals).all()).toEqual([]);
+  });
+
+  it('a Telegram deep link (/start CODE) records the invite; words after "invite" that are not a code pass by', async () => {
+    const r = await replayOnFile([
+      msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
+      msg('s1', at(9, 1), 'u5', `/start ${ALICE_CODE}`, { name: 'Eve' }),
+      msg('s2', at(9, 2), 'u5', 'invite people to the party', { chat: 'g1', name: 'Eve' }),
+      msg('s3', at(9, 3), 'u5', '签到', { name: 'Eve' }),
+    ]);
+    expect(r.out.find((o) => o.replyTo === 's1')!.text).toContain('Welcome, Eve!');
+    expect(r.out.find((o) => o.replyTo === 's2')).toBeUndefined();
+    expect(r.balance('u1')).toBe(50);
+  });
+
+  it('uses the program\'s referral reward, and pays nothing when it is 0', async () => {
+    const events = [msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }), join(at(10), 'u2', 'Bob', ALICE_CODE), msg('c1', at(10, 5), 'u2', 'check in', { chat: 'g1', name: 'Bob' })];
+    const r80 = await replayOnFile(events, { program: program((p) => void (p.referral.points = 80)) });
+    expect(r80.balance('u1')).toBe(80);
+    const r0 = await replayOnFile(events, { program: program((p) => void (p.referral.points = 0)) });
+    expect(r0.balance('u1')).toBe(0);
+    expect(r0.out.some((o) => o.text.includes('referral') || o.text.includes('invited you'))).toBe(false);
+  });
+});
