@@ -7,7 +7,7 @@ import type { Program } from '../community/program';
 import type { Clock } from './clock';
 import type { Button, InboundMessage, Lang, OutboundMessage, Role } from './types';
 import { ensureMember, markCanMessagePrivately, noteChat, rememberLanguage, type MemberRow } from '../store/members';
-import { markProcessed, wasProcessed } from '../store/inbox';
+import { claimMessage, markHandled } from '../store/inbox';
 import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf, type ConversationRow } from '../store/conversations';
 import { detectLanguage, languageFromLocale } from '../community/language';
@@ -118,7 +118,7 @@ export class Engine {
   private async process(msg: InboundMessage): Promise<void> {
     const { db, log, deployment } = this.deps;
     if (msg.from.isBot || msg.from.id === deployment.botIds[msg.channel]) return;
-    if (wasProcessed(db, msg.channel, msg.id)) {
+    if (!claimMessage(db, msg.channel, msg.id, this.deps.clock.now())) {
       log.debug({ channel: msg.channel, messageId: msg.id }, 'redelivered message dropped');
       return;
     }
@@ -126,10 +126,7 @@ export class Engine {
     const outgoing: { key: string; msg: OutboundMessage }[] = (ctx as ContextImpl).outgoing;
     await this.runSkills(ctx);
     inTransaction(db, () => {
-      if (!markProcessed(db, msg.channel, msg.id, ctx.now)) {
-        outgoing.length = 0; // another worker handled the same message at the same time; its replies stand
-        return;
-      }
+      markHandled(db, msg.channel, msg.id, this.deps.clock.now());
       for (const o of outgoing) queueOutbound(this.deps, o.key, o.msg, ctx.now);
     });
   }

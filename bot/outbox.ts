@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
 import type { OutboundMessage } from './types';
-import { dueMessages, enqueueMessage, markFailed, markSent, type OutboxRow } from '../store/outbox';
+import { nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, type OutboxRow } from '../store/outbox';
 import { quietHoursEnd } from '../community/quiet-hours';
 import { HearthError } from './errors';
 
@@ -46,6 +46,8 @@ export class OutboxDispatcher {
    * Rows another flush started are not waited for.
    */
   async flush(now: Date): Promise<number> {
+    const due = nextDueTime(this.deps.db);
+    if (due === undefined || due > now.getTime()) return 0; // the common case after a job: nothing to send
     const started: Promise<boolean>[] = [];
     const noSender = new Set<number>(); // rows of channels not running in this process
     const inFlight = this.inFlight;

@@ -33,8 +33,7 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock fields of an instant in a timezone. */
-export function localParts(at: Date, tz: string): LocalParts {
+function partsFromIntl(at: Date, tz: string): LocalParts {
   const out: Record<string, string> = {};
   for (const p of formatterFor(tz).formatToParts(at)) out[p.type] = p.value;
   return {
@@ -45,6 +44,41 @@ export function localParts(at: Date, tz: string): LocalParts {
     minute: Number(out.minute),
     second: Number(out.second),
     weekday: weekdays[out.weekday ?? 'Sun'] ?? 0,
+  };
+}
+
+// Intl is slow (microseconds a call) and replay asks millions of times. Offsets only change on quarter-hour
+// boundaries, so one Intl answer per timezone and quarter hour serves every instant in it.
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, Map<number, number>>();
+
+/** Offset of the timezone from UTC at an instant, in milliseconds. */
+export function offsetAt(at: Date, tz: string): number {
+  let byQuarter = offsets.get(tz);
+  if (!byQuarter) offsets.set(tz, (byQuarter = new Map()));
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR);
+  let offset = byQuarter.get(quarter);
+  if (offset === undefined) {
+    const start = new Date(quarter * QUARTER_HOUR);
+    const p = partsFromIntl(start, tz);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start.getTime();
+    if (byQuarter.size > 200_000) byQuarter.clear();
+    byQuarter.set(quarter, offset);
+  }
+  return offset;
+}
+
+/** The wall-clock fields of an instant in a timezone. */
+export function localParts(at: Date, tz: string): LocalParts {
+  const wall = new Date(at.getTime() + offsetAt(at, tz));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    weekday: wall.getUTCDay(),
   };
 }
 
@@ -62,12 +96,6 @@ export function localTime(at: Date, tz: string): string {
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-/** Offset of the timezone from UTC at an instant, in milliseconds. */
-export function offsetAt(at: Date, tz: string): number {
-  const p = localParts(at, tz);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
 
 /** The instant at which the wall clock in `tz` shows this date and time (the later one in a DST gap or overlap). */
 export function zonedTime(date: string, time: string, tz: string): Date {

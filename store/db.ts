@@ -46,3 +46,14 @@ function runner(sqlite: Database.Database): Database.Transaction<(work: () => un
   }
   return run;
 }
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A statement for this SQL, prepared once per connection: for hot paths, where drizzle would rebuild it every call. */
+export function statement<P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(db: Db, text: string): Database.Statement<P, R> {
+  let cache = statements.get(db.$client);
+  if (!cache) statements.set(db.$client, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = db.$client.prepare(text)));
+  return stmt as unknown as Database.Statement<P, R>;
+}

@@ -1,21 +1,38 @@
-// The redelivery guard: which inbound messages have been handled already.
-import { and, eq } from 'drizzle-orm';
-import type { Db } from './db';
-import { processedMessages } from './schema';
+// The redelivery guard: each inbound message is claimed by one worker, handled once, and then remembered.
+import { statement, type Db } from './db';
 
-/** True when this (channel, message id) was handled before. */
-export function wasProcessed(db: Db, channel: string, messageId: string): boolean {
-  return (
-    db
-      .select({ at: processedMessages.at })
-      .from(processedMessages)
-      .where(and(eq(processedMessages.channel, channel), eq(processedMessages.messageId, messageId)))
-      .get() !== undefined
+/** How long a claim holds before a redelivery may take the message over (its worker is presumed dead). */
+export const CLAIM_LEASE_MS = 120_000;
+
+/**
+ * Claim a message for handling. False when it was handled before, or another worker is handling it right now —
+ * so two deliveries of one message never both run skills, whichever finishes first.
+ */
+export function claimMessage(db: Db, channel: string, messageId: string, now: Date): boolean {
+  const t = now.getTime();
+  const res = statement<[string, string, number, number]>(
+    db,
+    `INSERT INTO processed_messages (channel, message_id, at) VALUES (?, ?, ?)
+     ON CONFLICT (channel, message_id) DO UPDATE SET at = excluded.at
+     WHERE processed_messages.done_at IS NULL AND processed_messages.at <= ?`,
+  ).run(channel, messageId, t, t - CLAIM_LEASE_MS);
+  return res.changes === 1;
+}
+
+/** Mark a claimed message handled (in the transaction that queues its replies). */
+export function markHandled(db: Db, channel: string, messageId: string, now: Date): void {
+  statement<[number, string, string]>(db, 'UPDATE processed_messages SET done_at = ? WHERE channel = ? AND message_id = ?').run(
+    now.getTime(),
+    channel,
+    messageId,
   );
 }
 
-/** Mark a message handled; returns false when another worker marked it first. */
-export function markProcessed(db: Db, channel: string, messageId: string, at: Date): boolean {
-  const res = db.insert(processedMessages).values({ channel, messageId, at: at.getTime() }).onConflictDoNothing().run();
-  return res.changes === 1;
+/** True when this message was handled to the end. */
+export function wasHandled(db: Db, channel: string, messageId: string): boolean {
+  return (
+    statement<[string, string], number | null>(db, 'SELECT done_at FROM processed_messages WHERE channel = ? AND message_id = ?')
+      .pluck()
+      .get(channel, messageId) != null
+  );
 }

@@ -1,26 +1,28 @@
 // Scheduled job occurrences and one-off timers, so that neither runs twice across restarts.
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { statement, type Db } from './db';
 import { jobRuns, timers } from './schema';
 
 export type TimerRow = typeof timers.$inferSelect;
 
 /** Claim one occurrence of a job; false when it was claimed before (it ran, or is running elsewhere). */
 export function claimJobRun(db: Db, job: string, dueAt: Date, now: Date): boolean {
-  const res = db
-    .insert(jobRuns)
-    .values({ job, dueAt: dueAt.getTime(), startedAt: now.getTime() })
-    .onConflictDoNothing()
-    .run();
+  const res = statement<[string, number, number]>(db, 'INSERT INTO job_runs (job, due_at, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+    job,
+    dueAt.getTime(),
+    now.getTime(),
+  );
   return res.changes === 1;
 }
 
 /** Record how an occurrence ended. */
 export function finishJobRun(db: Db, job: string, dueAt: Date, now: Date, error?: string): void {
-  db.update(jobRuns)
-    .set({ finishedAt: now.getTime(), error: error ?? null })
-    .where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, dueAt.getTime())))
-    .run();
+  statement<[number, string | null, string, number]>(db, 'UPDATE job_runs SET finished_at = ?, error = ? WHERE job = ? AND due_at = ?').run(
+    now.getTime(),
+    error ?? null,
+    job,
+    dueAt.getTime(),
+  );
 }
 
 /** The latest occurrence of a job that was claimed, if any. */
@@ -54,13 +56,8 @@ export function dueTimers(db: Db, until: Date, limit = 1000): TimerRow[] {
 
 /** The earliest pending timer's due time. */
 export function nextTimerTime(db: Db): number | undefined {
-  return (
-    db
-      .select({ t: sql<number | null>`min(${timers.dueAt})` })
-      .from(timers)
-      .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt)))
-      .get()?.t ?? undefined
-  );
+  const t = statement<[], number | null>(db, 'SELECT min(due_at) FROM timers WHERE fired_at IS NULL AND cancelled_at IS NULL').pluck().get();
+  return t ?? undefined;
 }
 
 /** Mark a timer fired; false when it already was (or was cancelled). */

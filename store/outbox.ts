@@ -1,6 +1,6 @@
 // The outbox: every outgoing message is a row first (unique key), delivered later, then marked sent.
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { statement, type Db } from './db';
 import { outbox } from './schema';
 import type { OutboundMessage } from '../bot/types';
 
@@ -71,12 +71,8 @@ export function dueMessages(
 
 /** The earliest time a pending row becomes due, if any (replay wakes up then). */
 export function nextDueTime(db: Db): number | undefined {
-  const row = db
-    .select({ t: sql<number | null>`min(${outbox.notBefore})` })
-    .from(outbox)
-    .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt)))
-    .get();
-  return row?.t ?? undefined;
+  const t = statement<[], number | null>(db, 'SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').pluck().get();
+  return t ?? undefined;
 }
 
 /** Mark a row delivered. */

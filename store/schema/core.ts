@@ -59,13 +59,18 @@ export const chatMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.channel, t.chatId, t.memberId] }), index('chat_members_member').on(t.memberId)],
 );
 
-/** Inbound messages already handled, so a redelivery is dropped even after a restart. */
+/**
+ * Inbound messages claimed and handled, so a redelivery is dropped even after a restart. A claim without `done_at`
+ * is a message some worker is handling now; if that worker died, the claim lapses and a redelivery is handled again.
+ */
 export const processedMessages = sqliteTable(
   'processed_messages',
   {
     channel: text('channel').notNull(),
     messageId: text('message_id').notNull(),
+    /** When the message was claimed (clock time). */
     at: integer('at').notNull(),
+    doneAt: integer('done_at'),
   },
   (t) => [primaryKey({ columns: [t.channel, t.messageId] })],
 );

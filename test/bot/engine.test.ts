@@ -8,6 +8,7 @@ import { silentLogger } from '../../bot/log';
 import type { Skill } from '../../bot/engine';
 import type { InboundMessage } from '../../bot/types';
 import { dueMessages } from '../../store/outbox';
+import { claimMessage, CLAIM_LEASE_MS } from '../../store/inbox';
 import { program, tempDb } from '../harness';
 
 const at = new Date('2026-03-01T01:00:00Z');
@@ -48,6 +49,38 @@ describe('engine', () => {
     await second.handleMessage(message('m2', 'g1', 'again'));
     expect(pendingTexts(second)).toEqual(['echo hello', 'echo again']);
     second.deps.db.$client.close();
+  });
+
+  it('lets only one of two workers handle the same message delivered to both at once', async () => {
+    const { path } = tempDb();
+    let runs = 0;
+    const slowEcho: Skill = {
+      name: 'slow-echo',
+      async middleware(ctx) {
+        runs++;
+        await new Promise((r) => setTimeout(r, 20));
+        ctx.reply(`echo ${ctx.msg.text}`);
+      },
+    };
+    const a = build(path, [slowEcho]);
+    const b = build(path, [slowEcho]);
+    await Promise.all([a.handleMessage(message('m1', 'g1', 'hello')), b.handleMessage(message('m1', 'g1', 'hello'))]);
+    expect(runs).toBe(1);
+    expect(pendingTexts(a)).toEqual(['echo hello']);
+    a.deps.db.$client.close();
+    b.deps.db.$client.close();
+  });
+
+  it('hands a message over when the worker that claimed it died, but not while its claim holds', async () => {
+    const { path } = tempDb();
+    const h = build(path, [echo]);
+    claimMessage(h.deps.db, 'console', 'm1', at); // a worker claimed m1 at `at` and then died
+    await h.handleMessage(message('m1', 'g1', 'hello'));
+    expect(pendingTexts(h)).toEqual([]);
+    (h.deps.clock as VirtualClock).set(new Date(at.getTime() + CLAIM_LEASE_MS + 1000));
+    await h.handleMessage(message('m1', 'g1', 'hello'));
+    expect(pendingTexts(h)).toEqual(['echo hello']);
+    h.deps.db.$client.close();
   });
 
   it("ignores the bot's own messages and other bots", async () => {
