@@ -1,6 +1,6 @@
 // Conversation ownership (bot → waiting → staff → bot) per member per chat; transitions are the handoff's job.
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from './db';
+import { statement, type Db } from './db';
 import { conversations } from './schema';
 
 export type ConversationState = 'bot' | 'waiting' | 'staff';
@@ -8,12 +8,12 @@ export type ConversationRow = typeof conversations.$inferSelect;
 
 /** Who owns this member's conversation in this chat (the bot when never recorded). */
 export function conversationOf(db: Db, channel: string, chatId: string, memberId: number): ConversationRow {
+  // Read for every inbound message (the handoff gate): a statement prepared once per connection.
   return (
-    db
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.channel, channel), eq(conversations.chatId, chatId), eq(conversations.memberId, memberId)))
-      .get() ?? { channel, chatId, memberId, state: 'bot', ticketId: null, updatedAt: 0 }
+    statement<[string, string, number], ConversationRow>(
+      db,
+      'SELECT channel, chat_id AS chatId, member_id AS memberId, state, ticket_id AS ticketId, updated_at AS updatedAt FROM conversations WHERE channel = ? AND chat_id = ? AND member_id = ?',
+    ).get(channel, chatId, memberId) ?? { channel, chatId, memberId, state: 'bot', ticketId: null, updatedAt: 0 }
   );
 }
 

@@ -1,7 +1,7 @@
 // Members and their platform identities: find-or-create by (channel, platform id), language, role, profile.
 import type Database from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { statement, type Db } from './db';
 import { identities, members, chats, chatMembers } from './schema';
 import type { Lang, Role, ChatType } from '../bot/types';
 
@@ -16,41 +16,44 @@ export interface IdentitySeen {
   at: Date;
 }
 
-/** Find the member behind a platform identity, creating both on first sight; refreshes the name and activity time. */
+const memberColumns = `id, name, lang, lang_fixed AS langFixed, birthday, role, created_at AS createdAt, last_active_at AS lastActiveAt`;
+type RawMember = Omit<MemberRow, 'langFixed'> & { langFixed: number };
+const toMember = (raw: RawMember): MemberRow => ({ ...raw, langFixed: raw.langFixed === 1 });
+
+/**
+ * Find the member behind a platform identity, creating both on first sight; refreshes the name and activity time.
+ * Every inbound message and imported order comes through here, so it runs on statements prepared once.
+ */
 export function ensureMember(db: Db, seen: IdentitySeen): MemberRow {
   const at = seen.at.getTime();
-  const found = db
-    .select({ memberId: identities.memberId })
-    .from(identities)
-    .where(and(eq(identities.channel, seen.channel), eq(identities.platformId, seen.platformId)))
-    .get();
-  if (found) {
-    const updated = db
-      .update(members)
-      .set({
-        lastActiveAt: sql`max(${members.lastActiveAt}, ${at})`,
-        ...(seen.name ? { name: seen.name } : {}),
-      })
-      .where(eq(members.id, found.memberId))
-      .returning()
-      .get();
+  const memberId = statement<[string, string], number>(db, 'SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?')
+    .pluck()
+    .get(seen.channel, seen.platformId);
+  if (memberId !== undefined) {
+    const updated = statement<[number, string | null, number], RawMember>(
+      db,
+      `UPDATE members SET last_active_at = max(last_active_at, ?), name = coalesce(?, name) WHERE id = ? RETURNING ${memberColumns}`,
+    ).get(at, seen.name || null, memberId)!;
     if (seen.username) {
-      db.update(identities)
-        .set({ username: seen.username })
-        .where(and(eq(identities.channel, seen.channel), eq(identities.platformId, seen.platformId)))
-        .run();
+      statement<[string, string, string]>(db, 'UPDATE identities SET username = ? WHERE channel = ? AND platform_id = ?').run(
+        seen.username,
+        seen.channel,
+        seen.platformId,
+      );
     }
-    return updated!;
+    return toMember(updated);
   }
-  const member = db
-    .insert(members)
-    .values({ name: seen.name ?? seen.platformId, createdAt: at, lastActiveAt: at })
-    .returning()
-    .get();
-  db.insert(identities)
-    .values({ channel: seen.channel, platformId: seen.platformId, memberId: member.id, username: seen.username })
-    .run();
-  return member;
+  const member = statement<[string, number, number], RawMember>(
+    db,
+    `INSERT INTO members (name, created_at, last_active_at) VALUES (?, ?, ?) RETURNING ${memberColumns}`,
+  ).get(seen.name ?? seen.platformId, at, at)!;
+  statement<[string, string, number, string | null]>(db, 'INSERT INTO identities (channel, platform_id, member_id, username) VALUES (?, ?, ?, ?)').run(
+    seen.channel,
+    seen.platformId,
+    member.id,
+    seen.username ?? null,
+  );
+  return toMember(member);
 }
 
 /** The member known by a platform id on a channel, if any. */
@@ -127,15 +130,21 @@ export function markCanMessagePrivately(db: Db, channel: string, platformId: str
 /** Record the chat and, for groups, that the member was seen in it. Returns true the first time the member is seen there. */
 export function noteChat(db: Db, channel: string, chatId: string, type: ChatType, memberId: number, at: Date): boolean {
   const ms = at.getTime();
-  db.insert(chats).values({ channel, chatId, type, firstSeenAt: ms }).onConflictDoNothing().run();
+  statement<[string, string, string, number]>(db, 'INSERT INTO chats (channel, chat_id, type, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    channel,
+    chatId,
+    type,
+    ms,
+  );
   if (type !== 'group') return false;
-  const inserted = db
-    .insert(chatMembers)
-    .values({ channel, chatId, memberId, firstSeenAt: ms, lastSeenAt: ms })
-    .onConflictDoUpdate({ target: [chatMembers.channel, chatMembers.chatId, chatMembers.memberId], set: { lastSeenAt: ms } })
-    .returning({ first: chatMembers.firstSeenAt })
-    .get();
-  return inserted?.first === ms;
+  const first = statement<[string, string, number, number, number], number>(
+    db,
+    `INSERT INTO chat_members (channel, chat_id, member_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (channel, chat_id, member_id) DO UPDATE SET last_seen_at = excluded.last_seen_at RETURNING first_seen_at`,
+  )
+    .pluck()
+    .get(channel, chatId, memberId, ms, ms);
+  return first === ms;
 }
 
 /** The group the member was last seen in on a channel (for group fallbacks when a private message is impossible). */

@@ -8,25 +8,26 @@ export type OutboxRow = typeof outbox.$inferSelect;
 
 /** Queue a message under an idempotency key; a second enqueue with the same key is ignored. Returns the row id when new. */
 export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Date, notBefore: Date = at): number | undefined {
-  const row = db
-    .insert(outbox)
-    .values({
+  // Every reply passes here: a statement prepared once per connection rather than a query built per call.
+  return statement<unknown[], number>(
+    db,
+    `INSERT INTO outbox (key, channel, chat, text, reply_to, thread, mention, buttons, kind, created_at, not_before)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+  )
+    .pluck()
+    .get(
       key,
-      channel: msg.channel,
-      chat: msg.chat,
-      text: msg.text,
-      replyTo: msg.replyTo,
-      thread: msg.thread,
-      mention: msg.mention,
-      buttons: msg.buttons && msg.buttons.length > 0 ? msg.buttons : null,
-      kind: msg.kind,
-      createdAt: at.getTime(),
-      notBefore: notBefore.getTime(),
-    })
-    .onConflictDoNothing()
-    .returning({ id: outbox.id })
-    .get();
-  return row?.id;
+      msg.channel,
+      msg.chat,
+      msg.text,
+      msg.replyTo ?? null,
+      msg.thread ?? null,
+      msg.mention ?? null,
+      msg.buttons && msg.buttons.length > 0 ? JSON.stringify(msg.buttons) : null,
+      msg.kind,
+      at.getTime(),
+      notBefore.getTime(),
+    );
 }
 
 /**

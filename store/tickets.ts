@@ -2,7 +2,7 @@
 // change recorded with who, when and why; staff desks (the ticket a staff member's private chat is bridged to); and the
 // last few messages per member per chat.
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
-import { inTransaction, type Db } from './db';
+import { inTransaction, statement, type Db } from './db';
 import { identities, members, recentMessages, staffDesks, ticketTransitions, tickets, type TranscriptLine } from './schema';
 import { setConversationState } from './conversations';
 
@@ -28,13 +28,17 @@ export function recordRecentMessage(
   db: Db,
   m: { channel: string; chatId: string; memberId: number; at: Date; text: string; misunderstood: boolean },
 ): void {
+  // Runs for every message a member sends: plain statements prepared once, and the window trimmed by one DELETE.
   inTransaction(db, () => {
-    db.insert(recentMessages)
-      .values({ channel: m.channel, chatId: m.chatId, memberId: m.memberId, at: m.at.getTime(), text: m.text.slice(0, MAX_TEXT), misunderstood: m.misunderstood })
-      .run();
-    const where = and(eq(recentMessages.channel, m.channel), eq(recentMessages.chatId, m.chatId), eq(recentMessages.memberId, m.memberId));
-    const keep = db.select({ id: recentMessages.id }).from(recentMessages).where(where).orderBy(desc(recentMessages.id)).limit(KEEP_RECENT);
-    db.delete(recentMessages).where(and(where, notInArray(recentMessages.id, keep))).run();
+    statement<[string, string, number, number, string, number]>(
+      db,
+      'INSERT INTO recent_messages (channel, chat_id, member_id, at, text, misunderstood) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(m.channel, m.chatId, m.memberId, m.at.getTime(), m.text.slice(0, MAX_TEXT), m.misunderstood ? 1 : 0);
+    statement<[string, string, number, string, string, number, number]>(
+      db,
+      `DELETE FROM recent_messages WHERE channel = ? AND chat_id = ? AND member_id = ? AND id <= (
+         SELECT id FROM recent_messages WHERE channel = ? AND chat_id = ? AND member_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+    ).run(m.channel, m.chatId, m.memberId, m.channel, m.chatId, m.memberId, KEEP_RECENT);
   });
 }
 
