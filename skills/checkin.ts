@@ -1,5 +1,6 @@
 // Daily check-in (签到 打卡 /checkin "check in"): once per member per local day, points and growth, the streak and its
 // bonus, the referral reward on an invited member's first check-in, automatic streak badges; and `/top` 排行榜.
+import { recogniseIntent } from '../community/intents';
 import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
 import type { Lang } from '../bot/types';
 import type { Badge } from '../community/program';
@@ -113,7 +114,10 @@ function rebuiltCheckin(deps: Pick<HearthDeps, 'db' | 'program'>, memberId: numb
   };
 }
 
-/** True for 签到, 打卡, /checkin, "check in" (a mention of the bot and trailing punctuation allowed). */
+/**
+ * True for 签到, 打卡, /checkin, "check in" (a mention of the bot and trailing punctuation allowed), and for a check-in
+ * asked in other words ("帮我打个卡", "I'd like to check in") when the message is for the bot.
+ */
 export function isCheckinText(ctx: SkillContext): boolean {
   if (ctx.command) return ctx.command.name === 'checkin';
   const text = ctx.msg.text
@@ -122,7 +126,8 @@ export function isCheckinText(ctx: SkillContext): boolean {
     .toLowerCase()
     .replace(/[\s!！。.~～]+$/u, '')
     .replace(/\s+/g, ' ');
-  return checkinWords.includes(text);
+  if (checkinWords.includes(text)) return true;
+  return ctx.addressed && text.length <= 60 && recogniseIntent(ctx.msg.text).name === 'checkin';
 }
 
 function badgeLine(lang: Lang, badges: Badge[]): string[] {

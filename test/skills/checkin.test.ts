@@ -98,6 +98,17 @@ describe('check-in', () => {
     expect(r.db.select().from(checkins).all()).toHaveLength(0);
   });
 
+  it('checks in when asked in other words privately or with a mention, but not from unaddressed group chatter', async () => {
+    const r = await replayOnFile([
+      msg('a', day(1), 'u1', '帮我打个卡', { chat: 'u1' }),
+      msg('b', day(1, '09:05'), 'u2', "I'd like to check in please", { chat: 'g1', mentions: ['hearth'] }),
+      msg('c', day(1, '09:06'), 'u3', '今天打卡了吗大家', { chat: 'g1' }),
+    ]);
+    expect(r.reasons('u1')).toEqual(['checkin:5']);
+    expect(r.reasons('u2')).toEqual(['checkin:5']);
+    expect(r.out.map((o) => o.replyTo)).toEqual(['a', 'b']);
+  });
+
   it('/top shows this month for this group only: community points and live streaks, not purchases', async () => {
     const r = await replayOnFile([
       msg('a1', day(1), 'u1', '签到', { chat: 'g1', name: 'Alice' }),
