@@ -35,7 +35,7 @@ export function fillCommunity(db: Db, program: Program, n: number, now: Date): v
   exec(`${seq}
     INSERT INTO members (id, name, lang, birthday, role, created_at, last_active_at)
     SELECT i, 'Member ' || i, CASE WHEN i % 3 = 0 THEN 'en' ELSE 'zh' END,
-           CASE WHEN i % 4 = 0 THEN NULL ELSE printf('%04d-%02d-%02d', 1970 + i % 30, 1 + i % 12, 1 + i % 28) END,
+           CASE WHEN i % 4 = 0 THEN NULL ELSE printf('%04d-%02d-%02d', 1970 + i % 30, 1 + i % 12, 1 + (i / 12) % 28) END,
            'member', ${t} - 400 * ${DAY}, ${t} - (i % 120) * ${DAY} - (i % 7) * 3600000 FROM seq`);
   exec(`${seq}
     INSERT INTO identities (channel, platform_id, member_id, can_message_privately)
@@ -49,7 +49,7 @@ export function fillCommunity(db: Db, program: Program, n: number, now: Date): v
     SELECT 2 * i - 1, i, 'earn', (i * 37) % 3000, (i * 37) % 3000, 'b:' || i || ':1', 'purchase', 'o' || i || 'a', ${t} - (i % 300) * ${DAY} FROM seq`);
   exec(`${seq}
     INSERT INTO ledger_entries (id, member_id, kind, points, growth, key, reason, ref, at)
-    SELECT 2 * i, i, 'earn', (i * 53) % 4000, (i * 53) % 4000, 'b:' || i || ':2', 'purchase', 'o' || i || 'b', ${t} - (300 + i % 400) * ${DAY} FROM seq`);
+    SELECT 2 * i, i, 'earn', (i * 53) % 4000, (i * 53) % 4000, 'b:' || i || ':2', 'purchase', 'o' || i || 'b', ${t} - (300 + i % 450) * ${DAY} FROM seq`);
   // Lots expire at local midnight 24 months after earning; older lots are partly spent.
   exec(`
     INSERT INTO point_lots (entry_id, member_id, points, remaining, earned_at, available_at, expires_at)
@@ -100,7 +100,8 @@ function recordAllAudiences(db: Db, program: Program, now: Date): number {
     inTransaction(db, () => {
       for (const r of rows) {
         const outboxKey = `nudge:${rule.id}:${r.memberId}:${r.occasion}`;
-        if (recordNudgeSend(db, { ruleId: rule.id, memberId: r.memberId, occasion: r.occasion, at: now, deliverAt: new Date(w.deliverAt), channel: 'console', chat: String(r.memberId), outboxKey })) n++;
+        const send = { ruleId: rule.id, memberId: r.memberId, occasion: r.occasion, at: now, deliverAt: new Date(w.deliverAt) };
+        if (recordNudgeSend(db, { ...send, channel: 'console', chat: String(r.memberId), outboxKey })) n++;
       }
     });
   }

@@ -69,7 +69,8 @@ export function nudgeRuleProblems(rule: Pick<NudgeRule, 'kind' | 'params' | 'tem
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) problems.push({ path: ['params', key], message: `${key} must be a whole number of at least 1` });
   }
   const minPoints = rule.params.minPoints;
-  if (minPoints !== undefined && !(Number.isInteger(minPoints) && minPoints >= 0)) problems.push({ path: ['params', 'minPoints'], message: 'minPoints must be a whole number of at least 0' });
+  if (minPoints !== undefined && !(Number.isInteger(minPoints) && minPoints >= 0))
+    problems.push({ path: ['params', 'minPoints'], message: 'minPoints must be a whole number of at least 0' });
   if (rule.params.maxDays !== undefined && rule.params.maxDays < (rule.params.days ?? 30))
     problems.push({ path: ['params', 'maxDays'], message: 'maxDays must not be less than days' });
   return problems;

@@ -175,7 +175,11 @@ function nudgesCommand(ctx: SkillContext): void {
     return;
   }
   if (!id) {
-    ctx.reply(zh ? `请写上规则id，例如 /nudges ${action} dormant-30。现有规则：${ruleIds(deps)}` : `Which rule? For example /nudges ${action} dormant-30. Rules: ${ruleIds(deps)}`);
+    ctx.reply(
+      zh
+        ? `请写上规则id，例如 /nudges ${action} dormant-30。现有规则：${ruleIds(deps)}`
+        : `Which rule? For example /nudges ${action} dormant-30. Rules: ${ruleIds(deps)}`,
+    );
     return;
   }
   const rule = getNudgeRule(deps.db, id);

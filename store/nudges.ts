@@ -143,8 +143,8 @@ const CANDIDATES: Record<NudgeRule['kind'], string> = {
                 WHERE remaining > 0 AND expires_at > @now AND expires_at <= @expiringUntil GROUP BY member_id),
     c AS MATERIALIZED (
           SELECT s.member_id,
-                 (SELECT json_extract(value, '$[1]') FROM json_each(@expiryMonths)
-                    WHERE json_extract(value, '$[0]') <= s.first ORDER BY json_extract(value, '$[0]') DESC LIMIT 1) AS part,
+                 coalesce((SELECT json_extract(value, '$[1]') FROM json_each(@expiryMonths)
+                    WHERE json_extract(value, '$[0]') <= s.first ORDER BY json_extract(value, '$[0]') DESC LIMIT 1), s.first) AS part,
                  NULL AS next_tier, NULL AS gap, min(s.points, max(coalesce(p.balance, 0), 0)) AS expiring,
                  s.first AS expires_at, NULL AS streak
           FROM soonest s LEFT JOIN member_points p ON p.member_id = s.member_id
@@ -295,7 +295,10 @@ function toAudienceRow(r: RawRow): NudgeAudienceRow {
 /** The members a rule run with this window would nudge, every guard applied; the first `limit` in the query's order. One query. */
 export function nudgeAudience(db: Db, w: NudgeWindow, limit?: number): NudgeAudienceRow[] {
   const stmt = prepared(db, limit === undefined ? audienceSql(w.kind) : `${audienceSql(w.kind)} LIMIT ${Math.max(0, Math.floor(limit))}`);
-  return (stmt.all(params(stmt, w)) as RawRow[]).map(toAudienceRow);
+  // Row by row: a first run can pick a quarter of the membership, and two arrays of that would double the memory.
+  const rows: NudgeAudienceRow[] = [];
+  for (const r of stmt.iterate(params(stmt, w)) as IterableIterator<RawRow>) rows.push(toAudienceRow(r));
+  return rows;
 }
 
 /** How many members a rule run with this window would nudge (a preview), without loading them. */

@@ -70,15 +70,20 @@ export function dueMessages(
   return rows;
 }
 
-/** The earliest time a pending row becomes due, if any (replay wakes up then). */
-export function nextDueTime(db: Db): number | undefined {
-  const t = statement<[], number | null>(db, 'SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').pluck().get();
+/** The earliest time a pending row becomes due (after `after`, when given), if any: replay wakes up then. */
+export function nextDueTime(db: Db, after?: number): number | undefined {
+  const t =
+    after === undefined
+      ? statement<[], number | null>(db, 'SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').pluck().get()
+      : statement<[number], number | null>(db, 'SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before > ?')
+          .pluck()
+          .get(after);
   return t ?? undefined;
 }
 
 /** Mark a row delivered. */
 export function markSent(db: Db, id: number, at: Date): void {
-  db.update(outbox).set({ sentAt: at.getTime() }).where(eq(outbox.id, id)).run();
+  statement<[number, number]>(db, 'UPDATE outbox SET sent_at = ? WHERE id = ?').run(at.getTime(), id);
 }
 
 /** Record a failed attempt; `giveUp` stops further attempts, `retryAt` postpones the next one. */

@@ -189,7 +189,8 @@ describe('rules on restart', () => {
     );
     expect(getNudgeRule(db, 'birthday')).toMatchObject({ enabled: false, template: { en: 'Many happy returns, {name}!' } });
     // No birthday greeting for Alice (paused); the changed dormant text goes out.
-    expect(out.filter((o) => o.chat === 'u1' && !o.replyTo).map((o) => [o.at, o.text])).toEqual([['2026-04-01T11:00:00+08:00', 'Alice, the community misses you.']]);
+    const aliceNudges = out.filter((o) => o.chat === 'u1' && !o.replyTo);
+    expect(aliceNudges.map((o) => [o.at, o.text])).toEqual([['2026-04-01T11:00:00+08:00', 'Alice, the community misses you.']]);
   });
 });
 

@@ -128,9 +128,11 @@ describe('audiences, one query per kind', () => {
 
   it('near-tier: within the ratio of the next tier above the one held', () => {
     const { db, p } = setup();
+    const grow = (memberId: number, growth: number, key: string, when: Date) =>
+      earnPoints(db, { memberId, points: growth, growth, key, reason: 'purchase', at: when, expiresAt: lotExpiresAt(p, now) });
     const earn = (id: string, growth: number, tier?: string) => {
       const m = person(db, id, now);
-      earnPoints(db, { memberId: m.id, points: growth, growth, key: `g:${id}`, reason: 'purchase', at: at('2026-06-12T12:00:00+08:00'), expiresAt: lotExpiresAt(p, now) });
+      grow(m.id, growth, `g:${id}`, at('2026-06-12T12:00:00+08:00'));
       if (tier) setTierState(db, m.id, tier, null, now);
       return m;
     };
@@ -141,11 +143,11 @@ describe('audiences, one query per kind', () => {
     earn('e', 1000, 'member'); // already past Silver (an upgrade pending): no gap, no nudge
     const old = person(db, 'f', now);
     // Growth older than the 12-month window does not count.
-    earnPoints(db, { memberId: old.id, points: 4600, growth: 4600, key: 'g:f', reason: 'purchase', at: addMonths(now, -13, p.timezone), expiresAt: lotExpiresAt(p, now) });
-    earnPoints(db, { memberId: old.id, points: 10, growth: 10, key: 'g:f2', reason: 'checkin', at: new Date(now.getTime() - DAY), expiresAt: lotExpiresAt(p, now) });
+    grow(old.id, 4600, 'g:f', addMonths(now, -13, p.timezone));
+    grow(old.id, 10, 'g:f2', new Date(now.getTime() - DAY));
     // Near, but nothing earned in the last 7 days: members get near by earning, so they are not looked at.
     const quiet = person(db, 'g', now);
-    earnPoints(db, { memberId: quiet.id, points: 900, growth: 900, key: 'g:g', reason: 'purchase', at: new Date(now.getTime() - 8 * DAY), expiresAt: lotExpiresAt(p, now) });
+    grow(quiet.id, 900, 'g:g', new Date(now.getTime() - 8 * DAY));
     const rows = audience(p, db, 'near-tier', now);
     expect(rows.map((r) => [r.memberId, r.nextTierId, r.gap])).toEqual([
       [silver500.id, 'gold', 500],

@@ -1,1 +1,0 @@
-CREATE INDEX `outbox_chat` ON `outbox` (`channel`,`chat`,`id`);

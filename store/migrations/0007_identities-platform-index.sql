@@ -1,1 +1,0 @@
-CREATE INDEX `identities_platform` ON `identities` (`platform_id`);

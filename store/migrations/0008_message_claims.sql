@@ -1,1 +1,0 @@
-ALTER TABLE `processed_messages` ADD `done_at` integer;
