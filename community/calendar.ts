@@ -47,25 +47,44 @@ function partsFromIntl(at: Date, tz: string): LocalParts {
   };
 }
 
-// Intl is slow (microseconds a call) and replay asks millions of times. Offsets only change on quarter-hour
-// boundaries, so one Intl answer per timezone and quarter hour serves every instant in it.
+// Intl is slow (microseconds a call) and replay and imports ask millions of times. Offsets change only on
+// quarter-hour boundaries and on few days a year: a UTC day whose two ends share an offset has it throughout
+// (no zone changes twice in a day), so one answer serves the whole day; other days are cached by quarter hour.
+const DAY = 86_400_000;
 const QUARTER_HOUR = 900_000;
-const offsets = new Map<string, Map<number, number>>();
+const MIXED = Number.NaN;
+const dayOffsets = new Map<string, Map<number, number>>();
+const quarterOffsets = new Map<string, Map<number, number>>();
+
+function intlOffset(ms: number, tz: string): number {
+  const p = partsFromIntl(new Date(ms), tz);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - ms;
+}
+
+function cacheFor(maps: Map<string, Map<number, number>>, tz: string): Map<number, number> {
+  let m = maps.get(tz);
+  if (!m) maps.set(tz, (m = new Map()));
+  if (m.size > 100_000) m.clear();
+  return m;
+}
 
 /** Offset of the timezone from UTC at an instant, in milliseconds. */
 export function offsetAt(at: Date, tz: string): number {
-  let byQuarter = offsets.get(tz);
-  if (!byQuarter) offsets.set(tz, (byQuarter = new Map()));
-  const quarter = Math.floor(at.getTime() / QUARTER_HOUR);
-  let offset = byQuarter.get(quarter);
+  const ms = at.getTime();
+  const days = cacheFor(dayOffsets, tz);
+  const day = Math.floor(ms / DAY);
+  let offset = days.get(day);
   if (offset === undefined) {
-    const start = new Date(quarter * QUARTER_HOUR);
-    const p = partsFromIntl(start, tz);
-    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start.getTime();
-    if (byQuarter.size > 200_000) byQuarter.clear();
-    byQuarter.set(quarter, offset);
+    const start = intlOffset(day * DAY, tz);
+    offset = start === intlOffset(day * DAY + DAY - 1000, tz) ? start : MIXED;
+    days.set(day, offset);
   }
-  return offset;
+  if (!Number.isNaN(offset)) return offset;
+  const quarters = cacheFor(quarterOffsets, tz);
+  const quarter = Math.floor(ms / QUARTER_HOUR);
+  let q = quarters.get(quarter);
+  if (q === undefined) quarters.set(quarter, (q = intlOffset(quarter * QUARTER_HOUR, tz)));
+  return q;
 }
 
 /** The wall-clock fields of an instant in a timezone. */
