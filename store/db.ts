@@ -20,6 +20,8 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // 64 MB of page cache (the default is 2 MB): ledger indexes are written at random keys and stay hot.
+  sqlite.pragma('cache_size = -65536');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   return db;
