@@ -2,7 +2,7 @@
 // set-based query per rule run that picks the eligible members with every guard applied, the sends log and mutes.
 import { and, asc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import { inTransaction, type Db } from './db';
+import { inTransaction, statement, type Db } from './db';
 import { nudgeMutes, nudgeRules, nudgeSends, outbox, type SeededNudgeRule } from './schema';
 import type { NudgeRule } from '../community/program';
 import type { NudgeCandidate, NudgeWindow } from '../community/nudges';
@@ -222,16 +222,6 @@ interface RawRow extends Omit<NudgeCandidate, 'lang'> {
   groupTo: string | null;
 }
 
-const statements = new WeakMap<object, Map<string, Statement>>();
-
-function prepared(db: Db, text: string): Statement {
-  let cache = statements.get(db.$client);
-  if (!cache) statements.set(db.$client, (cache = new Map()));
-  let stmt = cache.get(text);
-  if (!stmt) cache.set(text, (stmt = db.$client.prepare(text)));
-  return stmt;
-}
-
 function bindings(w: NudgeWindow): Record<string, string | number> {
   return {
     ruleId: w.ruleId,
@@ -294,7 +284,7 @@ function toAudienceRow(r: RawRow): NudgeAudienceRow {
 
 /** The members a rule run with this window would nudge, every guard applied; the first `limit` in the query's order. One query. */
 export function nudgeAudience(db: Db, w: NudgeWindow, limit?: number): NudgeAudienceRow[] {
-  const stmt = prepared(db, limit === undefined ? audienceSql(w.kind) : `${audienceSql(w.kind)} LIMIT ${Math.max(0, Math.floor(limit))}`);
+  const stmt = statement(db, limit === undefined ? audienceSql(w.kind) : `${audienceSql(w.kind)} LIMIT ${Math.max(0, Math.floor(limit))}`);
   // Row by row: a first run can pick a quarter of the membership, and two arrays of that would double the memory.
   const rows: NudgeAudienceRow[] = [];
   for (const r of stmt.iterate(params(stmt, w)) as IterableIterator<RawRow>) rows.push(toAudienceRow(r));
@@ -303,7 +293,7 @@ export function nudgeAudience(db: Db, w: NudgeWindow, limit?: number): NudgeAudi
 
 /** How many members a rule run with this window would nudge (a preview), without loading them. */
 export function nudgeAudienceSize(db: Db, w: NudgeWindow): number {
-  const stmt = prepared(db, `SELECT count(*) AS n FROM (${audienceSql(w.kind)})`);
+  const stmt = statement(db, `SELECT count(*) AS n FROM (${audienceSql(w.kind)})`);
   return (stmt.get(params(stmt, w)) as { n: number }).n;
 }
 
@@ -324,7 +314,7 @@ export interface NudgeSend {
 /** Record a send; false when this rule already went to this member for this occasion (then send nothing). */
 export function recordNudgeSend(db: Db, s: NudgeSend): boolean {
   // A run records thousands of these: one statement, prepared once per database.
-  const stmt = prepared(
+  const stmt = statement(
     db,
     `INSERT INTO nudge_sends (rule_id, member_id, occasion, at, deliver_at, channel, chat, outbox_key)
      VALUES (@ruleId, @memberId, @occasion, @at, @deliverAt, @channel, @chat, @outboxKey) ON CONFLICT DO NOTHING`,
