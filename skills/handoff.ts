@@ -417,21 +417,38 @@ function answer(ctx: SkillContext, out: string): void {
   else ctx.reply(out);
 }
 
+/** The ticket a staff command names (`/take 3`), or the default one; answers and returns undefined when there is none. */
+function ticketFromArg(
+  ctx: SkillContext,
+  arg: string,
+  texts: { usage: string; fallback: () => TicketRow | undefined; none: string },
+): TicketRow | undefined {
+  if (arg.trim() === '') {
+    const t = texts.fallback();
+    if (!t) answer(ctx, texts.none);
+    return t;
+  }
+  const id = parseTicketId(arg);
+  if (id === undefined) {
+    answer(ctx, texts.usage);
+    return undefined;
+  }
+  const t = getTicket(ctx.deps.db, id);
+  if (!t) answer(ctx, ctx.lang === 'zh' ? `没有工单 #${id}。` : `There is no ticket #${id}.`);
+  return t;
+}
+
 function take(ctx: SkillContext, arg: string): void {
   const { db, deployment } = ctx.deps;
   ctx.handled = true;
   const lang = ctx.lang;
   if (!isStaff(ctx.role)) return ctx.reply(text.staffOnly(lang));
-  let t: TicketRow | undefined;
-  if (arg.trim() !== '') {
-    const id = parseTicketId(arg);
-    if (id === undefined) return answer(ctx, lang === 'zh' ? '用法：/take 或 /take <工单号>，例如 /take 3。' : 'Usage: /take, or /take <ticket>, e.g. /take 3.');
-    t = getTicket(db, id);
-    if (!t) return answer(ctx, lang === 'zh' ? `没有工单 #${id}。` : `There is no ticket #${id}.`);
-  } else {
-    t = waitingTickets(db)[0];
-    if (!t) return answer(ctx, lang === 'zh' ? '现在没有人在排队。🎉' : 'No one is waiting right now. 🎉');
-  }
+  const t = ticketFromArg(ctx, arg, {
+    usage: lang === 'zh' ? '用法：/take 或 /take <工单号>，例如 /take 3。' : 'Usage: /take, or /take <ticket>, e.g. /take 3.',
+    fallback: () => waitingTickets(db)[0],
+    none: lang === 'zh' ? '现在没有人在排队。🎉' : 'No one is waiting right now. 🎉',
+  });
+  if (!t) return;
   const name = memberName(ctx.deps, t.memberId);
   if (t.state === 'closed') return answer(ctx, lang === 'zh' ? `工单 #${t.id} 已经结束了。` : `Ticket #${t.id} is already closed.`);
   if (t.state === 'staff') {
@@ -483,16 +500,12 @@ function done(ctx: SkillContext, arg: string): void {
   ctx.handled = true;
   const lang = ctx.lang;
   if (!isStaff(ctx.role)) return ctx.reply(text.staffOnly(lang));
-  let t: TicketRow | undefined;
-  if (arg.trim() !== '') {
-    const id = parseTicketId(arg);
-    if (id === undefined) return answer(ctx, lang === 'zh' ? '用法：/done 或 /done <工单号>。' : 'Usage: /done, or /done <ticket>.');
-    t = getTicket(db, id);
-    if (!t) return answer(ctx, lang === 'zh' ? `没有工单 #${id}。` : `There is no ticket #${id}.`);
-  } else {
-    t = activeTicketOf(db, ctx.member.id);
-    if (!t) return answer(ctx, lang === 'zh' ? '你当前没有进行中的工单。' : "You don't have an active ticket.");
-  }
+  const t = ticketFromArg(ctx, arg, {
+    usage: lang === 'zh' ? '用法：/done 或 /done <工单号>。' : 'Usage: /done, or /done <ticket>.',
+    fallback: () => activeTicketOf(db, ctx.member.id),
+    none: lang === 'zh' ? '你当前没有进行中的工单。' : "You don't have an active ticket.",
+  });
+  if (!t) return;
   if (t.state === 'closed') return answer(ctx, lang === 'zh' ? `工单 #${t.id} 已经结束了。` : `Ticket #${t.id} is already closed.`);
   if (t.state === 'staff' && t.staffMemberId !== ctx.member.id && ctx.role !== 'manager') {
     const owner = memberName(ctx.deps, t.staffMemberId);
