@@ -42,33 +42,33 @@ export function dueMessages(
   channel?: string,
   skip?: { has(id: number): boolean; readonly size: number },
 ): OutboxRow[] {
+  // Every flush runs this: statements prepared once, ids first so rows on their way are never read again.
   const t = now.getTime();
-  const ids = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        isNull(outbox.sentAt),
-        isNull(outbox.failedAt),
-        lte(outbox.notBefore, t),
-        channel ? eq(outbox.channel, channel) : undefined,
-        sql`not exists (select 1 from ${outbox} as earlier where earlier.channel = ${outbox.channel}
-          and earlier.chat = ${outbox.chat} and earlier.id < ${outbox.id} and earlier.sent_at is null
-          and earlier.failed_at is null and earlier.attempts > 0 and earlier.not_before > ${t})`,
-      ),
-    )
-    .orderBy(asc(outbox.id))
-    .limit(limit + (skip?.size ?? 0))
-    .all()
-    .map((r) => r.id)
+  const ids = statement<[number, string | null, string | null, number, number], number>(
+    db,
+    `SELECT id FROM outbox o WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.not_before <= ?
+       AND (? IS NULL OR o.channel = ?)
+       AND NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.channel = o.channel AND earlier.chat = o.chat
+         AND earlier.id < o.id AND earlier.sent_at IS NULL AND earlier.failed_at IS NULL AND earlier.attempts > 0
+         AND earlier.not_before > ?)
+     ORDER BY o.id LIMIT ?`,
+  )
+    .pluck()
+    .all(t, channel ?? null, channel ?? null, t, limit + (skip?.size ?? 0))
     .filter((id) => !skip?.has(id))
     .slice(0, limit);
-  const rows: OutboxRow[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...db.select().from(outbox).where(inArray(outbox.id, ids.slice(i, i + 500))).orderBy(asc(outbox.id)).all());
-  }
-  return rows;
+  if (ids.length === 0) return [];
+  return statement<[string], RawOutboxRow>(
+    db,
+    `SELECT id, key, channel, chat, text, reply_to AS replyTo, thread, mention, buttons, kind, created_at AS createdAt,
+            not_before AS notBefore, sent_at AS sentAt, attempts, last_error AS lastError, failed_at AS failedAt
+     FROM outbox WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  )
+    .all(JSON.stringify(ids))
+    .map((r) => ({ ...r, buttons: r.buttons === null ? null : (JSON.parse(r.buttons) as OutboxRow['buttons']) }));
 }
+
+type RawOutboxRow = Omit<OutboxRow, 'buttons'> & { buttons: string | null };
 
 /** The earliest time a pending row becomes due (after `after`, when given), if any: replay wakes up then. */
 export function nextDueTime(db: Db, after?: number): number | undefined {
