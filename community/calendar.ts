@@ -139,13 +139,6 @@ export function addDays(date: string, days: number): string {
   return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
-/** Whole days from date `a` to date `b` (YYYY-MM-DD), negative when b is earlier. */
-export function daysBetween(a: string, b: string): number {
-  const [ay, am, ad] = a.split('-').map(Number) as [number, number, number];
-  const [by, bm, bd] = b.split('-').map(Number) as [number, number, number];
-  return Math.round((Date.UTC(by, bm - 1, bd) - Date.UTC(ay, am - 1, ad)) / 86_400_000);
-}
-
 /** An instant moved by calendar months in the timezone, keeping the local wall-clock time (day clamped to the month's end). */
 export function addMonths(at: Date, months: number, tz: string): Date {
   const p = localParts(at, tz);

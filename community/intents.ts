@@ -225,7 +225,7 @@ function tierMentions(t: string, tiers: readonly TierNames[]): TierMention[] {
 const TARGET_MARKER = /(?:\b(?:to|until|for|reach|reaching|hit|become|make|get|into) (?:the )?|(?:升|到|离|距离|冲|成为|上|拿) ?)$/;
 
 /** The tier asked about: one named right after "to"/升/离…, else the highest one named. */
-function targetTier(t: string, mentions: TierMention[]): string | undefined {
+function targetTier(mentions: TierMention[]): string | undefined {
   if (mentions.length === 0) return undefined;
   const marked = mentions.filter((m) => m.marked);
   const pool = marked.length > 0 ? marked : mentions;
@@ -329,7 +329,7 @@ export function recogniseIntent(text: string, tiers: readonly TierNames[] = []):
     t.includes('?') || EN_QUESTION_START.test(t.replace(EN_LEADING_FILLERS, ' ')) || EN_QUESTION_ANYWHERE.test(t) || ZH_QUESTION.test(t);
   const mentions = tierMentions(t, tiers);
   const named = mentions.length > 0;
-  const tier = targetTier(t, mentions);
+  const tier = targetTier(mentions);
   const withTier = (name: IntentName): Intent => (tier ? { name, tier } : { name });
 
   const points = has(P.points) || has(P.pointsZhWeak);

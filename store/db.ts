@@ -49,12 +49,24 @@ function runner(sqlite: Database.Database): Database.Transaction<(work: () => un
   return run;
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+/**
+ * Memoise something built from a connection (a set of prepared statements) once per connection: the hot paths use
+ * it because drizzle rebuilds a query's SQL on every call.
+ */
+export function perConnection<T>(build: (db: Db) => T): (db: Db) => T {
+  const built = new WeakMap<Database.Database, T>();
+  return (db) => {
+    let value = built.get(db.$client);
+    if (value === undefined) built.set(db.$client, (value = build(db)));
+    return value;
+  };
+}
 
-/** A statement for this SQL, prepared once per connection: for hot paths, where drizzle would rebuild it every call. */
+const statementCache = perConnection(() => new Map<string, Database.Statement>());
+
+/** A statement for this SQL, prepared once per connection. */
 export function statement<P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(db: Db, text: string): Database.Statement<P, R> {
-  let cache = statements.get(db.$client);
-  if (!cache) statements.set(db.$client, (cache = new Map()));
+  const cache = statementCache(db);
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = db.$client.prepare(text)));
   return stmt as unknown as Database.Statement<P, R>;

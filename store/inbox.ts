@@ -27,12 +27,3 @@ export function markHandled(db: Db, channel: string, messageId: string, now: Dat
     messageId,
   );
 }
-
-/** True when this message was handled to the end. */
-export function wasHandled(db: Db, channel: string, messageId: string): boolean {
-  return (
-    statement<[string, string], number | null>(db, 'SELECT done_at FROM processed_messages WHERE channel = ? AND message_id = ?')
-      .pluck()
-      .get(channel, messageId) != null
-  );
-}

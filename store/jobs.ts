@@ -1,7 +1,7 @@
 // Scheduled job occurrences and one-off timers, so that neither runs twice across restarts.
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import { statement, type Db } from './db';
-import { jobRuns, timers } from './schema';
+import { timers } from './schema';
 
 export type TimerRow = typeof timers.$inferSelect;
 
@@ -23,11 +23,6 @@ export function finishJobRun(db: Db, job: string, dueAt: Date, now: Date, error?
     job,
     dueAt.getTime(),
   );
-}
-
-/** The latest occurrence of a job that was claimed, if any. */
-export function lastJobRun(db: Db, job: string): number | undefined {
-  return db.select({ t: sql<number | null>`max(${jobRuns.dueAt})` }).from(jobRuns).where(eq(jobRuns.job, job)).get()?.t ?? undefined;
 }
 
 /** Set a timer under a unique key; setting the same key again is ignored. */

@@ -1,9 +1,9 @@
 // Ledger writes and reads. Every change is an entry with a unique key; lots, draws and the cached balance change
 // in the same synchronous transaction, so the balance always equals the sum of the member's entries.
 import type Database from 'better-sqlite3';
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import { inTransaction, type Db } from './db';
-import { ledgerEntries, lotDraws, memberPoints, pointLots } from './schema';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { inTransaction, perConnection, type Db } from './db';
+import { ledgerEntries, pointLots } from './schema';
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type PointLot = typeof pointLots.$inferSelect;
@@ -67,14 +67,10 @@ interface Statements {
   growthBetween: Statement;
 }
 type Statement = Database.Statement<unknown[]>;
-const prepared = new WeakMap<Db['$client'], Statements>();
-
-function statements(db: Db): Statements {
-  let s = prepared.get(db.$client);
-  if (s) return s;
+const statements = perConnection((db): Statements => {
   const c = db.$client;
   const lotCols = 'entry_id AS entryId, member_id AS memberId, points, remaining, earned_at AS earnedAt, available_at AS availableAt, expires_at AS expiresAt';
-  s = {
+  return {
     entryIdByKey: c.prepare('SELECT id FROM ledger_entries WHERE key = ?').pluck(),
     ensureBalance: c.prepare('INSERT INTO member_points (member_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     balance: c.prepare('SELECT balance FROM member_points WHERE member_id = ?').pluck(),
@@ -97,9 +93,7 @@ function statements(db: Db): Statements {
       .prepare('SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = ? AND remaining > 0 AND available_at <= ? AND expires_at > ?')
       .pluck(),
   };
-  prepared.set(db.$client, s);
-  return s;
-}
+});
 
 function ensureBalanceRow(db: Db, memberId: number, at: Date): void {
   statements(db).ensureBalance.run(memberId, at.getTime());

@@ -1,8 +1,7 @@
 // Members and their platform identities: find-or-create by (channel, platform id), language, role, profile.
-import type Database from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
 import { statement, type Db } from './db';
-import { identities, members, chats, chatMembers } from './schema';
+import { identities, members, chatMembers } from './schema';
 import type { Lang, Role, ChatType } from '../bot/types';
 
 export type MemberRow = typeof members.$inferSelect;
@@ -157,17 +156,9 @@ export function lastGroupOf(db: Db, channel: string, memberId: number): string |
     .get()?.chatId;
 }
 
-const idStatements = new WeakMap<object, { onChannel: Database.Statement<[string, string], number>; anyChannel: Database.Statement<[string], number> }>();
-
 /** Just the member id behind a platform id (on a channel, or the first identity on any channel): the cheap lookup bulk paths use. */
 export function memberIdByPlatformId(db: Db, platformId: string, channel?: string): number | undefined {
-  let st = idStatements.get(db.$client);
-  if (!st) {
-    st = {
-      onChannel: db.$client.prepare<[string, string], number>('SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?').pluck(),
-      anyChannel: db.$client.prepare<[string], number>('SELECT member_id FROM identities WHERE platform_id = ? ORDER BY member_id LIMIT 1').pluck(),
-    };
-    idStatements.set(db.$client, st);
-  }
-  return channel === undefined ? st.anyChannel.get(platformId) : st.onChannel.get(channel, platformId);
+  return channel === undefined
+    ? statement<[string], number>(db, 'SELECT member_id FROM identities WHERE platform_id = ? ORDER BY member_id LIMIT 1').pluck().get(platformId)
+    : statement<[string, string], number>(db, 'SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?').pluck().get(channel, platformId);
 }

@@ -2,7 +2,7 @@
 // set-based query per rule run that picks the eligible members with every guard applied, the sends log and mutes.
 import { and, asc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import { inTransaction, statement, type Db } from './db';
+import { inTransaction, perConnection, statement, type Db } from './db';
 import { nudgeMutes, nudgeRules, nudgeSends, outbox, type SeededNudgeRule } from './schema';
 import type { NudgeRule } from '../community/program';
 import type { NudgeCandidate, NudgeWindow } from '../community/nudges';
@@ -81,20 +81,17 @@ export function activeNudgeRules(db: Db): NudgeRuleRow[] {
   return db.select().from(nudgeRules).where(isNull(nudgeRules.retiredAt)).orderBy(asc(nudgeRules.position)).all();
 }
 
-const ruleById = new WeakMap<object, { get(values: { id: string }): NudgeRuleRow | undefined }>();
+const ruleById = perConnection((db) =>
+  db
+    .select()
+    .from(nudgeRules)
+    .where(and(eq(nudgeRules.id, sql.placeholder('id')), isNull(nudgeRules.retiredAt)))
+    .prepare(),
+);
 
 /** A rule in force by id. (Every job run reads it, so the statement is prepared once per database.) */
 export function getNudgeRule(db: Db, id: string): NudgeRuleRow | undefined {
-  let stmt = ruleById.get(db.$client);
-  if (!stmt) {
-    stmt = db
-      .select()
-      .from(nudgeRules)
-      .where(and(eq(nudgeRules.id, sql.placeholder('id')), isNull(nudgeRules.retiredAt)))
-      .prepare();
-    ruleById.set(db.$client, stmt);
-  }
-  return stmt.get({ id });
+  return ruleById(db).get({ id });
 }
 
 /** Pause or resume a rule; false when it was already so. */

@@ -1,7 +1,7 @@
 // Reads for the order intake (CSV import, webhook): whether a purchase or refund event was already recorded.
 // Asked once a line on imports of 100,000 lines, so the statements are prepared once per database.
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { perConnection, type Db } from './db';
 import { ledgerEntries, orders } from './schema';
 
 function prepare(db: Db) {
@@ -10,12 +10,11 @@ function prepare(db: Db) {
     entry: db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.key, sql.placeholder('key'))).prepare(),
   };
 }
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+const statements = perConnection(prepare);
 
 /** Whether this purchase (by order id) or refund (by order and refund id) was recorded before: recording it again changes nothing. */
 export function orderEventRecorded(db: Db, evt: { kind: 'purchase' | 'refund'; orderId: string; refundId?: string }): boolean {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
+  const s = statements(db);
   if (evt.kind === 'purchase') return s.order.get({ id: evt.orderId }) !== undefined;
   // The key store/orders.ts recordRefund gives a refund with an id.
   return evt.refundId !== undefined && s.entry.get({ key: `refund:${evt.orderId}:id:${evt.refundId}` }) !== undefined;

@@ -2,7 +2,7 @@
 // of the order's points and growth value. Amounts are stored in fen. Each call is one synchronous transaction.
 import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { inTransaction, type Db } from './db';
+import { inTransaction, perConnection, type Db } from './db';
 import { orders } from './schema';
 import { balanceOf, debitPoints, earnPoints, entryByKey } from './ledger';
 import { tierStateOf } from './standing';
@@ -55,13 +55,9 @@ interface Statements {
   insertOrder: Database.Statement<unknown[]>;
   touchMember: Database.Statement<[number, number]>;
 }
-const prepared = new WeakMap<Database.Database, Statements>();
-
-function statements(db: Db): Statements {
-  let s = prepared.get(db.$client);
-  if (s) return s;
+const statements = perConnection((db): Statements => {
   const c = db.$client;
-  s = {
+  return {
     order: c.prepare(
       `SELECT order_id AS orderId, member_id AS memberId, amount_fen AS amount, refunded_fen AS refunded, points, growth, entry_id AS entryId, at
        FROM orders WHERE order_id = ?`,
@@ -70,9 +66,7 @@ function statements(db: Db): Statements {
     insertOrder: c.prepare('INSERT INTO orders (order_id, member_id, amount_fen, refunded_fen, points, growth, entry_id, at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)'),
     touchMember: c.prepare('UPDATE members SET last_active_at = max(last_active_at, ?) WHERE id = ?'),
   };
-  prepared.set(db.$client, s);
-  return s;
-}
+});
 
 /** The order with this id, if any. */
 export function orderById(db: Db, orderId: string): OrderRow | undefined {

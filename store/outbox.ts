@@ -1,5 +1,5 @@
 // The outbox: every outgoing message is a row first (unique key), delivered later, then marked sent.
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { statement, type Db } from './db';
 import { outbox } from './schema';
 import type { OutboundMessage } from '../bot/types';

@@ -70,8 +70,3 @@ export function unusedRedemptions(db: Db, memberId: number, rewardId: string): R
 export function markRedemptionUsed(db: Db, id: number, at: Date): boolean {
   return db.update(redemptions).set({ usedAt: at.getTime() }).where(and(eq(redemptions.id, id), isNull(redemptions.usedAt))).run().changes === 1;
 }
-
-/** A redemption by its code. */
-export function redemptionByCode(db: Db, code: string): RedemptionRow | undefined {
-  return db.select().from(redemptions).where(eq(redemptions.code, code)).get();
-}

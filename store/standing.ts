@@ -1,9 +1,8 @@
 // A member's standing in one read: balance, spendable and pending points, growth value, tier, the next tier and the
 // gap to it, any grace period, and points expiring soon. The ask skill, the handoff card and nudges all show this.
-import type Database from 'better-sqlite3';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Db } from './db';
-import { memberPoints, pointLots } from './schema';
+import { statement, type Db } from './db';
+import { pointLots } from './schema';
 import { balanceOf, growthBetween, spendableOf } from './ledger';
 import type { Program, Tier } from '../community/program';
 import { growthWindowStart, nextTierAndGap, tierById } from '../community/tiers';
@@ -21,17 +20,13 @@ export interface Standing {
   expiring?: { points: number; date: string };
 }
 
-const tierStatements = new WeakMap<Database.Database, Database.Statement<[number], { tierId: string; graceUntil: number | null }>>();
-
 /** The member's tier row (held tier and grace period); an empty tier id (the entry tier) when they never earned anything. */
 export function tierStateOf(db: Db, memberId: number): { tierId: string; graceUntil?: Date } {
   // Read on every purchase: a statement prepared once per connection.
-  let st = tierStatements.get(db.$client);
-  if (!st) {
-    st = db.$client.prepare('SELECT tier_id AS tierId, grace_until AS graceUntil FROM member_points WHERE member_id = ?');
-    tierStatements.set(db.$client, st);
-  }
-  const row = st.get(memberId);
+  const row = statement<[number], { tierId: string; graceUntil: number | null }>(
+    db,
+    'SELECT tier_id AS tierId, grace_until AS graceUntil FROM member_points WHERE member_id = ?',
+  ).get(memberId);
   if (!row) return { tierId: '' };
   return { tierId: row.tierId, graceUntil: row.graceUntil === null ? undefined : new Date(row.graceUntil) };
 }

@@ -1,7 +1,7 @@
 // Handoff tickets and their state machine (waiting → staff → closed, conversation bot → waiting → staff → bot), each
 // change recorded with who, when and why; staff desks (the ticket a staff member's private chat is bridged to); and the
 // last few messages per member per chat.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { inTransaction, statement, type Db } from './db';
 import { identities, members, recentMessages, staffDesks, ticketTransitions, tickets, type TranscriptLine } from './schema';
 import { setConversationState } from './conversations';

@@ -1,19 +1,14 @@
 // Tier state on member_points (held tier, grace period) and the daily review's choice of members to look at.
 import type Database from 'better-sqlite3';
 import { and, eq, gt, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { perConnection, type Db } from './db';
 import { jobRuns, ledgerEntries, memberPoints } from './schema';
 
 interface TierStatements {
   setTier: Database.Statement<[number, string, number | null, number]>;
   reach: Database.Statement<[number], NoticeReach>;
 }
-const prepared = new WeakMap<Database.Database, TierStatements>();
-
-function statements(db: Db): TierStatements {
-  let s = prepared.get(db.$client);
-  if (s) return s;
-  s = {
+const statements = perConnection((db): TierStatements => ({
     setTier: db.$client.prepare(
       `INSERT INTO member_points (member_id, tier_id, grace_until, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (member_id) DO UPDATE SET tier_id = excluded.tier_id, grace_until = excluded.grace_until`,
@@ -29,10 +24,7 @@ function statements(db: Db): TierStatements {
             WHERE i.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupPlatformId
        FROM members m WHERE m.id = ?`,
     ),
-  };
-  prepared.set(db.$client, s);
-  return s;
-}
+}));
 
 /** Set the held tier and grace period (null ends it); creates the member's points row when missing. */
 export function setTierState(db: Db, memberId: number, tierId: string, graceUntil: Date | null, at: Date): void {

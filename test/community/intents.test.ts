@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normaliseText, recogniseIntent, correctWord } from '../../community/intents';
+import { recogniseIntent, correctWord } from '../../community/intents';
 import { program } from '../harness';
 
 const dir = join(import.meta.dirname, 'intents');
