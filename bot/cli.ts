@@ -1,7 +1,6 @@
 // The `hearth` command: start (Telegram when a token is set, else the console), console, replay, check-program, role.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config';
 import { createLogger } from './log';
 import { loadProgram } from './program-file';
@@ -9,7 +8,7 @@ import { HearthError } from './errors';
 import { parseReplay, ReplayFormatError } from './replay-format';
 import { runReplay } from './replay';
 import { openDatabase } from '../store/db';
-import { createHearth, type Hearth } from './hearth';
+import { startLiveHearth } from './live';
 import { systemClock } from './clock';
 import { runConsoleChannel, CONSOLE_BOT_ID } from './channels/console';
 import { ensureMember, findMemberByAnyPlatformId, setRole } from '../store/members';
@@ -72,52 +71,30 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function start(config: Config): Promise<number> {
-  if (config.TELEGRAM_BOT_TOKEN) return runTelegram(config, { startLive });
+  if (config.TELEGRAM_BOT_TOKEN) return runTelegram(config);
   return startConsole(config, { orders: true });
 }
 
 async function startConsole(config: Config, options: { orders?: boolean } = {}): Promise<number> {
   const log = createLogger(config.HEARTH_LOG_LEVEL);
-  const program = loadProgram(config.HEARTH_PROGRAM);
-  const db = openDatabase(config.HEARTH_DB);
-  const hearth = createHearth({
-    db,
-    program,
-    clock: systemClock,
+  const live = startLiveHearth({
+    config,
     log,
+    program: loadProgram(config.HEARTH_PROGRAM),
     deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: CONSOLE_BOT_ID }, botUsernames: { console: CONSOLE_BOT_ID } },
   });
-  const http = options.orders ? await startOrdersEndpoint(hearth, config) : undefined;
-  const stopLive = startLive(hearth, log);
+  const http = options.orders ? await startOrdersEndpoint(live.hearth, config) : undefined;
   try {
-    await runConsoleChannel(hearth, {
+    await runConsoleChannel(live.hearth, {
       input: process.stdin,
       write: (line) => process.stdout.write(`${line}\n`),
       interactive: process.stdin.isTTY === true,
     });
-    await hearth.engine.idle();
-    await hearth.dispatcher.flush(systemClock.now());
   } finally {
     await http?.close();
-    await stopLive();
-    db.$client.close();
+    await live.stop();
   }
   return 0;
-}
-
-/** Live timekeeping: cron jobs, timers and a steady outbox flush. Returns a stop function. */
-export function startLive(hearth: Hearth, log: Logger): () => Promise<void> {
-  const flush = async () => {
-    await hearth.dispatcher.flush(hearth.deps.clock.now());
-  };
-  hearth.scheduler.start(hearth.deps.clock, flush);
-  const timer = setInterval(() => void flush().catch((err: unknown) => log.error({ err }, 'outbox flush failed')), 1000);
-  timer.unref();
-  void flush();
-  return async () => {
-    clearInterval(timer);
-    await hearth.scheduler.stop();
-  };
 }
 
 async function replay(args: string[]): Promise<number> {

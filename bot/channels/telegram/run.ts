@@ -1,17 +1,14 @@
 // `hearth start` with TELEGRAM_BOT_TOKEN set: Hearth on Telegram until SIGINT/SIGTERM, by long polling, or by webhook
 // on the HTTP server that also serves the order endpoint (bot/http.ts).
-import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { createLogger } from '../../log';
 import { loadProgram } from '../../program-file';
-import { systemClock } from '../../clock';
-import { createHearth, type Hearth } from '../../hearth';
 import { createHttpApp, listen, startOrdersEndpoint, type HttpServer } from '../../http';
-import { openDatabase } from '../../../store/db';
+import { startLiveHearth } from '../../live';
 import { createTelegramChannel } from './index';
 
 /** Run Hearth on Telegram until the process is told to stop; resolves to the exit code. */
-export async function runTelegram(config: Config, live: { startLive(hearth: Hearth, log: Logger): () => Promise<void> }): Promise<number> {
+export async function runTelegram(config: Config): Promise<number> {
   const log = createLogger(config.HEARTH_LOG_LEVEL);
   const program = loadProgram(config.HEARTH_PROGRAM);
   let stopped: (code: number) => void = () => {};
@@ -24,18 +21,10 @@ export async function runTelegram(config: Config, live: { startLive(hearth: Hear
     },
   });
   const me = await telegram.connect();
-  const db = openDatabase(config.HEARTH_DB);
-  const hearth = createHearth({
-    db,
-    program,
-    clock: systemClock,
-    log,
-    deployment: telegram.deployment(),
-    isGroupAdmin: telegram.isGroupAdmin,
-  });
+  const live = startLiveHearth({ config, log, program, deployment: telegram.deployment(), isGroupAdmin: telegram.isGroupAdmin });
+  const hearth = live.hearth;
   let http: HttpServer | undefined;
   let code = 0;
-  const stopLive = live.startLive(hearth, log);
   try {
     if (telegram.webhook) {
       const app = createHttpApp({ hearth, secret: config.HEARTH_ORDERS_SECRET });
@@ -54,9 +43,7 @@ export async function runTelegram(config: Config, live: { startLive(hearth: Hear
   } finally {
     await telegram.stop();
     await http?.close();
-    await stopLive();
-    await hearth.engine.idle();
-    db.$client.close();
+    await live.stop();
   }
   return code;
 }
