@@ -1,6 +1,12 @@
 // Starts the fake Bot API (bench/fake-bot-api-worker.ts) in a worker thread and talks to it: its URL for telegraf's
 // apiRoot, a snapshot of what it accepted and refused, and close.
 import { Worker } from 'node:worker_threads';
+import type { Db } from '../store/db';
+import type { Program } from '../community/program';
+import { createHearth } from '../bot/hearth';
+import { VirtualClock } from '../bot/clock';
+import { silentLogger } from '../bot/log';
+import { createTelegramApi, createTelegramSender, TelegramRateLimiter, type RateLimits } from '../bot/channels/telegram';
 import type { FakeBotApiSetup, FakeSnapshot } from './fake-bot-api-worker';
 
 export type { Accepted, FakeSnapshot } from './fake-bot-api-worker';
@@ -51,4 +57,30 @@ export async function startFakeBotApi(setup: Partial<FakeBotApiSetup> = {}): Pro
       await worker.terminate();
     },
   };
+}
+
+/**
+ * A Hearth without skills whose outbox delivers through the real Telegram sender to a fake Bot API at `apiUrl`
+ * (the rate bench and the sender tests share it).
+ */
+export function hearthOnFakeBotApi(options: { db: Db; program: Program; at: Date; apiUrl: string; limits?: Partial<RateLimits> }) {
+  const { db, at } = options;
+  const hearth = createHearth({
+    db,
+    program: options.program,
+    clock: new VirtualClock(at),
+    log: silentLogger(),
+    deployment: { staffRoom: { channel: 'telegram', chat: '-100999' }, botIds: { telegram: '6000000001' } },
+    modules: [],
+  });
+  const sender = createTelegramSender({
+    channel: 'telegram',
+    db,
+    log: silentLogger(),
+    call: createTelegramApi('123456:FAKE-token', options.apiUrl),
+    limiter: new TelegramRateLimiter(options.limits),
+    botUsername: 'hearth_test_bot',
+  });
+  hearth.dispatcher.register('telegram', sender.send);
+  return { hearth, sender };
 }

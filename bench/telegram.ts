@@ -6,13 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../store/db';
 import { ensureMember, markCanMessagePrivately } from '../store/members';
-import { createHearth } from '../bot/hearth';
-import { VirtualClock } from '../bot/clock';
-import { silentLogger } from '../bot/log';
 import { loadProgram } from '../bot/program-file';
 import { queueOutbound } from '../bot/outbox';
-import { createTelegramApi, createTelegramSender, TelegramRateLimiter, TELEGRAM_LIMITS } from '../bot/channels/telegram';
-import { startFakeBotApi, STRICT_LIMITS } from './fake-bot-api';
+import { TELEGRAM_LIMITS } from '../bot/channels/telegram';
+import { hearthOnFakeBotApi, startFakeBotApi, STRICT_LIMITS } from './fake-bot-api';
 import { report } from './util';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -28,23 +25,7 @@ export async function runTelegramRateBench(options: { nudges?: number; groups?: 
   const db = openDatabase(join(dir, 'bench.db'));
   const at = new Date('2026-03-02T03:00:00Z'); // 11:00 in Shanghai, outside quiet hours
   try {
-    const hearth = createHearth({
-      db,
-      program: loadProgram(),
-      clock: new VirtualClock(at),
-      log: silentLogger(),
-      deployment: { staffRoom: { channel: 'telegram', chat: '-100999' }, botIds: { telegram: '6000000001' } },
-      modules: [],
-    });
-    const sender = createTelegramSender({
-      channel: 'telegram',
-      db,
-      log: silentLogger(),
-      call: createTelegramApi('123456:BENCH-token', fake.url),
-      limiter: new TelegramRateLimiter(),
-      botUsername: 'hearth_test_bot',
-    });
-    hearth.dispatcher.register('telegram', sender.send);
+    const { hearth, sender } = hearthOnFakeBotApi({ db, program: loadProgram(), at, apiUrl: fake.url });
     for (let i = 0; i < nudges; i++) {
       const id = String(100_000_000 + i);
       ensureMember(db, { channel: 'telegram', platformId: id, name: `member ${i}`, at });

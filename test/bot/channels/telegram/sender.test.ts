@@ -2,19 +2,13 @@
 // nothing is refused for speed, nothing is sent twice, a chat's messages stay in order, replies overtake nudges, and
 // what a member sees is well formed (escaped names, split texts, buttons, a group mention when a DM is impossible).
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type FakeBotApi } from '../../../../bench/fake-bot-api';
-import { createHearth, type Hearth } from '../../../../bot/hearth';
+import { hearthOnFakeBotApi, startFakeBotApi, type FakeBotApi } from '../../../../bench/fake-bot-api';
+import { createHearth } from '../../../../bot/hearth';
 import { VirtualClock } from '../../../../bot/clock';
 import { silentLogger } from '../../../../bot/log';
 import { queueOutbound } from '../../../../bot/outbox';
 import type { OutboundMessage } from '../../../../bot/types';
-import {
-  createTelegramApi,
-  createTelegramChannel,
-  createTelegramSender,
-  TelegramRateLimiter,
-  type RateLimits,
-} from '../../../../bot/channels/telegram';
+import { createTelegramChannel, type RateLimits } from '../../../../bot/channels/telegram';
 import { ensureMember, markCanMessagePrivately, noteChat } from '../../../../store/members';
 import { dueMessages } from '../../../../store/outbox';
 import { outbox } from '../../../../store/schema';
@@ -30,23 +24,7 @@ async function setUp(options: Parameters<typeof startFakeBotApi>[0] = {}, limits
   const fake = await startFakeBotApi(options);
   fakes.push(fake);
   const { db } = tempDb();
-  const hearth: Hearth = createHearth({
-    db,
-    program: program(),
-    clock: new VirtualClock(at),
-    log: silentLogger(),
-    deployment: { staffRoom: { channel: 'telegram', chat: '-100999' }, botIds: { telegram: '6000000001' } },
-    modules: [],
-  });
-  const sender = createTelegramSender({
-    channel: 'telegram',
-    db,
-    log: silentLogger(),
-    call: createTelegramApi('123456:TEST-token', fake.url),
-    limiter: new TelegramRateLimiter(limits),
-    botUsername: 'hearth_test_bot',
-  });
-  hearth.dispatcher.register('telegram', sender.send);
+  const { hearth, sender } = hearthOnFakeBotApi({ db, program: program(), at, apiUrl: fake.url, limits });
   let n = 0;
   const queue = (msg: Omit<OutboundMessage, 'channel'>) => queueOutbound(hearth.deps, `t${++n}`, { channel: 'telegram', ...msg }, at);
   const member = (id: string, name: string, opts: { dm?: boolean; group?: string; lang?: 'zh' | 'en' } = {}) => {
