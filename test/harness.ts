@@ -10,6 +10,9 @@ import { loadProgram, parseProgram } from '../bot/program-file';
 import { silentLogger } from '../bot/log';
 import type { Program } from '../community/program';
 import { openDatabase, type Db } from '../store/db';
+import { createHearth, type Hearth, type SkillModule } from '../bot/hearth';
+import type { HearthDeps } from '../bot/engine';
+import { VirtualClock } from '../bot/clock';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -66,4 +69,21 @@ export function msg(
 ): Record<string, unknown> {
   const chat = extra.chat ?? from;
   return { type: 'message', id, at, chat, chatType: chat === from ? 'private' : 'group', from, text, ...extra };
+}
+
+/** A Hearth over `db` on a virtual clock at `at`, deployed as in replay (staff room `staff`, bot id `hearth`). */
+export function testHearth(
+  db: Db,
+  at: Date,
+  options: { program?: Program; modules?: SkillModule[]; isGroupAdmin?: HearthDeps['isGroupAdmin'] } = {},
+): Hearth {
+  return createHearth({
+    db,
+    program: options.program ?? program(),
+    clock: new VirtualClock(at),
+    log: silentLogger(),
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
+    modules: options.modules,
+    isGroupAdmin: options.isGroupAdmin,
+  });
 }

@@ -2,27 +2,18 @@
 // in order while another chat is not blocked, and a throwing skill does not stop the next message.
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/db';
-import { createHearth, type Hearth } from '../../bot/hearth';
+import type { Hearth } from '../../bot/hearth';
 import { VirtualClock } from '../../bot/clock';
-import { silentLogger } from '../../bot/log';
 import type { Skill } from '../../bot/engine';
 import type { InboundMessage } from '../../bot/types';
 import { dueMessages } from '../../store/outbox';
 import { claimMessage, CLAIM_LEASE_MS } from '../../store/inbox';
-import { program, tempDb } from '../harness';
+import { tempDb, testHearth } from '../harness';
 
 const at = new Date('2026-03-01T01:00:00Z');
 
 function build(path: string, skills: Skill[]): Hearth {
-  const db = openDatabase(path);
-  return createHearth({
-    db,
-    program: program(),
-    clock: new VirtualClock(at),
-    log: silentLogger(),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
-    modules: [{ skills }],
-  });
+  return testHearth(openDatabase(path), at, { modules: [{ skills }] });
 }
 
 function message(id: string, chat: string, text: string, from = 'u1'): InboundMessage {
@@ -138,13 +129,7 @@ describe('engine', () => {
   it('installs the default skills in one visible order with the fallback last', () => {
     const { path } = tempDb();
     const db = openDatabase(path);
-    const h = createHearth({
-      db,
-      program: program(),
-      clock: new VirtualClock(at),
-      log: silentLogger(),
-      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
-    });
+    const h = testHearth(db, at);
     expect(h.engine.order.at(-1)).toBe('fallback');
     expect(h.engine.order).toContain('help');
     db.$client.close();

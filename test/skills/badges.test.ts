@@ -2,11 +2,8 @@
 // typed @name and reply, the catalog on a wrong name, the member's list, and automatic badges that respect a revoke.
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { msg, program, tempDb } from '../harness';
+import { msg, program, tempDb, testHearth } from '../harness';
 import { replayOnFile } from './community-helpers';
-import { createHearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
-import { silentLogger } from '../../bot/log';
 import type { Db } from '../../store/db';
 import { auditLog, memberBadges, outbox } from '../../store/schema';
 import { findMemberByAnyPlatformId } from '../../store/members';
@@ -119,14 +116,7 @@ describe('badges', () => {
   it("a platform group admin may grant in that group, and only there", async () => {
     const { db } = tempDb();
     const t = new Date('2026-03-01T02:00:00Z');
-    const h = createHearth({
-      db,
-      program: program(),
-      clock: new VirtualClock(t),
-      log: silentLogger(),
-      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
-      isGroupAdmin: async (_channel, chat, platformId) => chat === 'g1' && platformId === 'admin',
-    });
+    const h = testHearth(db, t, { isGroupAdmin: async (_channel, chat, platformId) => chat === 'g1' && platformId === 'admin' });
     const send = (id: string, chat: string, target: string) =>
       h.handleMessage({ id, channel: 'console', chat, chatType: 'group', from: { id: 'admin', name: 'Ada' }, text: `/badge @x helper`, mentions: [target], at: t });
     await send('a1', 'g1', 'u1');

@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { msg, program, tempDb } from '../harness';
+import { msg, tempDb, testHearth } from '../harness';
 import { entriesWithReason, replayOnFile } from './community-helpers';
-import { createHearth, type Hearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
-import { silentLogger } from '../../bot/log';
+import type { Hearth } from '../../bot/hearth';
 import type { Db } from '../../store/db';
 import { checkins, ledgerEntries, outbox } from '../../store/schema';
 import { findMemberByAnyPlatformId } from '../../store/members';
@@ -22,15 +20,7 @@ const tsWorker = (file: URL) => `import(${JSON.stringify(tsxApi)}).then((m) => {
 
 const day = (d: number, time = '09:00') => `2026-03-${String(d).padStart(2, '0')}T${time}:00+08:00`;
 
-function hearthOn(db: Db, at: Date): Hearth {
-  return createHearth({
-    db,
-    program: program(),
-    clock: new VirtualClock(at),
-    log: silentLogger(),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
-  });
-}
+const hearthOn = (db: Db, at: Date): Hearth => testHearth(db, at);
 
 function checkinMessage(id: string, from: string, at: Date, chat = 'g1') {
   return { id, channel: 'console', chat, chatType: 'group' as const, from: { id: from, name: from }, text: '签到', at };

@@ -2,11 +2,8 @@
 // growth) within the daily cap and once per text, rejection with a reason in the chat of the post, and who may review.
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { msg, program, tempDb } from '../harness';
+import { msg, program, tempDb, testHearth } from '../harness';
 import { entriesWithReason, replayOnFile } from './community-helpers';
-import { createHearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
-import { silentLogger } from '../../bot/log';
 import { ledgerEntries, ugcSubmissions } from '../../store/schema';
 import { findMemberByAnyPlatformId } from '../../store/members';
 
@@ -129,7 +126,7 @@ describe('ugc', () => {
     const p = program((prog) => {
       prog.managers = ['m1', 'm2'];
     });
-    const h = createHearth({ db, program: p, clock: new VirtualClock(t), log: silentLogger(), deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } } });
+    const h = testHearth(db, t, { program: p });
     const m = (id: string, chat: string, from: string, text: string) => ({ id, channel: 'console', chat, chatType: chat === from ? ('private' as const) : ('group' as const), from: { id: from, name: from }, text, at: t });
     await h.handleMessage(m('p1', 'g1', 'u1', '#share The lip balm lasts all day and smells great.'));
     await Promise.all([h.handleMessage(m('a1', 'm1', 'm1', '/approve 1')), h.handleMessage(m('a2', 'm2', 'm2', '/approve 1'))]);
