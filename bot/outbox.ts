@@ -33,6 +33,9 @@ export class OutboxDispatcher {
   private readonly inFlight = new Set<number>();
   /** The tail of each chat's delivery chain, and whether a row of that chain failed (its later rows then wait). */
   private readonly chains = new Map<string, { tail: Promise<boolean>; failed: boolean }>();
+  /** Rows delivered since the last commit, and that commit, due on the next turn of the event loop. */
+  private delivered: number[] = [];
+  private commit: Promise<void> | undefined;
 
   constructor(private readonly deps: { db: Db; log: Logger }) {}
 
@@ -91,7 +94,7 @@ export class OutboxDispatcher {
     try {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
       await this.senders.get(row.channel)!(row);
-      markSent(db, row.id, now);
+      await this.markDelivered(row.id, now);
       return true;
     } catch (err) {
       chain.failed = true;
@@ -110,6 +113,30 @@ export class OutboxDispatcher {
     } finally {
       this.inFlight.delete(row.id);
     }
+  }
+
+  /**
+   * Mark a delivered row sent together with the others delivered in the same turn of the event loop: one commit for a
+   * burst of nudges instead of one each. The row stays in flight until then, so no flush can pick it up again; a crash
+   * in that turn re-sends the burst once (at least once, as the platforms themselves redeliver).
+   */
+  private markDelivered(id: number, now: Date): Promise<void> {
+    this.delivered.push(id);
+    this.commit ??= new Promise((resolve) =>
+      setImmediate(() => {
+        const ids = this.delivered;
+        this.delivered = [];
+        this.commit = undefined;
+        try {
+          markSent(this.deps.db, ids, now);
+        } catch (err) {
+          // Left pending, the rows go out again on a later flush: a duplicate rather than a lost message.
+          this.deps.log.error({ err, rows: ids.length }, 'could not mark delivered rows as sent');
+        }
+        resolve();
+      }),
+    );
+    return this.commit;
   }
 }
 

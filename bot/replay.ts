@@ -24,8 +24,9 @@ export async function runReplay(
 ): Promise<void> {
   const tempDir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'hearth-replay-'));
   const db = openDatabase(options.dbPath ?? join(tempDir!, 'replay.db'));
-  // A throwaway database need not survive a power cut; skipping fsync makes long replays several times faster.
-  if (tempDir) db.$client.pragma('synchronous = OFF');
+  // A replay is a simulation that is run again rather than recovered, so its database (throwaway, or kept with --db to
+  // look at) need not survive a power cut: skipping fsync makes long replays several times faster.
+  db.$client.pragma('synchronous = OFF');
   try {
     const firstAt = lines.find((l) => l.event.at !== undefined)?.event.at;
     const clock = new VirtualClock(firstAt ? new Date(firstAt) : START);

@@ -154,9 +154,17 @@ export function runTierReview(deps: TierDeps, now: Date): number {
   // The first run has no previous one to count from: look at everyone holding more than the entry tier.
   if (!prev) for (const id of membersAboveEntryTier(db, entryTier(program).id)) ids.add(id);
   let changed = 0;
-  for (const id of ids) if (reviewTier(deps, id, now, { notify: true })) changed++;
+  // A few hundred members per commit: each review stays atomic (a savepoint), and the writer lock is never held long.
+  const all = [...ids];
+  for (let i = 0; i < all.length; i += REVIEW_BATCH) {
+    inTransaction(db, () => {
+      for (const id of all.slice(i, i + REVIEW_BATCH)) if (reviewTier(deps, id, now, { notify: true })) changed++;
+    });
+  }
   return changed;
 }
+
+const REVIEW_BATCH = 500;
 
 function entryTier(program: Program): Tier {
   return program.tiers[0]!;

@@ -2,7 +2,7 @@
 // in the same synchronous transaction, so the balance always equals the sum of the member's entries.
 import type Database from 'better-sqlite3';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { inTransaction, perConnection, type Db } from './db';
+import { inTransaction, perConnection, statement, type Db } from './db';
 import { ledgerEntries, pointLots } from './schema';
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
@@ -225,42 +225,39 @@ export function growthBetween(db: Db, memberId: number, since: Date, until: Date
  * Returns how many lots and points it expired (no lots when none are due); call it until fewer than `limit` lots come back.
  */
 export function expireDueLots(db: Db, now: Date, limit = 10_000): { lots: number; points: number } {
-  const sqlite = db.$client;
   const at = now.getTime();
+  // Runs daily: each statement is prepared once per connection (the temporary table exists before any that reads it).
+  const run = (text: string, ...args: unknown[]) => statement(db, text).run(...args);
   return inTransaction(db, () => {
-    sqlite.prepare('CREATE TEMP TABLE IF NOT EXISTS expiring_lots (lot_id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, points INTEGER NOT NULL)').run();
-    sqlite.prepare('DELETE FROM expiring_lots').run();
+    run('CREATE TEMP TABLE IF NOT EXISTS expiring_lots (lot_id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, points INTEGER NOT NULL)');
+    run('DELETE FROM expiring_lots');
     // `remaining > 0` matches the partial index lots_expiry, so this walks only open lots that are due.
-    const picked = sqlite
-      .prepare(
-        `INSERT INTO expiring_lots (lot_id, member_id, points)
-         SELECT entry_id, member_id, remaining FROM point_lots
-         WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
-      )
-      .run(at, limit).changes;
+    const picked = run(
+      `INSERT INTO expiring_lots (lot_id, member_id, points)
+       SELECT entry_id, member_id, remaining FROM point_lots
+       WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+      at,
+      limit,
+    ).changes;
     if (picked === 0) return { lots: 0, points: 0 };
-    const points = (sqlite.prepare('SELECT coalesce(sum(points), 0) AS p FROM expiring_lots').get() as { p: number }).p;
-    sqlite
-      .prepare(
-        `INSERT INTO ledger_entries (member_id, kind, points, growth, key, reason, ref, at)
-         SELECT member_id, 'expire', -points, 0, 'expire:' || lot_id, 'expiry', CAST(lot_id AS TEXT), ? FROM expiring_lots ORDER BY lot_id`,
-      )
-      .run(at);
-    sqlite
-      .prepare(
-        `INSERT INTO lot_draws (entry_id, lot_id, points)
-         SELECT e.id, x.lot_id, x.points FROM expiring_lots x JOIN ledger_entries e ON e.key = 'expire:' || x.lot_id`,
-      )
-      .run();
-    sqlite
-      .prepare(
-        `UPDATE member_points SET balance = balance - e.points, updated_at = max(updated_at, ?)
-         FROM (SELECT member_id, sum(points) AS points FROM expiring_lots GROUP BY member_id) AS e
-         WHERE member_points.member_id = e.member_id`,
-      )
-      .run(at);
-    sqlite.prepare('UPDATE point_lots SET remaining = 0 WHERE entry_id IN (SELECT lot_id FROM expiring_lots)').run();
-    sqlite.prepare('DELETE FROM expiring_lots').run();
+    const points = statement<[], number>(db, 'SELECT coalesce(sum(points), 0) FROM expiring_lots').pluck().get()!;
+    run(
+      `INSERT INTO ledger_entries (member_id, kind, points, growth, key, reason, ref, at)
+       SELECT member_id, 'expire', -points, 0, 'expire:' || lot_id, 'expiry', CAST(lot_id AS TEXT), ? FROM expiring_lots ORDER BY lot_id`,
+      at,
+    );
+    run(
+      `INSERT INTO lot_draws (entry_id, lot_id, points)
+       SELECT e.id, x.lot_id, x.points FROM expiring_lots x JOIN ledger_entries e ON e.key = 'expire:' || x.lot_id`,
+    );
+    run(
+      `UPDATE member_points SET balance = balance - e.points, updated_at = max(updated_at, ?)
+       FROM (SELECT member_id, sum(points) AS points FROM expiring_lots GROUP BY member_id) AS e
+       WHERE member_points.member_id = e.member_id`,
+      at,
+    );
+    run('UPDATE point_lots SET remaining = 0 WHERE entry_id IN (SELECT lot_id FROM expiring_lots)');
+    run('DELETE FROM expiring_lots');
     return { lots: picked, points };
   });
 }

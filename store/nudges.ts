@@ -136,12 +136,12 @@ const CANDIDATES: Record<NudgeRule['kind'], string> = {
           WHERE m.last_active_at <= @silentBefore AND m.last_active_at > @silentAfter AND coalesce(p.balance, 0) >= @minPoints)`,
   // All points expiring in the window (capped by the balance), the soonest expiry, and the month it falls in.
   expiring: `
+    months AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS start, json_extract(value, '$[1]') AS month FROM json_each(@expiryMonths)),
     soonest AS (SELECT member_id, min(expires_at) AS first, sum(remaining) AS points FROM point_lots
                 WHERE remaining > 0 AND expires_at > @now AND expires_at <= @expiringUntil GROUP BY member_id),
     c AS MATERIALIZED (
           SELECT s.member_id,
-                 coalesce((SELECT json_extract(value, '$[1]') FROM json_each(@expiryMonths)
-                    WHERE json_extract(value, '$[0]') <= s.first ORDER BY json_extract(value, '$[0]') DESC LIMIT 1), s.first) AS part,
+                 coalesce((SELECT month FROM months WHERE start <= s.first ORDER BY start DESC LIMIT 1), s.first) AS part,
                  NULL AS next_tier, NULL AS gap, min(s.points, max(coalesce(p.balance, 0), 0)) AS expiring,
                  s.first AS expires_at, NULL AS streak
           FROM soonest s LEFT JOIN member_points p ON p.member_id = s.member_id

@@ -1,6 +1,6 @@
 // The outbox: every outgoing message is a row first (unique key), delivered later, then marked sent.
 import { eq, sql } from 'drizzle-orm';
-import { statement, type Db } from './db';
+import { inTransaction, statement, type Db } from './db';
 import { outbox } from './schema';
 import type { OutboundMessage } from '../bot/types';
 
@@ -81,9 +81,12 @@ export function nextDueTime(db: Db, after?: number): number | undefined {
   return t ?? undefined;
 }
 
-/** Mark a row delivered. */
-export function markSent(db: Db, id: number, at: Date): void {
-  statement<[number, number]>(db, 'UPDATE outbox SET sent_at = ? WHERE id = ?').run(at.getTime(), id);
+/** Mark rows delivered, in one transaction. */
+export function markSent(db: Db, ids: readonly number[], at: Date): void {
+  const update = statement<[number, number]>(db, 'UPDATE outbox SET sent_at = ? WHERE id = ?');
+  inTransaction(db, () => {
+    for (const id of ids) update.run(at.getTime(), id);
+  });
 }
 
 /** Record a failed attempt; `giveUp` stops further attempts, `retryAt` postpones the next one. */

@@ -1,8 +1,8 @@
 // Tier state on member_points (held tier, grace period) and the daily review's choice of members to look at.
 import type Database from 'better-sqlite3';
-import { and, eq, gt, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
-import { perConnection, type Db } from './db';
-import { jobRuns, ledgerEntries, memberPoints } from './schema';
+import { isNotNull, ne, or } from 'drizzle-orm';
+import { perConnection, statement, type Db } from './db';
+import { memberPoints } from './schema';
 
 interface TierStatements {
   setTier: Database.Statement<[number, string, number | null, number]>;
@@ -56,22 +56,17 @@ export function tierReviewCandidates(
   db: Db,
   window: { prevStart: Date; start: Date; prevNow: Date; now: Date },
 ): number[] {
-  // The literal `<> 0` (not a bound parameter) lets SQLite use the partial index ledger_growth_at.
-  const withGrowthBetween = (from: Date, to: Date) =>
-    db
-      .selectDistinct({ m: ledgerEntries.memberId })
-      .from(ledgerEntries)
-      .where(and(sql`${ledgerEntries.growth} <> 0`, gt(ledgerEntries.at, from.getTime()), lte(ledgerEntries.at, to.getTime())))
-      .all()
-      .map((r) => r.m);
-  const graceDue = db
-    .select({ m: memberPoints.memberId })
-    .from(memberPoints)
-    .where(and(isNotNull(memberPoints.graceUntil), lte(memberPoints.graceUntil, window.now.getTime())))
-    .all()
-    .map((r) => r.m);
-  const ids = [...withGrowthBetween(window.prevStart, window.start), ...withGrowthBetween(window.prevNow, window.now), ...graceDue];
-  return [...new Set(ids)].sort((a, b) => a - b);
+  // The literal `<> 0` (not a bound parameter) lets SQLite use the partial index ledger_growth_at; likewise the
+  // `IS NOT NULL` for member_points_grace. One statement, run daily, prepared once per connection.
+  return statement<[number, number, number, number, number], number>(
+    db,
+    `SELECT member_id FROM ledger_entries WHERE growth <> 0 AND at > ? AND at <= ?
+     UNION SELECT member_id FROM ledger_entries WHERE growth <> 0 AND at > ? AND at <= ?
+     UNION SELECT member_id FROM member_points WHERE grace_until IS NOT NULL AND grace_until <= ?
+     ORDER BY 1`,
+  )
+    .pluck()
+    .all(window.prevStart.getTime(), window.start.getTime(), window.prevNow.getTime(), window.now.getTime(), window.now.getTime());
 }
 
 /** Members holding a tier other than the entry tier (a first review, with no previous run to count from). */
@@ -86,10 +81,8 @@ export function membersAboveEntryTier(db: Db, entryTierId: string): number[] {
 
 /** The occurrence of a job that ran before `before`, if any (so a daily job knows the span since it last ran). */
 export function previousJobRun(db: Db, job: string, before: Date): Date | undefined {
-  const t = db
-    .select({ t: sql<number | null>`max(${jobRuns.dueAt})` })
-    .from(jobRuns)
-    .where(and(eq(jobRuns.job, job), sql`${jobRuns.dueAt} < ${before.getTime()}`))
-    .get()?.t;
+  const t = statement<[string, number], number | null>(db, 'SELECT max(due_at) FROM job_runs WHERE job = ? AND due_at < ?')
+    .pluck()
+    .get(job, before.getTime());
   return t === null || t === undefined ? undefined : new Date(t);
 }

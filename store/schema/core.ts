@@ -1,18 +1,28 @@
 // Tables of the runtime: members and their platform identities, chats, redelivery guard, outbox, jobs, timers, audit.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** A person in the program, whatever platforms they use. Times are epoch milliseconds. */
-export const members = sqliteTable('members', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  name: text('name').notNull().default(''),
-  lang: text('lang', { enum: ['zh', 'en'] }),
-  /** Set when the member chose a language in their profile; a message's language no longer overrides it. */
-  langFixed: integer('lang_fixed', { mode: 'boolean' }).notNull().default(false),
-  birthday: text('birthday'),
-  role: text('role', { enum: ['member', 'manager', 'staff'] }).notNull().default('member'),
-  createdAt: integer('created_at').notNull(),
-  lastActiveAt: integer('last_active_at').notNull(),
-});
+export const members = sqliteTable(
+  'members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull().default(''),
+    lang: text('lang', { enum: ['zh', 'en'] }),
+    /** Set when the member chose a language in their profile; a message's language no longer overrides it. */
+    langFixed: integer('lang_fixed', { mode: 'boolean' }).notNull().default(false),
+    birthday: text('birthday'),
+    role: text('role', { enum: ['member', 'manager', 'staff'] }).notNull().default('member'),
+    createdAt: integer('created_at').notNull(),
+    lastActiveAt: integer('last_active_at').notNull(),
+  },
+  (t) => [
+    // The dormant and birthday nudges pick their members by these, daily, over the whole membership. (The migration
+    // creating the birthday index was corrected by hand: drizzle-kit 0.31 splits expressions at commas, drizzle-orm #6062.)
+    index('members_last_active').on(t.lastActiveAt),
+    index('members_birthday_md').on(sql`substr(${t.birthday}, 6, 5)`).where(sql`${t.birthday} IS NOT NULL`),
+  ],
+);
 
 /** How a member is known on one platform; (channel, platform_id) is unique. */
 export const identities = sqliteTable(
@@ -28,6 +38,8 @@ export const identities = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.channel, t.platformId] }),
     index('identities_member').on(t.memberId),
+    // Where a nudge or notice can reach a member privately.
+    index('identities_private').on(t.memberId).where(sql`${t.canMessagePrivately} = 1`),
     // Shop events, replay and the CLI name a member by platform id without a channel.
     index('identities_platform').on(t.platformId),
   ],
@@ -56,7 +68,7 @@ export const chatMembers = sqliteTable(
     firstSeenAt: integer('first_seen_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.chatId, t.memberId] }), index('chat_members_member').on(t.memberId)],
+  (t) => [primaryKey({ columns: [t.channel, t.chatId, t.memberId] }), index('chat_members_member').on(t.memberId, t.lastSeenAt)],
 );
 
 /**
@@ -100,8 +112,9 @@ export const outbox = sqliteTable(
   },
   (t) => [
     uniqueIndex('outbox_key').on(t.key),
-    index('outbox_pending').on(t.sentAt, t.failedAt, t.notBefore),
-    index('outbox_chat').on(t.channel, t.chat, t.id),
+    // Only the rows still to deliver: a flush never walks the history of a busy chat.
+    index('outbox_pending').on(t.notBefore).where(sql`${t.sentAt} IS NULL AND ${t.failedAt} IS NULL`),
+    index('outbox_chat_pending').on(t.channel, t.chat, t.id).where(sql`${t.sentAt} IS NULL AND ${t.failedAt} IS NULL`),
   ],
 );
 

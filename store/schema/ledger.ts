@@ -65,14 +65,19 @@ export const lotDraws = sqliteTable(
 );
 
 /** The cached balance of a member: always the sum of their entries, updated in the entry's transaction. */
-export const memberPoints = sqliteTable('member_points', {
-  memberId: integer('member_id').primaryKey().references(() => members.id),
-  balance: integer('balance').notNull().default(0),
-  /** Tier held now, and when a grace period (after dropping below its threshold) ends. */
-  tierId: text('tier_id').notNull().default('member'),
-  graceUntil: integer('grace_until'),
-  updatedAt: integer('updated_at').notNull(),
-});
+export const memberPoints = sqliteTable(
+  'member_points',
+  {
+    memberId: integer('member_id').primaryKey().references(() => members.id),
+    balance: integer('balance').notNull().default(0),
+    /** Tier held now, and when a grace period (after dropping below its threshold) ends. */
+    tierId: text('tier_id').notNull().default('member'),
+    graceUntil: integer('grace_until'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // The daily tier review finds grace periods coming due without reading every member.
+  (t) => [index('member_points_grace').on(t.graceUntil).where(sql`${t.graceUntil} IS NOT NULL`)],
+);
 
 /** Purchases, so a refund can reverse the points of its order. */
 export const orders = sqliteTable(
