@@ -70,6 +70,7 @@ export class OutboxDispatcher {
       if (rows.length < batch) break;
     }
     const results = await Promise.all(started);
+    await this.commit; // the last deliveries' sent marks
     return results.filter(Boolean).length;
   }
 
@@ -91,10 +92,13 @@ export class OutboxDispatcher {
 
   private async deliver(row: OutboxRow, now: Date, chain: { failed: boolean }): Promise<boolean> {
     const { db, log } = this.deps;
+    let delivered = false;
     try {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
       await this.senders.get(row.channel)!(row);
-      await this.markDelivered(row.id, now);
+      delivered = true;
+      // The chat's next row need not wait for this mark: it is committed with the others delivered this turn.
+      void this.markDelivered(row.id, now);
       return true;
     } catch (err) {
       chain.failed = true;
@@ -111,7 +115,7 @@ export class OutboxDispatcher {
       });
       return false;
     } finally {
-      this.inFlight.delete(row.id);
+      if (!delivered) this.inFlight.delete(row.id);
     }
   }
 
@@ -133,6 +137,7 @@ export class OutboxDispatcher {
           // Left pending, the rows go out again on a later flush: a duplicate rather than a lost message.
           this.deps.log.error({ err, rows: ids.length }, 'could not mark delivered rows as sent');
         }
+        for (const id of ids) this.inFlight.delete(id);
         resolve();
       }),
     );

@@ -2,7 +2,6 @@
 // same code); managers list, pause, resume and preview rules with /nudges; members opt out with /mute 免打扰.
 import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
 import type { SkillModule } from '../bot/hearth';
-import type { OutboundMessage } from '../bot/types';
 import { queueOutbound } from '../bot/outbox';
 import { nextCronRun } from '../bot/scheduler';
 import { inTransaction } from '../store/db';
@@ -18,7 +17,6 @@ import {
   seedNudgeRules,
   setNudgeRuleEnabled,
   unmuteNudges,
-  type NudgeAudienceRow,
   type NudgeRuleRow,
 } from '../store/nudges';
 import { formatNumber, nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
@@ -26,13 +24,6 @@ import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
-
-/** Where a nudge goes: the member's private chat, or a mention in their latest group, by the rule's preference. */
-export function nudgeTarget(preference: 'private' | 'group', reach: NudgeAudienceRow['reach']): Omit<OutboundMessage, 'text' | 'kind'> | undefined {
-  const group = reach.group ? { channel: reach.group.channel, chat: reach.group.chat, mention: reach.group.mention } : undefined;
-  if (preference === 'group' && group) return group;
-  return reach.private ?? group;
-}
 
 /** Run one rule at `now`: choose its audience and queue one nudge each, in one transaction. Returns how many were queued. */
 export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number {
@@ -43,8 +34,7 @@ export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number
     const window = nudgeWindow(program, rule, now);
     let sent = 0;
     for (const row of nudgeAudience(db, window)) {
-      const target = nudgeTarget(rule.channel, row.reach);
-      if (!target) continue;
+      const { target } = row;
       const outboxKey = `nudge:${rule.id}:${row.memberId}:${row.occasion}`;
       const recorded = recordNudgeSend(db, {
         ruleId: rule.id,

@@ -109,7 +109,9 @@ export function setNudgeRuleEnabled(db: Db, id: string, enabled: boolean, by: nu
 
 /**
  * Per kind: the members the rule is about, as `c(member_id, part, next_tier, gap, expiring, expires_at, streak)`.
- * `part` is the row's half of the occasion key (community/nudges.ts).
+ * `part` is the row's half of the occasion key (community/nudges.ts). Each lists its members in id order: every guard
+ * and look-up after it is keyed by member, so walking them in order reads each index from one end to the other rather
+ * than at random, which halves a run over a large audience.
  */
 const CANDIDATES: Record<NudgeRule['kind'], string> = {
   'near-tier': `
@@ -128,12 +130,14 @@ const CANDIDATES: Record<NudgeRule['kind'], string> = {
           LEFT JOIN member_points p ON p.member_id = g.member_id
           LEFT JOIN tiers held ON held.id = p.tier_id
           JOIN tiers nt ON nt.rank = coalesce(held.rank, 0) + 1
-          WHERE nt.threshold - g.growth > 0 AND nt.threshold - g.growth <= @ratio * nt.threshold)`,
+          WHERE nt.threshold - g.growth > 0 AND nt.threshold - g.growth <= @ratio * nt.threshold
+          ORDER BY g.member_id)`,
   dormant: `
     c AS MATERIALIZED (SELECT m.id AS member_id, CAST(m.last_active_at AS TEXT) AS part, NULL AS next_tier, NULL AS gap,
                  NULL AS expiring, NULL AS expires_at, NULL AS streak
           FROM members m LEFT JOIN member_points p ON p.member_id = m.id
-          WHERE m.last_active_at <= @silentBefore AND m.last_active_at > @silentAfter AND coalesce(p.balance, 0) >= @minPoints)`,
+          WHERE m.last_active_at <= @silentBefore AND m.last_active_at > @silentAfter AND coalesce(p.balance, 0) >= @minPoints
+          ORDER BY m.id)`,
   // All points expiring in the window (capped by the balance), the soonest expiry, and the month it falls in.
   expiring: `
     months AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS start, json_extract(value, '$[1]') AS month FROM json_each(@expiryMonths)),
@@ -145,24 +149,29 @@ const CANDIDATES: Record<NudgeRule['kind'], string> = {
                  NULL AS next_tier, NULL AS gap, min(s.points, max(coalesce(p.balance, 0), 0)) AS expiring,
                  s.first AS expires_at, NULL AS streak
           FROM soonest s LEFT JOIN member_points p ON p.member_id = s.member_id
-          WHERE min(s.points, max(coalesce(p.balance, 0), 0)) > 0)`,
+          WHERE min(s.points, max(coalesce(p.balance, 0), 0)) > 0
+          ORDER BY s.member_id)`,
   birthday: `
     c AS MATERIALIZED (SELECT m.id AS member_id, '' AS part, NULL AS next_tier, NULL AS gap, NULL AS expiring, NULL AS expires_at, NULL AS streak
-          FROM members m WHERE m.birthday IS NOT NULL AND substr(m.birthday, 6, 5) IN (SELECT value FROM json_each(@monthDays)))`,
+          FROM members m WHERE m.birthday IS NOT NULL AND substr(m.birthday, 6, 5) IN (SELECT value FROM json_each(@monthDays))
+          ORDER BY m.id)`,
   'streak-at-risk': `
     c AS MATERIALIZED (SELECT k.member_id, '' AS part, NULL AS next_tier, NULL AS gap, NULL AS expiring, NULL AS expires_at, k.streak AS streak
           FROM checkins k
           WHERE k.day = @yesterday AND k.streak >= @minStreak
-            AND NOT EXISTS (SELECT 1 FROM checkins t WHERE t.member_id = k.member_id AND t.day = @today))`,
+            AND NOT EXISTS (SELECT 1 FROM checkins t WHERE t.member_id = k.member_id AND t.day = @today)
+          ORDER BY k.member_id)`,
 };
 
 /**
  * Every guard, in one place: not this rule for this occasion before (first: in steady state it turns most candidates
- * away), not muted, no conversation owned by (or waiting for) staff, under the monthly and daily caps (counted on
- * delivery days; withdrawn sends do not count). Reachability (a private chat or a group) is checked after.
+ * away), not staff, not muted, no conversation owned by (or waiting for) staff, under the monthly and daily caps
+ * (counted on delivery days; withdrawn sends do not count).
  */
 const GUARDS = `
   NOT EXISTS (SELECT 1 FROM nudge_sends s WHERE s.rule_id = @ruleId AND s.member_id = c.member_id AND s.occasion = @occasionPrefix || c.part)
+  -- Staff are colleagues, not customers to win back.
+  AND m.role <> 'staff'
   AND NOT EXISTS (SELECT 1 FROM nudge_mutes x WHERE x.member_id = c.member_id)
   AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.member_id = c.member_id AND v.state IN ('waiting', 'staff'))
   AND NOT EXISTS (SELECT 1 FROM (SELECT count(*) AS month, sum(s.deliver_at >= @dayStart AND s.deliver_at < @dayEnd) AS day
@@ -170,128 +179,153 @@ const GUARDS = `
                                    AND s.deliver_at >= @monthStart AND s.deliver_at < @monthEnd)
                   WHERE month >= @monthlyCap OR day >= @dailyCap)`;
 
-/** The audience query of a kind (exported for EXPLAIN in the bench and tests). */
+/** A private chat the member opened with the bot, as channel␟chat. */
+const PRIVATE_CHAT = `(SELECT i.channel || char(31) || i.platform_id FROM identities i
+    WHERE i.member_id = c.member_id AND i.can_message_privately = 1 ORDER BY i.channel, i.platform_id LIMIT 1)`;
+/** The group the member was last seen in, with their id there to mention, as channel␟chat␟id. */
+const LATEST_GROUP = `(SELECT cm.channel || char(31) || cm.chat_id || char(31) || i.platform_id FROM chat_members cm
+    JOIN identities i ON i.member_id = cm.member_id AND i.channel = cm.channel
+    WHERE cm.member_id = c.member_id ORDER BY cm.last_seen_at DESC LIMIT 1)`;
+
+/**
+ * The audience query of a kind (exported for EXPLAIN in the bench and tests): the candidates, materialized so the
+ * planner never runs a guard over the whole membership, then one pass that applies the guards and picks where to reach
+ * each member — their private chat, or their latest group when the rule prefers groups or there is no private chat.
+ * (coalesce stops at its first non-null argument, so a group is looked up only when it may be used.) `target` is null
+ * for a member who cannot be reached at all.
+ */
 export function audienceSql(kind: NudgeRule['kind']): string {
-  // Candidates first, then the guards on them only, then where to reach those left: each step materialized so the
-  // planner never runs a guard over the whole membership. The group is looked up only when it may be used.
   return `
-    WITH ${CANDIDATES[kind]},
-    guarded AS MATERIALIZED (
-      SELECT c.*,
-             (SELECT i.channel || char(31) || i.platform_id FROM identities i
-                WHERE i.member_id = c.member_id AND i.can_message_privately = 1 ORDER BY i.rowid LIMIT 1) AS private_to
-      FROM c WHERE ${GUARDS}),
-    reached AS MATERIALIZED (
-      SELECT g.*,
-             CASE WHEN @preferGroup = 1 OR g.private_to IS NULL THEN
-               (SELECT cm.channel || char(31) || cm.chat_id || char(31) || i.platform_id FROM chat_members cm
-                  JOIN identities i ON i.member_id = cm.member_id AND i.channel = cm.channel
-                  WHERE cm.member_id = g.member_id ORDER BY cm.last_seen_at DESC LIMIT 1)
-             END AS group_to
-      FROM guarded g)
+    WITH ${CANDIDATES[kind]}
     SELECT c.member_id AS memberId, m.name AS name, m.lang AS lang, coalesce(p.balance, 0) AS balance,
            coalesce(p.tier_id, '') AS tierId, @occasionPrefix || c.part AS occasion,
            c.next_tier AS nextTierId, c.gap AS gap, c.expiring AS expiring, c.expires_at AS expiresAt, c.streak AS streak,
-           c.private_to AS privateTo, c.group_to AS groupTo
-    FROM reached c
+           coalesce(CASE WHEN @preferGroup = 0 THEN ${PRIVATE_CHAT} END, ${LATEST_GROUP}, ${PRIVATE_CHAT}) AS target
+    FROM c
     JOIN members m ON m.id = c.member_id
     LEFT JOIN member_points p ON p.member_id = c.member_id
-    -- Staff are colleagues, not customers to win back.
-    WHERE (c.private_to IS NOT NULL OR c.group_to IS NOT NULL) AND m.role <> 'staff'
+    WHERE ${GUARDS}
     `;
 }
 
-/**
- * Where a candidate can be reached: a private chat, and their latest group with their id there (for a mention) when
- * the rule prefers groups or there is no private chat.
- */
-export interface NudgeReach {
-  private?: { channel: string; chat: string };
-  group?: { channel: string; chat: string; mention: string };
+/** Where a nudge goes: a private chat, or a group with the member to mention. */
+export interface NudgeTarget {
+  channel: string;
+  chat: string;
+  mention?: string;
 }
 
-/** A member a rule would nudge now, with its template values and where they can be reached. */
-export type NudgeAudienceRow = NudgeCandidate & { reach: NudgeReach };
+/** A member a rule would nudge now, with its template values and where the nudge goes. */
+export type NudgeAudienceRow = NudgeCandidate & { target: NudgeTarget };
 
-interface RawRow extends Omit<NudgeCandidate, 'lang'> {
-  lang: string | null;
-  privateTo: string | null;
-  groupTo: string | null;
+/** A result row as an array, in the order of audienceSql's columns (rows as objects cost a fifth of a large run). */
+type RawRow = [
+  memberId: number,
+  name: string,
+  lang: string | null,
+  balance: number,
+  tierId: string,
+  occasion: string,
+  nextTierId: string | null,
+  gap: number | null,
+  expiring: number | null,
+  expiresAt: number | null,
+  streak: number | null,
+  target: string | null,
+];
+
+/** The named parameters of a kind's query, from a window (only those the query names may be bound). */
+const BINDINGS: Record<string, (w: NudgeWindow) => string | number> = {
+  ruleId: (w) => w.ruleId,
+  preferGroup: (w) => (w.channel === 'group' ? 1 : 0),
+  now: (w) => w.now,
+  dayStart: (w) => w.dayStart,
+  dayEnd: (w) => w.dayEnd,
+  monthStart: (w) => w.monthStart,
+  monthEnd: (w) => w.monthEnd,
+  monthlyCap: (w) => w.monthlyCap,
+  dailyCap: (w) => w.dailyCap,
+  occasionPrefix: (w) => w.occasionPrefix,
+  recentSince: (w) => w.recentSince,
+  growthSince: (w) => w.growthSince,
+  tiers: (w) => JSON.stringify(w.tiers),
+  ratio: (w) => w.ratio,
+  silentBefore: (w) => w.silentBefore,
+  silentAfter: (w) => w.silentAfter,
+  minPoints: (w) => w.minPoints,
+  expiringUntil: (w) => w.expiringUntil,
+  expiryMonths: (w) => JSON.stringify(w.expiryMonths),
+  monthDays: (w) => JSON.stringify(w.monthDays),
+  today: (w) => w.today,
+  yesterday: (w) => w.yesterday,
+  minStreak: (w) => w.minStreak,
+};
+
+/** A prepared audience query with the names it binds. */
+interface AudienceQuery {
+  stmt: Statement;
+  names: string[];
 }
 
-function bindings(w: NudgeWindow): Record<string, string | number> {
-  return {
-    ruleId: w.ruleId,
-    preferGroup: w.channel === 'group' ? 1 : 0,
-    now: w.now,
-    dayStart: w.dayStart,
-    dayEnd: w.dayEnd,
-    monthStart: w.monthStart,
-    monthEnd: w.monthEnd,
-    monthlyCap: w.monthlyCap,
-    dailyCap: w.dailyCap,
-    occasionPrefix: w.occasionPrefix,
-    recentSince: w.recentSince,
-    growthSince: w.growthSince,
-    tiers: JSON.stringify(w.tiers),
-    ratio: w.ratio,
-    silentBefore: w.silentBefore,
-    silentAfter: w.silentAfter,
-    minPoints: w.minPoints,
-    expiringUntil: w.expiringUntil,
-    expiryMonths: JSON.stringify(w.expiryMonths),
-    monthDays: JSON.stringify(w.monthDays),
-    today: w.today,
-    yesterday: w.yesterday,
-    minStreak: w.minStreak,
-  };
+// Every rule runs daily: each kind's two queries are prepared once per connection, their parameter names found once.
+const audienceQueries = perConnection(() => new Map<string, AudienceQuery>());
+function audienceQuery(db: Db, kind: NudgeRule['kind'], shape: 'rows' | 'count'): AudienceQuery {
+  const cache = audienceQueries(db);
+  let q = cache.get(`${shape}:${kind}`);
+  if (!q) {
+    const text = shape === 'rows' ? audienceSql(kind) : `SELECT count(*) FROM (${audienceSql(kind)}) WHERE target IS NOT NULL`;
+    const stmt = db.$client.prepare(text);
+    q = { stmt: shape === 'rows' ? stmt.raw(true) : stmt.pluck(), names: Object.keys(BINDINGS).filter((k) => text.includes(`@${k}`)) };
+    cache.set(`${shape}:${kind}`, q);
+  }
+  return q;
 }
 
-function params(stmt: Statement, w: NudgeWindow): Record<string, string | number> {
-  // Only the parameters the statement names may be bound.
-  return Object.fromEntries(Object.entries(bindings(w)).filter(([k]) => stmt.source.includes(`@${k}`)));
+function params(q: AudienceQuery, w: NudgeWindow): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const name of q.names) out[name] = BINDINGS[name]!(w);
+  return out;
 }
 
 // Built field by field: audiences can be hundreds of thousands of rows, and spreads cost more than the query.
-function toAudienceRow(r: RawRow): NudgeAudienceRow {
-  const reach: NudgeReach = {};
-  if (r.privateTo !== null) {
-    const cut = r.privateTo.indexOf('\u001f');
-    reach.private = { channel: r.privateTo.slice(0, cut), chat: r.privateTo.slice(cut + 1) };
-  }
-  if (r.groupTo !== null) {
-    const [channel, chat, mention] = r.groupTo.split('\u001f') as [string, string, string];
-    reach.group = { channel, chat, mention };
-  }
+function toAudienceRow(r: RawRow, target: string): NudgeAudienceRow {
+  const [channel, chat, mention] = target.split('\u001f') as [string, string, string | undefined];
+  const lang = r[2];
   return {
-    memberId: r.memberId,
-    name: r.name,
-    lang: r.lang === 'zh' || r.lang === 'en' ? r.lang : null,
-    balance: r.balance,
-    tierId: r.tierId,
-    occasion: r.occasion,
-    nextTierId: r.nextTierId,
-    gap: r.gap,
-    expiring: r.expiring,
-    expiresAt: r.expiresAt,
-    streak: r.streak,
-    reach,
+    memberId: r[0],
+    name: r[1],
+    lang: lang === 'zh' || lang === 'en' ? lang : null,
+    balance: r[3],
+    tierId: r[4],
+    occasion: r[5],
+    nextTierId: r[6],
+    gap: r[7],
+    expiring: r[8],
+    expiresAt: r[9],
+    streak: r[10],
+    target: mention === undefined ? { channel, chat } : { channel, chat, mention },
   };
 }
 
 /** The members a rule run with this window would nudge, every guard applied; the first `limit` in the query's order. One query. */
-export function nudgeAudience(db: Db, w: NudgeWindow, limit?: number): NudgeAudienceRow[] {
-  const stmt = statement(db, limit === undefined ? audienceSql(w.kind) : `${audienceSql(w.kind)} LIMIT ${Math.max(0, Math.floor(limit))}`);
+export function nudgeAudience(db: Db, w: NudgeWindow, limit = Infinity): NudgeAudienceRow[] {
+  const q = audienceQuery(db, w.kind, 'rows');
   // Row by row: a first run can pick a quarter of the membership, and two arrays of that would double the memory.
   const rows: NudgeAudienceRow[] = [];
-  for (const r of stmt.iterate(params(stmt, w)) as IterableIterator<RawRow>) rows.push(toAudienceRow(r));
+  if (limit <= 0) return rows;
+  for (const r of q.stmt.iterate(params(q, w)) as IterableIterator<RawRow>) {
+    const target = r[11];
+    if (target === null) continue; // nowhere to reach them
+    rows.push(toAudienceRow(r, target));
+    if (rows.length >= limit) break;
+  }
   return rows;
 }
 
 /** How many members a rule run with this window would nudge (a preview), without loading them. */
 export function nudgeAudienceSize(db: Db, w: NudgeWindow): number {
-  const stmt = statement(db, `SELECT count(*) AS n FROM (${audienceSql(w.kind)})`);
-  return (stmt.get(params(stmt, w)) as { n: number }).n;
+  const q = audienceQuery(db, w.kind, 'count');
+  return q.stmt.get(params(q, w)) as number;
 }
 
 // ---- Sends, stats, mutes ---------------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ export const identities = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.channel, t.platformId] }),
-    index('identities_member').on(t.memberId),
-    // Where a nudge or notice can reach a member privately.
-    index('identities_private').on(t.memberId).where(sql`${t.canMessagePrivately} = 1`),
+    // Both cover where a nudge or notice can reach a member (their id in a group, a private chat they opened), so a
+    // large audience is answered from the indexes alone.
+    index('identities_member').on(t.memberId, t.channel, t.platformId),
+    index('identities_private').on(t.memberId, t.channel, t.platformId).where(sql`${t.canMessagePrivately} = 1`),
     // Shop events, replay and the CLI name a member by platform id without a channel.
     index('identities_platform').on(t.platformId),
   ],
@@ -68,7 +69,11 @@ export const chatMembers = sqliteTable(
     firstSeenAt: integer('first_seen_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.chatId, t.memberId] }), index('chat_members_member').on(t.memberId, t.lastSeenAt)],
+  (t) => [
+    primaryKey({ columns: [t.channel, t.chatId, t.memberId] }),
+    // A member's latest group, answered from the index (nudges and notices fall back to it).
+    index('chat_members_member').on(t.memberId, t.lastSeenAt, t.channel, t.chatId),
+  ],
 );
 
 /**
@@ -171,5 +176,9 @@ export const conversations = sqliteTable(
     ticketId: integer('ticket_id'),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.chatId, t.memberId] }), index('conversations_member').on(t.memberId)],
+  (t) => [
+    primaryKey({ columns: [t.channel, t.chatId, t.memberId] }),
+    // Covers "is staff handling this member anywhere", which every nudge candidate is checked for.
+    index('conversations_member').on(t.memberId, t.state),
+  ],
 );

@@ -48,8 +48,9 @@ export const pointLots = sqliteTable(
   },
   (t) => [
     index('lots_member_open').on(t.memberId, t.expiresAt),
-    // Only lots with points left: the expiry job's range scan never walks the years of spent and expired lots.
-    index('lots_expiry').on(t.expiresAt).where(sql`remaining > 0`),
+    // Only lots with points left: the expiry job's range scan never walks the years of spent and expired lots. It
+    // carries the member and the points left, so that scan and the expiring nudge's read only the index.
+    index('lots_expiry').on(t.expiresAt, t.memberId, t.remaining).where(sql`remaining > 0`),
   ],
 );
 

@@ -69,4 +69,35 @@ describe('outbox', () => {
     await dispatcher.flush(new Date(noon.getTime() + 3000));
     expect(delivered).toEqual(['first', 'second']);
   });
+
+  it('sends each row once when flushes overlap, and marks every delivered row sent by the time its flush returns', async () => {
+    const { db } = tempDb();
+    const p = program();
+    for (let i = 0; i < 300; i++) {
+      queueOutbound({ db, program: p }, `m${i}`, { channel: 'console', chat: `g${i % 7}`, text: `#${i}`, kind: 'reply' }, noon);
+    }
+    const delivered: string[] = [];
+    const dispatcher = new OutboxDispatcher({ db, log: silentLogger() });
+    const more: Promise<number>[] = [];
+    dispatcher.register('console', async (row) => {
+      await new Promise((resolve) => setImmediate(resolve)); // a platform answers on a later turn
+      delivered.push(row.text);
+      // Further flushes start while earlier rows are delivered but their sent marks not yet committed, as the live
+      // one-second flush does.
+      if (delivered.length % 40 === 0) more.push(dispatcher.flush(noon));
+    });
+    const sent = (await dispatcher.flush(noon)) + (await Promise.all(more)).reduce((a, b) => a + b, 0);
+    expect(sent).toBe(300);
+    expect(delivered.length).toBe(300);
+    expect(new Set(delivered).size).toBe(300);
+    // Each chat's rows arrived in the order they were written.
+    for (let c = 0; c < 7; c++) {
+      const chat = delivered.filter((t) => Number(t.slice(1)) % 7 === c).map((t) => Number(t.slice(1)));
+      expect(chat).toEqual([...chat].sort((a, b) => a - b));
+    }
+    const unsent = db.$client.prepare('SELECT count(*) FROM outbox WHERE sent_at IS NULL').pluck().get();
+    expect(unsent).toBe(0);
+    expect(await dispatcher.flush(noon)).toBe(0);
+    expect(delivered.length).toBe(300);
+  });
 });
