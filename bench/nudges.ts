@@ -14,7 +14,8 @@ import { activeNudgeRules, nudgeAudience, recordNudgeSend, seedNudgeRules } from
 import { nudgeWindow } from '../community/nudges';
 import { addDays, localDate, startOfLocalDay } from '../community/calendar';
 import type { Program } from '../community/program';
-import { peakRssMb, report } from './util';
+import { rawTransactionRate } from './engine';
+import { median, peakRssMb, perSecond, report } from './util';
 
 const DAY = 86_400_000;
 
@@ -120,8 +121,8 @@ function medianAudiences(db: Db, program: Program, now: Date, runs: number): { t
   };
 }
 
-function printAudiences(label: string, result: { total: number; rules: { rule: string; members: number; ms: number }[] }): void {
-  report(label, `${result.total.toFixed(2)} s (aim ≤ 5 s)`);
+function printAudiences(label: string, result: { total: number; rules: { rule: string; members: number; ms: number }[] }, asRaw: (s: number) => string): void {
+  report(label, `${result.total.toFixed(2)} s (aim ≤ 5 s; the time of ${asRaw(result.total)})`);
   for (const r of result.rules) report(`  ${r.rule}`, `${r.members.toLocaleString('en-US')} members, ${(r.ms / 1000).toFixed(2)} s`);
 }
 
@@ -157,17 +158,19 @@ export async function twoVirtualYears(n: number): Promise<{ seconds: number; sen
 const FIRST_RUN = new Date('2027-06-15T10:00:00+08:00');
 
 /**
- * Setup that must not count toward the measured process's peak memory (filling a million members, recording a day's
- * sends) runs in a child process: `tsx bench/nudges.ts setup fill|record FILE [members]`.
+ * Steps that must not share the measuring process (filling a million members and recording a day's sends would count
+ * toward its peak memory; a two-year replay would inherit its heap) run in a child process:
+ * `tsx bench/nudges.ts step fill|record|years FILE MEMBERS`, printing their result.
  */
-function inChild(step: 'fill' | 'record', file: string, members: number): string {
-  return execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'setup', step, file, String(members)], {
+function inChild(step: 'fill' | 'record' | 'years', file: string, members: number): string {
+  return execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'step', step, file, String(members)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
 }
 
-function setupStep(step: string, file: string, members: number): string {
+async function childStep(step: string, file: string, members: number): Promise<string> {
+  if (step === 'years') return JSON.stringify(await twoVirtualYears(members));
   const program = loadProgram();
   const db = openDatabase(file);
   try {
@@ -186,10 +189,14 @@ function setupStep(step: string, file: string, members: number): string {
  * `npm run bench`: every default rule's audience over 1,000,000 members, on a first run (nobody nudged yet: the
  * audiences are over half the membership) and on the next day (what a daily run meets), each the median of three, with
  * the peak memory of choosing them (setup runs in a child process); then two virtual years of the daily nudge jobs
- * for 10,000 members through the replay path, median of three.
+ * for 10,000 members through the replay path, median of three, each in a fresh process.
  */
 export async function runNudgeBench(members = 1_000_000): Promise<void> {
   const program = loadProgram();
+  // The machine's pace in this run: the figures below are also given as that many raw one-row transactions.
+  const raw = await median(5, () => rawTransactionRate());
+  report('nudges: baseline, raw one-row transactions (median of 5)', perSecond(raw));
+  const asRaw = (seconds: number) => `${Math.round((seconds * raw) / 1000).toLocaleString('en-US')}k raw transactions`;
   const dir = mkdtempSync(join(tmpdir(), 'hearth-nudge-bench-'));
   const count = members.toLocaleString('en-US');
   try {
@@ -199,27 +206,27 @@ export async function runNudgeBench(members = 1_000_000): Promise<void> {
     report(`nudges: filled ${count} members (setup, not timed)`, `${((performance.now() - filling) / 1000).toFixed(1)} s`);
     const db = openDatabase(file);
     const rssBefore = process.memoryUsage().rss;
-    printAudiences(`nudges: all default audiences over ${count}, first run`, medianAudiences(db, program, FIRST_RUN, 3));
+    printAudiences(`nudges: all default audiences over ${count}, first run`, medianAudiences(db, program, FIRST_RUN, 3), asRaw);
     report('nudges: recorded as sent (setup, not timed)', `${Number(inChild('record', file, members)).toLocaleString('en-US')} nudges`);
     const nextDay = new Date(FIRST_RUN.getTime() + DAY);
-    printAudiences(`nudges: all default audiences over ${count}, next day`, medianAudiences(db, program, nextDay, 3));
+    printAudiences(`nudges: all default audiences over ${count}, next day`, medianAudiences(db, program, nextDay, 3), asRaw);
     report('nudges: RSS before choosing; peak while choosing', `${Math.round(rssBefore / 2 ** 20)} MB; ${peakRssMb()} MB (aim ≤ 500 MB)`);
     db.$client.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const years: { seconds: number; sent: number }[] = [];
-  for (let i = 0; i < 3; i++) years.push(await twoVirtualYears(10_000));
+  for (let i = 0; i < 3; i++) years.push(JSON.parse(inChild('years', '', 10_000)) as { seconds: number; sent: number });
   const mid = years.sort((a, b) => a.seconds - b.seconds)[1]!;
   report(
     'nudges: two virtual years of daily jobs, 10,000 members',
-    `${mid.seconds.toFixed(1)} s median (${years.map((y) => y.seconds.toFixed(1)).join(', ')}), ${mid.sent.toLocaleString('en-US')} nudges sent`,
+    `${mid.seconds.toFixed(1)} s median (${years.map((y) => y.seconds.toFixed(1)).join(', ')}; the time of ${asRaw(mid.seconds)}), ${mid.sent.toLocaleString('en-US')} nudges sent`,
   );
 }
 
-// Run on its own: npx tsx bench/nudges.ts [members]; the setup steps above call it with `setup`.
+// Run on its own: npx tsx bench/nudges.ts [members]; the child steps above call it with `step`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [first, step, file, n] = process.argv.slice(2);
-  if (first === 'setup') process.stdout.write(`${setupStep(step!, file!, Number(n))}\n`);
+  if (first === 'step') process.stdout.write(`${await childStep(step!, file!, Number(n))}\n`);
   else await runNudgeBench(Number(first ?? 1_000_000));
 }
