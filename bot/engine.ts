@@ -54,6 +54,11 @@ export interface SkillContext {
   reply(text: string, opts?: { buttons?: Button[] }): void;
   /** Send elsewhere (the staff room, a private chat); `key` makes it idempotent beyond this message. */
   send(msg: Omit<OutboundMessage, 'channel'> & { channel?: string }): void;
+  /**
+   * A store write to make once the skills are done, in the transaction that commits the replies and marks the message
+   * handled (bookkeeping such as the recent-message window: one commit per message instead of one each).
+   */
+  afterHandled(write: () => void): void;
   /** Set by a skill that handled the message, so later skills and the fallback know. */
   handled: boolean;
 }
@@ -118,32 +123,44 @@ export class Engine {
   private async process(msg: InboundMessage): Promise<void> {
     const { db, log, deployment } = this.deps;
     if (msg.from.isBot || msg.from.id === deployment.botIds[msg.channel]) return;
-    if (!claimMessage(db, msg.channel, msg.id, this.deps.clock.now())) {
+    const ctx = this.claim(msg);
+    if (!ctx) {
       log.debug({ channel: msg.channel, messageId: msg.id }, 'redelivered message dropped');
       return;
     }
-    const ctx = this.contextFor(msg);
-    const outgoing: { key: string; msg: OutboundMessage }[] = (ctx as ContextImpl).outgoing;
     await this.runSkills(ctx);
     inTransaction(db, () => {
+      for (const write of ctx.writes) {
+        try {
+          inTransaction(db, write); // a savepoint: a failed write is undone alone, and the replies still go
+        } catch (err) {
+          log.error({ err, messageId: msg.id }, 'bookkeeping write failed');
+        }
+      }
       markHandled(db, msg.channel, msg.id, this.deps.clock.now());
-      for (const o of outgoing) queueOutbound(this.deps, o.key, o.msg, ctx.now);
+      for (const o of ctx.outgoing) queueOutbound(this.deps, o.key, o.msg, ctx.now);
     });
   }
 
-  private contextFor(msg: InboundMessage): SkillContext {
+  /**
+   * Claim the message and note who wrote it where, in one transaction (committed before any skill runs, so a second
+   * delivery of the message sees the claim); undefined when another delivery claimed it first.
+   */
+  private claim(msg: InboundMessage): ContextImpl | undefined {
     const { db, program, deployment } = this.deps;
+    const detected = detectLanguage(msg.text);
     const member = inTransaction(db, () => {
+      if (!claimMessage(db, msg.channel, msg.id, this.deps.clock.now())) return undefined;
       const m = ensureMember(db, { channel: msg.channel, platformId: msg.from.id, name: msg.from.name, at: msg.at });
       noteChat(db, msg.channel, msg.chat, msg.chatType, m.id, msg.at);
       // Reply-commands (`/badge helper` as a reply) need to know who wrote the message replied to.
       if (msg.chatType === 'group') noteMessageAuthor(db, { channel: msg.channel, messageId: msg.id, chat: msg.chat, memberId: m.id, at: msg.at });
       if (msg.chatType === 'private') markCanMessagePrivately(db, msg.channel, msg.from.id);
+      if (detected && !m.langFixed && detected !== m.lang) rememberLanguage(db, m.id, detected);
       return m;
     });
-    const detected = detectLanguage(msg.text);
+    if (!member) return undefined;
     const lang: Lang = (member.langFixed ? member.lang : null) ?? detected ?? member.lang ?? languageFromLocale(msg.from.lang) ?? 'en';
-    if (detected && !member.langFixed && detected !== member.lang) rememberLanguage(db, member.id, detected);
     const botId = deployment.botIds[msg.channel];
     const botUsername = deployment.botUsernames?.[msg.channel];
     const command = parseCommand(msg.text, botUsername);
@@ -158,7 +175,8 @@ export class Engine {
           : program.staff.includes(msg.from.id)
             ? 'staff'
             : 'member';
-    return new ContextImpl(this.deps, msg, member, role, lang, command, msg.chatType === 'private' || command !== undefined || mentionsBot || msg.action !== undefined, conversationOf(db, msg.channel, msg.chat, member.id));
+    const addressed = msg.chatType === 'private' || command !== undefined || mentionsBot || msg.action !== undefined;
+    return new ContextImpl(this.deps, msg, member, role, lang, command, addressed, conversationOf(db, msg.channel, msg.chat, member.id));
   }
 
   private async runSkills(ctx: SkillContext): Promise<void> {
@@ -189,6 +207,7 @@ export class Engine {
 
 class ContextImpl implements SkillContext {
   readonly outgoing: { key: string; msg: OutboundMessage }[] = [];
+  readonly writes: (() => void)[] = [];
   handled = false;
   readonly now: Date;
 
@@ -219,6 +238,10 @@ class ContextImpl implements SkillContext {
 
   send(msg: Omit<OutboundMessage, 'channel'> & { channel?: string }): void {
     this.push({ ...msg, channel: msg.channel ?? this.msg.channel });
+  }
+
+  afterHandled(write: () => void): void {
+    this.writes.push(write);
   }
 
   private push(msg: OutboundMessage): void {

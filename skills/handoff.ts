@@ -397,14 +397,15 @@ export const handoffGate: Skill = {
     if (tryRating(ctx)) return;
     await next();
     if (ctx.msg.text.trim() !== '' && !ctx.msg.action) {
-      recordRecentMessage(db, {
+      const recent = {
         channel: ctx.msg.channel,
         chatId: ctx.msg.chat,
         memberId: ctx.member.id,
         at: ctx.now,
         text: ctx.msg.text,
         misunderstood: misunderstoodMessages.has(ctx),
-      });
+      };
+      ctx.afterHandled(() => recordRecentMessage(db, recent));
     }
   },
 };

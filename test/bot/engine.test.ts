@@ -126,6 +126,31 @@ describe('engine', () => {
     h.deps.db.$client.close();
   });
 
+  it('commits bookkeeping with the replies; a failing bookkeeping write is undone alone and the member still gets the answer', async () => {
+    const { path } = tempDb();
+    const bookkeeping: Skill = {
+      name: 'bookkeeping',
+      middleware(ctx) {
+        const db = ctx.deps.db.$client;
+        ctx.afterHandled(() => void db.prepare("INSERT INTO audit_log (action, details, at) VALUES ('kept', ?, 0)").run(JSON.stringify({ message: ctx.msg.id })));
+        ctx.afterHandled(() => {
+          db.prepare("INSERT INTO audit_log (action, details, at) VALUES ('undone', ?, 0)").run(JSON.stringify({ message: ctx.msg.id }));
+          throw new Error('disk full');
+        });
+        ctx.reply(`noted ${ctx.msg.text}`);
+      },
+    };
+    const h = build(path, [bookkeeping]);
+    await h.handleMessage(message('m1', 'u1', 'hello'));
+    expect(pendingTexts(h)).toEqual(['noted hello']);
+    const actions = h.deps.db.$client.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all();
+    expect(actions).toEqual(['kept']);
+    // Handled: a redelivery changes nothing.
+    await h.handleMessage(message('m1', 'u1', 'hello'));
+    expect(pendingTexts(h)).toEqual(['noted hello']);
+    h.deps.db.$client.close();
+  });
+
   it('installs the default skills in one visible order with the fallback last', () => {
     const { path } = tempDb();
     const db = openDatabase(path);
