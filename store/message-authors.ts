@@ -1,15 +1,16 @@
 // Who is who in a group: the sender of each group message (the engine notes it, so a reply-command such as
 // `/badge helper` finds its target) and members by display name (WeChat mentions are "@name" text).
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { statement, type Db } from './db';
 import { chatMembers, members, messageAuthors } from './schema';
 
 /** Note the sender of a group message (a redelivery changes nothing). */
 export function noteMessageAuthor(db: Db, m: { channel: string; messageId: string; chat: string; memberId: number; at: Date }): void {
-  db.insert(messageAuthors)
-    .values({ channel: m.channel, messageId: m.messageId, chat: m.chat, memberId: m.memberId, at: m.at.getTime() })
-    .onConflictDoNothing()
-    .run();
+  // Every group message passes here: a statement prepared once per connection (drizzle rebuilt it each time).
+  statement<[string, string, string, number, number]>(
+    db,
+    'INSERT INTO message_authors (channel, message_id, chat, member_id, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  ).run(m.channel, m.messageId, m.chat, m.memberId, m.at.getTime());
 }
 
 /** The member who sent a message, if it was noted. */
