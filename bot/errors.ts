@@ -10,7 +10,8 @@ export type HearthErrorCode =
   | 'tier_too_low'
   | 'duplicate'
   | 'delivery_failed'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'review_failed';
 
 /** An expected failure with a machine-readable code and a message fit for logs. */
 export class HearthError extends Error {

@@ -7,6 +7,7 @@ import { queueOutbound } from '../bot/outbox';
 import type { Program, Tier } from '../community/program';
 import { lotExpiresAt } from '../community/earning';
 import { decideTier, graceLastDay, growthWindowStart, tierById } from '../community/tiers';
+import { HearthError } from '../bot/errors';
 import { inTransaction } from '../store/db';
 import { balanceOf, earnPoints, growthBetween } from '../store/ledger';
 import { tierStateOf } from '../store/standing';
@@ -154,12 +155,23 @@ export function runTierReview(deps: TierDeps, now: Date): number {
   // The first run has no previous one to count from: look at everyone holding more than the entry tier.
   if (!prev) for (const id of membersAboveEntryTier(db, entryTier(program).id)) ids.add(id);
   let changed = 0;
+  const failed: { memberId: number; error: string }[] = [];
   // A few hundred members per commit: each review stays atomic (a savepoint), and the writer lock is never held long.
   const all = [...ids];
   for (let i = 0; i < all.length; i += REVIEW_BATCH) {
     inTransaction(db, () => {
-      for (const id of all.slice(i, i + REVIEW_BATCH)) if (reviewTier(deps, id, now, { notify: true })) changed++;
+      for (const id of all.slice(i, i + REVIEW_BATCH)) {
+        try {
+          if (reviewTier(deps, id, now, { notify: true })) changed++;
+        } catch (err) {
+          // One member's failure (undone by its savepoint) must not cost the others their review.
+          failed.push({ memberId: id, error: String((err as Error)?.message ?? err) });
+        }
+      }
     });
+  }
+  if (failed.length > 0) {
+    throw new HearthError('review_failed', `tier review failed for ${failed.length} member(s): ${failed[0]!.error}`, { failed: failed.slice(0, 20) });
   }
   return changed;
 }

@@ -113,6 +113,22 @@ describe('the daily tier review', () => {
     expect(memberStanding(db, p, stays.id, days(366)).graceUntil).toBeUndefined();
   });
 
+  it("reviews everyone else when one member's review fails, then reports the failure", () => {
+    const { db } = tempDb();
+    const deps = { db, program: p };
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => ensureMember(db, { channel: 'console', platformId: id, at: T0 }));
+    for (const [i, m] of [a!, b!, c!].entries()) {
+      growth(db, m.id, 1500, T0, `g${i}`);
+      reviewTier(deps, m.id, T0);
+    }
+    // b's tier row cannot be written (a failing disk, a bad row): its review fails, a's and c's go through.
+    db.$client.exec(`CREATE TRIGGER fail_b BEFORE UPDATE ON member_points WHEN NEW.member_id = ${b!.id} BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+    expect(() => runTierReview(deps, new Date('2027-03-02T00:10:00+08:00'))).toThrow(/tier review failed for 1 member\(s\): disk trouble/);
+    expect(memberStanding(db, p, a!.id, days(366)).graceUntil).toBeDefined();
+    expect(memberStanding(db, p, c!.id, days(366)).graceUntil).toBeDefined();
+    expect(memberStanding(db, p, b!.id, days(366)).graceUntil).toBeUndefined();
+  });
+
   it('runs from the scheduler and announces the grace period', async () => {
     const { out, close } = await replayKept(
       [msg('m1', at(1, '12:00'), 'u1', '/points'), purchase('o1', at(1, '12:05'), 'u1', 1000), { type: 'tick', at: '2027-03-02T12:00:00+08:00' }],
