@@ -10,7 +10,7 @@ import { loadProgram } from '../bot/program-file';
 import { silentLogger } from '../bot/log';
 import { runReplay } from '../bot/replay';
 import { parseReplay } from '../bot/replay-format';
-import { activeNudgeRules, nudgeAudience, recordNudgeSend, seedNudgeRules } from '../store/nudges';
+import { activeNudgeRules, nudgeAudiencePages, recordNudgeSend, seedNudgeRules } from '../store/nudges';
 import { nudgeWindow } from '../community/nudges';
 import { addDays, localDate, startOfLocalDay } from '../community/calendar';
 import type { Program } from '../community/program';
@@ -89,8 +89,9 @@ export function fillCommunity(db: Db, program: Program, n: number, now: Date): v
 export function chooseAllAudiences(db: Db, program: Program, now: Date): { rule: string; members: number; ms: number }[] {
   return activeNudgeRules(db).map((rule) => {
     const start = performance.now();
-    const rows = nudgeAudience(db, nudgeWindow(program, rule, now));
-    return { rule: rule.id, members: rows.length, ms: performance.now() - start };
+    let members = 0;
+    for (const page of nudgeAudiencePages(db, nudgeWindow(program, rule, now))) members += page.length;
+    return { rule: rule.id, members, ms: performance.now() - start };
   });
 }
 
@@ -99,9 +100,8 @@ function recordAllAudiences(db: Db, program: Program, now: Date): number {
   let n = 0;
   for (const rule of activeNudgeRules(db)) {
     const w = nudgeWindow(program, rule, now);
-    const rows = nudgeAudience(db, w);
     inTransaction(db, () => {
-      for (const r of rows) {
+      for (const r of [...nudgeAudiencePages(db, w)].flat()) {
         const outboxKey = `nudge:${rule.id}:${r.memberId}:${r.occasion}`;
         const send = { ruleId: rule.id, memberId: r.memberId, occasion: r.occasion, at: now, deliverAt: new Date(w.deliverAt) };
         if (recordNudgeSend(db, { ...send, channel: 'console', chat: String(r.memberId), outboxKey })) n++;

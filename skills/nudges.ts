@@ -11,12 +11,14 @@ import {
   getNudgeRule,
   muteNudges,
   nudgeAudience,
+  nudgeAudiencePages,
   nudgeAudienceSize,
   nudgeSendCounts,
   recordNudgeSend,
   seedNudgeRules,
   setNudgeRuleEnabled,
   unmuteNudges,
+  type NudgeAudienceRow,
   type NudgeRuleRow,
 } from '../store/nudges';
 import { formatNumber, nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
@@ -24,6 +26,11 @@ import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
+
+/** Every row of every page, one page in memory at a time. */
+function* pages(db: NudgeDeps['db'], window: ReturnType<typeof nudgeWindow>): Generator<NudgeAudienceRow> {
+  for (const page of nudgeAudiencePages(db, window)) yield* page;
+}
 
 /** Run one rule at `now`: choose its audience and queue one nudge each, in one transaction. Returns how many were queued. */
 export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number {
@@ -33,7 +40,7 @@ export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number
     if (!rule || !rule.enabled) return 0;
     const window = nudgeWindow(program, rule, now);
     let sent = 0;
-    for (const row of nudgeAudience(db, window)) {
+    for (const row of pages(db, window)) {
       const { target } = row;
       const outboxKey = `nudge:${rule.id}:${row.memberId}:${row.occasion}`;
       const recorded = recordNudgeSend(db, {

@@ -16,7 +16,9 @@ import {
   muteNudges,
   nudgeAudience,
   nudgeAudienceSize,
-  audienceSql,
+  nudgeAudiencePages,
+  candidatesSql,
+  AUDIENCE_PAGE_SQL,
   recordNudgeSend,
   seedNudgeRules,
   setNudgeRuleEnabled,
@@ -333,24 +335,36 @@ describe('audience queries at scale', () => {
 
   it('finds birthdays through the month-day index and walks no whole table', () => {
     const { db } = setup();
-    const text = plan(db, audienceSql('birthday'));
+    nudgeAudience(db, windowFor(defaultProgram(), db, 'birthday', at('2026-03-01T10:00:00+08:00'))); // creates the candidates table
+    const text = plan(db, candidatesSql('birthday'));
     expect(text).toContain('members_birthday_md');
-    expect(text).not.toMatch(/SCAN (m|members|identities|chat_members|nudge_sends)\b/);
+    expect(text).not.toMatch(/SCAN (m|members)\b/);
   });
 
-  it('answers where to reach a member, and the guards, from covering indexes', () => {
+  it('reads a page of candidates in member order and answers the guards and where to reach them from covering indexes', () => {
     const { db } = setup();
-    for (const kind of ['near-tier', 'dormant', 'expiring', 'birthday', 'streak-at-risk'] as const) {
-      const text = plan(db, audienceSql(kind));
-      expect(text, kind).toContain('USING COVERING INDEX identities_private');
-      expect(text, kind).toContain('USING COVERING INDEX chat_members_member');
-      expect(text, kind).toContain('USING COVERING INDEX nudge_sends_occasion');
-      expect(text, kind).toContain('USING COVERING INDEX conversations_member');
-      // A member's private chat is picked in index order, without a sort per member.
-      const lines = text.split('\n');
-      lines.forEach((line, i) => {
-        if (line.includes('identities_private')) expect(lines[i + 1] ?? '', kind).not.toContain('TEMP B-TREE');
-      });
+    nudgeAudience(db, windowFor(defaultProgram(), db, 'birthday', at('2026-03-01T10:00:00+08:00')));
+    const text = plan(db, AUDIENCE_PAGE_SQL);
+    expect(text).toMatch(/SEARCH c USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    expect(text).not.toContain('FOR ORDER BY'); // the page comes in key order: no sort, and LIMIT stops the walk
+    for (const index of ['identities_private', 'chat_members_member', 'nudge_sends_occasion', 'conversations_member']) {
+      expect(text).toContain(`USING COVERING INDEX ${index}`);
     }
+  });
+
+  it('pages through a large audience in member order with every guard applied, the same as one read', () => {
+    const { db, p } = setup();
+    const silent = at('2026-03-01T10:00:00+08:00');
+    const ids = Array.from({ length: 23 }, (_, i) => person(db, `m${i}`, silent).id);
+    setRole(db, ids[4]!, 'staff');
+    sent(db, 'dormant-30', ids[9]!, `since:${silent.getTime()}`, silent);
+    const w = windowFor(p, db, 'dormant-30', at('2026-04-05T12:00:00+08:00'));
+    const pages = [...nudgeAudiencePages(db, w, Infinity, 5)];
+    expect(pages.map((page) => page.length)).toEqual([5, 5, 5, 5, 1]);
+    const paged = pages.flat().map((r) => r.memberId);
+    expect(paged).toEqual(ids.filter((id) => id !== ids[4] && id !== ids[9]));
+    expect(nudgeAudience(db, w).map((r) => r.memberId)).toEqual(paged);
+    expect(nudgeAudienceSize(db, w)).toBe(21);
+    expect([...nudgeAudiencePages(db, w, 7, 5)].flat().map((r) => r.memberId)).toEqual(paged.slice(0, 7));
   });
 });
