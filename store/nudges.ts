@@ -158,14 +158,16 @@ const CANDIDATES: Record<NudgeRule['kind'], string> = {
 };
 
 /**
- * Every guard, in one place: not this rule for this occasion before (first: in steady state it turns most candidates
- * away), not staff, not muted, no conversation owned by (or waiting for) staff, under the monthly and daily caps
- * (counted on delivery days; withdrawn sends do not count).
+ * Every guard, in one place. Not this rule for this occasion before: applied as candidates are collected, since in
+ * steady state it turns most of them away (a member stays silent, or their points stay due, for many daily runs).
+ * Then, on each page: not staff, not muted, no conversation owned by (or waiting for) staff, under the monthly and
+ * daily caps (counted on delivery days; withdrawn sends do not count).
  */
+const OCCASION_GUARD = `
+  NOT EXISTS (SELECT 1 FROM nudge_sends s WHERE s.rule_id = @ruleId AND s.member_id = c.member_id AND s.occasion = @occasionPrefix || c.part)`;
 const GUARDS = `
-  NOT EXISTS (SELECT 1 FROM nudge_sends s WHERE s.rule_id = @ruleId AND s.member_id = c.member_id AND s.occasion = @occasionPrefix || c.part)
   -- Staff are colleagues, not customers to win back.
-  AND m.role <> 'staff'
+  m.role <> 'staff'
   AND NOT EXISTS (SELECT 1 FROM nudge_mutes x WHERE x.member_id = c.member_id)
   AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.member_id = c.member_id AND v.state IN ('waiting', 'staff'))
   AND NOT EXISTS (SELECT 1 FROM (SELECT count(*) AS month, sum(s.deliver_at >= @dayStart AND s.deliver_at < @dayEnd) AS day
@@ -189,7 +191,7 @@ const CANDIDATE_TABLE = `CREATE TEMP TABLE IF NOT EXISTS nudge_candidates (membe
 export function candidatesSql(kind: NudgeRule['kind']): string {
   return `WITH ${CANDIDATES[kind]}
     INSERT INTO temp.nudge_candidates (member_id, part, next_tier, gap, expiring, expires_at, streak)
-    SELECT member_id, part, next_tier, gap, expiring, expires_at, streak FROM c`;
+    SELECT member_id, part, next_tier, gap, expiring, expires_at, streak FROM c WHERE ${OCCASION_GUARD}`;
 }
 
 /**
@@ -204,8 +206,10 @@ export const AUDIENCE_PAGE_SQL = `
            coalesce(p.tier_id, '') AS tierId, @occasionPrefix || c.part AS occasion,
            c.next_tier AS nextTierId, c.gap AS gap, c.expiring AS expiring, c.expires_at AS expiresAt, c.streak AS streak,
            coalesce(CASE WHEN @preferGroup = 0 THEN ${PRIVATE_CHAT} END, ${LATEST_GROUP}, ${PRIVATE_CHAT}) AS target
+    -- CROSS JOIN keeps the candidates as the outer loop: the planner has no statistics for a temporary table and,
+    -- once the members table has them, would otherwise walk every member and look each up among the candidates.
     FROM temp.nudge_candidates c
-    JOIN members m ON m.id = c.member_id
+    CROSS JOIN members m ON m.id = c.member_id
     LEFT JOIN member_points p ON p.member_id = c.member_id
     WHERE c.member_id > @after AND ${GUARDS}
     ORDER BY c.member_id LIMIT @pageSize`;
