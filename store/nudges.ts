@@ -109,10 +109,8 @@ export function setNudgeRuleEnabled(db: Db, id: string, enabled: boolean, by: nu
 
 /**
  * Per kind: the members the rule is about, as `c(member_id, part, next_tier, gap, expiring, expires_at, streak)`.
- * `part` is the row's half of the occasion key (community/nudges.ts). Each lists its members in id order, and a run
- * writes them so to a per-connection table keyed by member, then reads them back a page at a time: every guard and
- * look-up is keyed by member, and walking members in order reads each index from one end to the other rather than at
- * random (a run over a large audience is about a third faster), and the table is filled by appending.
+ * `part` is the row's half of the occasion key (community/nudges.ts). Each lists its members in id order, so the
+ * occasion guard walks its index in order and the candidates table (below) is filled by appending.
  */
 const CANDIDATES: Record<NudgeRule['kind'], string> = {
   'near-tier': `
