@@ -98,7 +98,7 @@ export class OutboxDispatcher {
       await this.senders.get(row.channel)!(row);
       delivered = true;
       // The chat's next row need not wait for this mark: it is committed with the others delivered this turn.
-      void this.markDelivered(row.id, now);
+      this.markDelivered(row.id, now);
       return true;
     } catch (err) {
       chain.failed = true;
@@ -124,7 +124,7 @@ export class OutboxDispatcher {
    * burst of nudges instead of one each. The row stays in flight until then, so no flush can pick it up again; a crash
    * in that turn re-sends the burst once (at least once, as the platforms themselves redeliver).
    */
-  private markDelivered(id: number, now: Date): Promise<void> {
+  private markDelivered(id: number, now: Date): void {
     this.delivered.push(id);
     this.commit ??= new Promise((resolve) =>
       setImmediate(() => {
@@ -141,7 +141,6 @@ export class OutboxDispatcher {
         resolve();
       }),
     );
-    return this.commit;
   }
 }
 

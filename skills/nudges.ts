@@ -10,15 +10,13 @@ import {
   activeNudgeRules,
   getNudgeRule,
   muteNudges,
-  nudgeAudience,
   nudgeAudiencePages,
-  nudgeAudienceSize,
+  nudgeAudiencePreview,
   nudgeSendCounts,
   recordNudgeSend,
   seedNudgeRules,
   setNudgeRuleEnabled,
   unmuteNudges,
-  type NudgeAudienceRow,
   type NudgeRuleRow,
 } from '../store/nudges';
 import { formatNumber, nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
@@ -26,11 +24,6 @@ import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
-
-/** Every row of every page, one page in memory at a time. */
-function* pages(db: NudgeDeps['db'], window: ReturnType<typeof nudgeWindow>): Generator<NudgeAudienceRow> {
-  for (const page of nudgeAudiencePages(db, window)) yield* page;
-}
 
 /** Run one rule at `now`: choose its audience and queue one nudge each, in one transaction. Returns how many were queued. */
 export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number {
@@ -40,22 +33,25 @@ export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number
     if (!rule || !rule.enabled) return 0;
     const window = nudgeWindow(program, rule, now);
     let sent = 0;
-    for (const row of pages(db, window)) {
-      const { target } = row;
-      const outboxKey = `nudge:${rule.id}:${row.memberId}:${row.occasion}`;
-      const recorded = recordNudgeSend(db, {
-        ruleId: rule.id,
-        memberId: row.memberId,
-        occasion: row.occasion,
-        at: now,
-        deliverAt: new Date(window.deliverAt),
-        channel: target.channel,
-        chat: target.chat,
-        outboxKey,
-      });
-      if (!recorded) continue;
-      queueOutbound(deps, outboxKey, { ...target, text: renderNudge(program, rule.template, row), kind: 'nudge' }, now);
-      sent++;
+    // A page at a time: sends are recorded between pages, and memory holds one page however large the audience.
+    for (const page of nudgeAudiencePages(db, window)) {
+      for (const row of page) {
+        const { target } = row;
+        const outboxKey = `nudge:${rule.id}:${row.memberId}:${row.occasion}`;
+        const recorded = recordNudgeSend(db, {
+          ruleId: rule.id,
+          memberId: row.memberId,
+          occasion: row.occasion,
+          at: now,
+          deliverAt: new Date(window.deliverAt),
+          channel: target.channel,
+          chat: target.chat,
+          outboxKey,
+        });
+        if (!recorded) continue;
+        queueOutbound(deps, outboxKey, { ...target, text: renderNudge(program, rule.template, row), kind: 'nudge' }, now);
+        sent++;
+      }
     }
     return sent;
   });
@@ -73,10 +69,11 @@ export function previewNudge(deps: NudgeDeps, ruleId: string, now: Date, lang?: 
   const rule = getNudgeRule(deps.db, ruleId);
   if (!rule) return undefined;
   const window = nudgeWindow(deps.program, rule, now);
+  const { count, rows } = nudgeAudiencePreview(deps.db, window, 3);
   return {
     rule,
-    count: nudgeAudienceSize(deps.db, window),
-    samples: nudgeAudience(deps.db, window, 3).map((r) => ({ memberId: r.memberId, name: r.name, text: renderNudge(deps.program, rule.template, r, lang) })),
+    count,
+    samples: rows.map((r) => ({ memberId: r.memberId, name: r.name, text: renderNudge(deps.program, rule.template, r, lang) })),
   };
 }
 

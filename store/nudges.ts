@@ -272,41 +272,36 @@ const BINDINGS: Record<string, (w: NudgeWindow) => string | number> = {
   minStreak: (w) => w.minStreak,
 };
 
-/** A prepared audience statement with the window values it binds. */
-interface AudienceQuery {
-  stmt: Statement;
-  names: string[];
-}
-
-// Every rule runs daily: the statements are prepared once per connection, their parameter names found once. The
-// candidates table is created first, since the statements that read it cannot be prepared before it exists.
-const audienceQueries = perConnection((db) => {
+// The candidates table must exist before any statement that reads it is prepared: created once per connection.
+const candidatesTable = perConnection((db) => {
   db.$client.exec(CANDIDATE_TABLE);
-  return new Map<string, AudienceQuery>();
+  return true;
 });
-function audienceQuery(db: Db, key: string, text: () => string, shape: (stmt: Statement) => Statement = (x) => x): AudienceQuery {
-  const cache = audienceQueries(db);
-  let q = cache.get(key);
-  if (!q) {
-    const sqlText = text();
-    q = { stmt: shape(db.$client.prepare(sqlText)), names: Object.keys(BINDINGS).filter((k) => sqlText.includes(`@${k}`)) };
-    cache.set(key, q);
-  }
-  return q;
+
+/** An audience statement, prepared once per connection like every hot statement (`statement`). */
+function audienceStatement(db: Db, text: string): Statement {
+  candidatesTable(db);
+  return statement(db, text);
 }
 
-function params(q: AudienceQuery, w: NudgeWindow): Record<string, string | number> {
+// Which window values a statement binds (only those it names may be bound), found once per statement text.
+const boundNames = new Map<string, string[]>();
+function params(text: string, w: NudgeWindow): Record<string, string | number> {
+  let names = boundNames.get(text);
+  if (!names) boundNames.set(text, (names = Object.keys(BINDINGS).filter((k) => text.includes(`@${k}`))));
   const out: Record<string, string | number> = {};
-  for (const name of q.names) out[name] = BINDINGS[name]!(w);
+  for (const name of names) out[name] = BINDINGS[name]!(w);
   return out;
 }
 
 /** Write the run's candidates to the per-connection table (replacing the last run's). */
 function collectCandidates(db: Db, w: NudgeWindow): void {
-  const q = audienceQuery(db, `candidates:${w.kind}`, () => candidatesSql(w.kind));
-  audienceQuery(db, 'clear', () => 'DELETE FROM temp.nudge_candidates').stmt.run();
-  q.stmt.run(params(q, w));
+  const text = candidatesSql(w.kind);
+  audienceStatement(db, 'DELETE FROM temp.nudge_candidates').run();
+  audienceStatement(db, text).run(params(text, w));
 }
+
+const AUDIENCE_COUNT_SQL = `SELECT count(*) FROM (${AUDIENCE_PAGE_SQL}) WHERE target IS NOT NULL`;
 
 // Built field by field: audiences can be hundreds of thousands of rows, and spreads cost more than the query.
 function toAudienceRow(r: RawRow, target: string): NudgeAudienceRow {
@@ -336,11 +331,16 @@ function toAudienceRow(r: RawRow, target: string): NudgeAudienceRow {
 export function* nudgeAudiencePages(db: Db, w: NudgeWindow, limit = Infinity, pageSize = AUDIENCE_PAGE): Generator<NudgeAudienceRow[]> {
   if (limit <= 0) return;
   collectCandidates(db, w);
-  const q = audienceQuery(db, 'page', () => AUDIENCE_PAGE_SQL, (stmt) => stmt.raw(true));
-  const bound = params(q, w);
+  yield* collectedPages(db, w, limit, pageSize);
+}
+
+// The pages of the candidates already collected for this window.
+function* collectedPages(db: Db, w: NudgeWindow, limit: number, pageSize: number): Generator<NudgeAudienceRow[]> {
+  const page = audienceStatement(db, AUDIENCE_PAGE_SQL).raw(true);
+  const bound = params(AUDIENCE_PAGE_SQL, w);
   let left = limit;
   for (let after = 0; ; ) {
-    const raw = q.stmt.all({ ...bound, after, pageSize }) as RawRow[];
+    const raw = page.all({ ...bound, after, pageSize }) as RawRow[];
     if (raw.length === 0) return;
     after = raw[raw.length - 1]![0];
     const rows: NudgeAudienceRow[] = [];
@@ -364,11 +364,22 @@ export function nudgeAudience(db: Db, w: NudgeWindow, limit = Infinity): NudgeAu
   return rows;
 }
 
-/** How many members a rule run with this window would nudge (a preview), without loading them. */
+/** How many members a rule run with this window would nudge, without loading them. */
 export function nudgeAudienceSize(db: Db, w: NudgeWindow): number {
   collectCandidates(db, w);
-  const q = audienceQuery(db, 'count', () => `SELECT count(*) FROM (${AUDIENCE_PAGE_SQL}) WHERE target IS NOT NULL`, (stmt) => stmt.pluck());
-  return q.stmt.get({ ...params(q, w), after: 0, pageSize: -1 }) as number;
+  return countCollected(db, w);
+}
+
+/** A preview: how many members a run would nudge now and the first `samples` of them, collecting candidates once. */
+export function nudgeAudiencePreview(db: Db, w: NudgeWindow, samples: number): { count: number; rows: NudgeAudienceRow[] } {
+  collectCandidates(db, w);
+  const rows = samples > 0 ? [...collectedPages(db, w, samples, samples)].flat() : [];
+  return { count: countCollected(db, w), rows };
+}
+
+function countCollected(db: Db, w: NudgeWindow): number {
+  const count = audienceStatement(db, AUDIENCE_COUNT_SQL).pluck();
+  return count.get({ ...params(AUDIENCE_COUNT_SQL, w), after: 0, pageSize: -1 }) as number;
 }
 
 // ---- Sends, stats, mutes ---------------------------------------------------------------------------------------
