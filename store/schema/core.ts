@@ -1,4 +1,4 @@
-// Tables of the runtime: members and their platform identities, chats, redelivery guard, outbox, jobs, timers, audit.
+// Tables of the runtime: members and their platform identities and handles, chats, the inbox, outbox, jobs, timers, audit.
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
@@ -15,6 +15,10 @@ export const members = sqliteTable(
     role: text('role', { enum: ['member', 'manager', 'staff'] }).notNull().default('member'),
     createdAt: integer('created_at').notNull(),
     lastActiveAt: integer('last_active_at').notNull(),
+    /** Set when the member's personal data was erased: the row stays (anonymous) so program figures stay right. */
+    erasedAt: integer('erased_at'),
+    /** One-time rewards a returning erased person already had ("referred", "tier-gift:<tier>"): not paid again. */
+    alreadyPaid: text('already_paid', { mode: 'json' }).$type<string[]>(),
   },
   (t) => [
     // The dormant and birthday nudges pick their members by these, daily, over the whole membership. (The migration
@@ -77,20 +81,81 @@ export const chatMembers = sqliteTable(
 );
 
 /**
- * Inbound messages claimed and handled, so a redelivery is dropped even after a restart. A claim without `done_at`
- * is a message some worker is handling now; if that worker died, the claim lapses and a redelivery is handled again.
+ * Every inbound message and join as Hearth received it: a row is written (and committed) before the platform is told
+ * "received", and it is finished by Hearth itself, in order per chat, even after a crash. (channel, message_id) is
+ * unique, so a redelivery is recognised; once done, the payload is pruned after the retention days and the key stays
+ * as long as platforms may redeliver.
  */
-export const processedMessages = sqliteTable(
-  'processed_messages',
+export const inbox = sqliteTable(
+  'inbox',
   {
+    id: integer('id').primaryKey({ autoIncrement: true }),
     channel: text('channel').notNull(),
     messageId: text('message_id').notNull(),
-    /** When the message was claimed (clock time). */
-    at: integer('at').notNull(),
+    /** The chat it came from: one chat's rows are handled in id order. */
+    chat: text('chat').notNull(),
+    kind: text('kind', { enum: ['message', 'join'] }).notNull(),
+    /** The neutral event as JSON; null once pruned. */
+    payload: text('payload'),
+    /** When Hearth received it (clock time). */
+    receivedAt: integer('received_at').notNull(),
     doneAt: integer('done_at'),
+    /** Handling attempts that failed (a poison message is given up after a few). */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.messageId] })],
+  (t) => [
+    uniqueIndex('inbox_message').on(t.channel, t.messageId),
+    // What is left to finish, in order: read at every start.
+    index('inbox_pending').on(t.id).where(sql`${t.doneAt} IS NULL`),
+    index('inbox_done').on(t.doneAt).where(sql`${t.doneAt} IS NOT NULL`),
+  ],
 );
+
+/**
+ * Which @handles (usernames) each member was seen using, and when last: a bare `@handle` names a member only when
+ * exactly one member used it recently (a handle that changed hands is ambiguous until the old use is stale).
+ */
+export const handles = sqliteTable(
+  'handles',
+  {
+    channel: text('channel').notNull(),
+    /** Lower case, without "@". */
+    handle: text('handle').notNull(),
+    memberId: integer('member_id').notNull().references(() => members.id),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.handle, t.memberId] }), index('handles_member').on(t.memberId)],
+);
+
+/** Community groups a named manager turned on with `/group on` (besides the program's `groups` and HEARTH_GROUPS). */
+export const communityGroups = sqliteTable(
+  'community_groups',
+  {
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    listedBy: integer('listed_by').references(() => members.id),
+    listedAt: integer('listed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.chatId] })],
+);
+
+/** Small facts about this database: the install's salt for erased-identity hashes, who holds it now. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/**
+ * People erased at their request: a salted hash of each identity (channel:id) and the one-time rewards they had
+ * received, so a returning person is a new member who is not paid those twice.
+ */
+export const erasedIdentities = sqliteTable('erased_identities', {
+  hash: text('hash').primaryKey(),
+  erasedAt: integer('erased_at').notNull(),
+  /** One-time rewards already paid: "referred" (they came through an invite), "tier-gift:<tier>". */
+  paid: text('paid', { mode: 'json' }).$type<string[]>().notNull(),
+});
 
 /** Every message the bot sends is written here first, then delivered, then marked sent. */
 export const outbox = sqliteTable(
@@ -106,6 +171,8 @@ export const outbox = sqliteTable(
     mention: text('mention'),
     buttons: text('buttons', { mode: 'json' }).$type<{ label: string; data?: string; url?: string }[]>(),
     kind: text('kind', { enum: ['reply', 'notice', 'nudge', 'bridge'] }).notNull(),
+    /** A code or a balance: delivered only to a private chat, never to a group (no group fallback). */
+    secret: integer('secret', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     /** Not delivered before this time (quiet hours). */
     notBefore: integer('not_before').notNull(),

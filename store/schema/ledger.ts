@@ -111,3 +111,33 @@ export const redemptions = sqliteTable(
   },
   (t) => [uniqueIndex('redemptions_code').on(t.code), index('redemptions_member').on(t.memberId), uniqueIndex('redemptions_entry').on(t.entryId)],
 );
+
+/**
+ * Refunds that arrived before their purchase (parallel deliveries overtake each other): applied when the purchase is
+ * recorded, or reported and dropped once older than the program's limit. `key` is the refund's idempotency key.
+ */
+export const parkedRefunds = sqliteTable(
+  'parked_refunds',
+  {
+    key: text('key').primaryKey(),
+    orderId: text('order_id').notNull(),
+    /** Who the shop said it was for (channel and platform id), checked against the order when it arrives. */
+    channel: text('channel'),
+    member: text('member').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    refundId: text('refund_id').notNull(),
+    at: integer('at').notNull(),
+    parkedAt: integer('parked_at').notNull(),
+  },
+  (t) => [index('parked_refunds_order').on(t.orderId), index('parked_refunds_parked').on(t.parkedAt)],
+);
+
+/** Signatures of signed shop requests already received: a replayed request is refused. Kept past the signing window. */
+export const signedRequests = sqliteTable(
+  'signed_requests',
+  {
+    signature: text('signature').primaryKey(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('signed_requests_at').on(t.at)],
+);
