@@ -8,6 +8,7 @@ import { HearthError } from './errors';
 import { parseReplay, ReplayFormatError } from './replay-format';
 import { runReplay } from './replay';
 import { openDatabase } from '../store/db';
+import { tryLockDatabase } from '../store/instance-lock';
 import { startLiveHearth } from './live';
 import { systemClock } from './clock';
 import { runConsoleChannel, CONSOLE_BOT_ID } from './channels/console';
@@ -66,7 +67,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hearth: ${err.message}\n`);
       return 1;
     }
-    throw err;
+    // Never a stack trace to a person: the message, and the details for whoever turns on debug logs.
+    process.stderr.write(`hearth: something went wrong: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.HEARTH_LOG_LEVEL === 'debug' || process.env.HEARTH_LOG_LEVEL === 'trace') process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    return 1;
   }
 }
 
@@ -77,11 +81,12 @@ async function start(config: Config): Promise<number> {
 
 async function startConsole(config: Config, options: { orders?: boolean } = {}): Promise<number> {
   const log = createLogger(config.HEARTH_LOG_LEVEL);
-  const live = startLiveHearth({
+  const live = await startLiveHearth({
     config,
     log,
     program: loadProgram(config.HEARTH_PROGRAM),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: CONSOLE_BOT_ID }, botUsernames: { console: CONSOLE_BOT_ID } },
+    // The console is a demo: its one group needs no setup step.
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: CONSOLE_BOT_ID }, botUsernames: { console: CONSOLE_BOT_ID }, everyGroupListed: true },
   });
   const http = options.orders ? await startOrdersEndpoint(live.hearth, config) : undefined;
   try {
@@ -123,7 +128,17 @@ async function replay(args: string[]): Promise<number> {
   }
   const program = loadProgram(values.program);
   const log = createLogger(process.env.HEARTH_LOG_LEVEL ?? 'error');
-  await runReplay(lines, { program, dbPath: values.db, log, write: (line) => process.stdout.write(`${line}\n`) });
+  // A replay must never run on a live bot's database: its virtual clock and unsynced writes would corrupt the record.
+  const lock = values.db ? tryLockDatabase(values.db) : undefined;
+  if (values.db && !lock) {
+    process.stderr.write(`hearth: ${values.db} is in use by a running Hearth; replay on a copy (hearth db backup) instead\n`);
+    return 2;
+  }
+  try {
+    await runReplay(lines, { program, dbPath: values.db, log, write: (line) => process.stdout.write(`${line}\n`) });
+  } finally {
+    lock?.release();
+  }
   return 0;
 }
 

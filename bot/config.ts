@@ -1,6 +1,7 @@
 // Process configuration from the environment, parsed once with zod. Secrets stay here and never reach logs.
 import { z } from 'zod';
 import { HearthError } from './errors';
+import { parseRef } from '../community/refs';
 
 const optional = z
   .string()
@@ -11,6 +12,23 @@ export const configSchema = z.object({
   HEARTH_DB: z.string().default('./data/hearth.db'),
   HEARTH_PROGRAM: optional,
   HEARTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /** normal (the default: every commit survives a crash of Hearth) or full (also a power cut, at some speed). */
+  HEARTH_DB_SYNC: z.enum(['normal', 'full']).default('normal'),
+  /** Community groups Hearth serves besides the program's `groups`: `telegram:-1001234,wecom:wrkSFfCgAA…`. */
+  HEARTH_GROUPS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const groups = (v ?? '')
+        .split(',')
+        .map((g) => g.trim())
+        .filter((g) => g !== '');
+      for (const g of groups) {
+        const ref = parseRef(g);
+        if ('problem' in ref) ctx.addIssue({ code: 'custom', message: ref.problem });
+      }
+      return groups;
+    }),
   HEARTH_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** HMAC-SHA256 secret for signed purchase/refund events on the HTTP endpoint. */
   HEARTH_ORDERS_SECRET: optional,

@@ -1,23 +1,36 @@
-// The engine: turns an InboundMessage into skill runs. Drops its own and redelivered messages, keeps one queue per
-// conversation, contains each skill's errors, and commits a message's replies with its "processed" mark.
+// The engine: records every inbound event in the inbox (one commit for the events of a moment) before its channel
+// acknowledges it, then turns it into skill runs — one queue per conversation, each skill's errors contained, and a
+// message's replies committed with its "done" mark. What a crash interrupted is finished by `resume` at the next start.
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
 import type { Program } from '../community/program';
+import { refsInclude } from '../community/refs';
 import type { Clock } from './clock';
-import type { Button, InboundMessage, Lang, OutboundMessage, Role } from './types';
-import { ensureMember, markCanMessagePrivately, noteChat, rememberLanguage, type MemberRow } from '../store/members';
-import { claimMessage, markHandled } from '../store/inbox';
+import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './types';
+import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteHandle, rememberLanguage, type MemberRow } from '../store/members';
+import { isInboundPending, markInboundDone, markInboundFailed, pendingInbound, recordInbound, type InboundRecord, type InboxReceipt } from '../store/inbox';
+import { isCommunityGroup } from '../store/groups';
 import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf, type ConversationRow } from '../store/conversations';
 import { detectLanguage, languageFromLocale } from '../community/language';
 import { queueOutbound } from './outbox';
+import { HearthError } from './errors';
+import { Health } from './health';
 
-/** Where the staff room is, and the bot's own platform id per channel. */
+/** Where the staff room is, the bot's own platform id per channel, and which groups are the community's. */
 export interface Deployment {
   staffRoom: { channel: string; chat: string };
   botIds: Record<string, string>;
   botUsernames?: Record<string, string>;
+  /** Community groups listed by the deployment (HEARTH_GROUPS), besides the program's and `/group on`. */
+  groups?: string[];
+  /** Every group counts as listed (the console and replay: scripts and demos have no setup step). */
+  everyGroupListed?: boolean;
+  /** Channels where a member must open a private chat before the bot may write to them there (Telegram). */
+  privateChatOptIn?: string[];
+  /** Channels whose `@handle` is a username (Telegram); elsewhere an `@name` is a display name. */
+  usernameHandles?: string[];
 }
 
 /** What every skill can reach: the store, the program, the clock, logs, and where things are. */
@@ -27,8 +40,32 @@ export interface HearthDeps {
   clock: Clock;
   log: Logger;
   deployment: Deployment;
-  /** Platform group admins are managers of their group (set by channels that know them). */
+  /** What is wrong right now (the database refusing writes, a channel down), for /health. */
+  health: Health;
+  /** Whether a platform id is an admin of a group (set by channels that know them); admins moderate listed groups. */
   isGroupAdmin?: (channel: string, chat: string, platformId: string) => Promise<boolean>;
+}
+
+/** True when the group is one of the community's: listed by the program, the deployment or a manager's `/group on`. */
+export function isListedGroup(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment'>, channel: string, chat: string): boolean {
+  const { deployment, program } = deps;
+  if (deployment.everyGroupListed) return true;
+  if (deployment.staffRoom.channel === channel && deployment.staffRoom.chat === chat) return true;
+  return refsInclude(program.groups, channel, chat) || refsInclude(deployment.groups ?? [], channel, chat) || isCommunityGroup(deps.db, channel, chat);
+}
+
+/** The role the program file or the store (`hearth role`) gives a platform identity; a platform's own roles never count. */
+export function namedRole(deps: Pick<HearthDeps, 'db' | 'program'>, channel: string, platformId: string, stored?: MemberRow): Role {
+  const member = stored ?? findMemberByPlatformId(deps.db, channel, platformId);
+  if (member && member.role !== 'member') return member.role;
+  if (refsInclude(deps.program.managers, channel, platformId)) return 'manager';
+  if (refsInclude(deps.program.staff, channel, platformId)) return 'staff';
+  return 'member';
+}
+
+/** True when the bot may write to this identity privately now (it opened a private chat, or the channel needs no opt-in). */
+export function canWritePrivately(deps: Pick<HearthDeps, 'deployment'>, identity: { channel: string; canMessagePrivately: boolean }): boolean {
+  return identity.canMessagePrivately || !(deps.deployment.privateChatOptIn ?? []).includes(identity.channel);
 }
 
 /** A parsed slash command or its Chinese alias: `/badge@hearth_bot @bob helper` → { name: 'badge', args: '@bob helper' }. */
@@ -48,10 +85,12 @@ export interface SkillContext {
   readonly command?: Command;
   /** A private chat, a command, a mention of the bot or a reply to the bot: the message is for the bot. */
   readonly addressed: boolean;
+  /** The chat is a listed community group (where group admins may moderate); false in private chats. */
+  readonly communityGroup: boolean;
   /** Who owns this member's conversation in this chat right now. */
   readonly conversation: ConversationRow;
-  /** Answer in the same chat (threaded to the message). */
-  reply(text: string, opts?: { buttons?: Button[] }): void;
+  /** Answer in the same chat (threaded to the message); `secret` refuses to let it reach a group. */
+  reply(text: string, opts?: { buttons?: Button[]; secret?: boolean }): void;
   /** Send elsewhere (the staff room, a private chat); `key` makes it idempotent beyond this message. */
   send(msg: Omit<OutboundMessage, 'channel'> & { channel?: string }): void;
   /**
@@ -82,10 +121,33 @@ export function parseCommand(text: string, botUsername?: string): Command | unde
   return { name: m[1]!.toLowerCase(), args: (m[3] ?? '').trim() };
 }
 
-/** The engine: install skills in order with `use`, then feed it messages with `handle`. */
+/** An event as a channel hands it over: a message (or button press), or someone joining a group. */
+export type InboundEvent = { kind: 'message'; msg: InboundMessage } | { kind: 'join'; join: JoinEvent };
+
+/** What receiving an event did: recorded now, recorded before (a redelivery), or ignored (the bot's own words). */
+export interface Receipt {
+  status: 'recorded' | 'duplicate' | 'ignored';
+}
+
+/** Handling attempts before a message that keeps failing is given up (and logged): a poison message must not loop. */
+export const MAX_ATTEMPTS = 5;
+/** Inbound text beyond this many characters is cut (a platform may allow more than any skill reads). */
+export const MAX_INBOUND_TEXT = 16_000;
+
+const unlistedGroupText: Record<Lang, string> = {
+  zh: '你好！我还没有在这个群开通服务。社群管理员在群里发送 /group on 即可开通。',
+  en: "Hi! I'm not set up for this group yet. A community manager can turn me on here with /group on.",
+};
+
+/** The engine: install skills in order with `use`, then hand it events with `receive` (or `handle`, which also waits). */
 export class Engine {
   private readonly skills: Skill[] = [];
   private readonly queues = new Map<string, Promise<void>>();
+  /** Inbox rows queued in this process, so a resume does not queue them twice. */
+  private readonly queued = new Set<number>();
+  private pendingRecords: { record: InboundRecord; event: InboundEvent; resolve(r: InboxReceipt): void; reject(e: unknown): void }[] = [];
+  private joinHandler: (evt: JoinEvent) => Promise<void> = async () => undefined;
+  private readonly handledListeners: (() => void)[] = [];
 
   constructor(readonly deps: HearthDeps) {}
 
@@ -95,19 +157,127 @@ export class Engine {
     return this;
   }
 
+  /** What handles a join once it is recorded (the hearth's join handlers). */
+  onJoin(handler: (evt: JoinEvent) => Promise<void>): void {
+    this.joinHandler = handler;
+  }
+
+  /** Call `listener` each time an event was handled and its replies committed (a channel flushes its outbox then). */
+  onHandled(listener: () => void): void {
+    this.handledListeners.push(listener);
+  }
+
   /** The installed skill names, in order. */
   get order(): string[] {
     return this.skills.map((s) => s.name);
   }
 
-  /** Handle one inbound message; resolves when it and every earlier message of its conversation are done. */
-  handle(msg: InboundMessage): Promise<void> {
-    const key = `${msg.channel}\u0000${msg.chat}`;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.process(msg));
-    const settled = run.catch((err: unknown) => {
-      this.deps.log.error({ err, channel: msg.channel, messageId: msg.id }, 'message failed');
+  /**
+   * Record an event durably and queue it; resolves once it is committed (a channel may then acknowledge it), before it
+   * is handled. Events received in the same moment share one commit. Rejects with HearthError('storage_failed') when
+   * the store cannot record it: the channel must then not acknowledge (the platform will deliver it again).
+   */
+  receive(event: InboundEvent): Promise<Receipt> {
+    return this.receiveAndHandled(event).then((r) => r.receipt);
+  }
+
+  /** Receive a message and wait until it (and every earlier message of its chat) is handled. */
+  async handle(msg: InboundMessage): Promise<void> {
+    await (await this.receiveAndHandled({ kind: 'message', msg })).handled;
+  }
+
+  /** Receive a join and wait until it is handled. */
+  async handleJoin(join: JoinEvent): Promise<void> {
+    await (await this.receiveAndHandled({ kind: 'join', join })).handled;
+  }
+
+  /** Wait until every queued event has been handled. */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  /**
+   * Queue every recorded event not handled yet (after a crash, or after a failed attempt), oldest first, so each chat's
+   * events run in the order they arrived. Returns how many were queued.
+   */
+  resume(): number {
+    let queued = 0;
+    for (let after = 0; ; ) {
+      const rows = pendingInbound(this.deps.db, 500, after);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        after = row.id;
+        if (this.queued.has(row.id)) continue;
+        let event: InboundEvent;
+        try {
+          event = parseEvent(row.kind, row.payload);
+        } catch (err) {
+          this.fail(row.id, row.attempts, err, true);
+          continue;
+        }
+        void this.enqueue(row.id, row.attempts, event);
+        queued++;
+      }
+    }
+    if (queued > 0) this.deps.log.info({ queued }, 'finishing messages received before the restart');
+    return queued;
+  }
+
+  private async receiveAndHandled(event: InboundEvent): Promise<{ receipt: Receipt; handled: Promise<void> }> {
+    const { deployment } = this.deps;
+    if (event.kind === 'message') {
+      const { msg } = event;
+      if (msg.from.isBot || msg.from.id === deployment.botIds[msg.channel]) return { receipt: { status: 'ignored' }, handled: Promise.resolve() };
+      if (msg.text.length > MAX_INBOUND_TEXT) event = { kind: 'message', msg: { ...msg, text: msg.text.slice(0, MAX_INBOUND_TEXT) } };
+    }
+    const record = recordOf(event, this.deps.clock.now());
+    const receipt = await new Promise<InboxReceipt>((resolve, reject) => {
+      this.pendingRecords.push({ record, event, resolve, reject });
+      if (this.pendingRecords.length === 1) setImmediate(() => this.commitRecords());
     });
+    const key = queueKey(event);
+    if (receipt.duplicate) {
+      this.deps.log.debug({ channel: record.channel, messageId: record.messageId }, 'redelivered event: already recorded');
+      return { receipt: { status: 'duplicate' }, handled: this.queues.get(key) ?? Promise.resolve() };
+    }
+    return { receipt: { status: 'recorded' }, handled: this.queues.get(key) ?? Promise.resolve() };
+  }
+
+  /** Commit every event received since the last commit in one transaction, then queue them in arrival order. */
+  private commitRecords(): void {
+    const batch = this.pendingRecords;
+    this.pendingRecords = [];
+    const { db, log, health, clock } = this.deps;
+    let receipts: InboxReceipt[];
+    try {
+      receipts = inTransaction(db, () => recordInbound(db, batch.map((b) => b.record)));
+    } catch (err) {
+      log.error({ err, events: batch.length }, 'could not record received events: not acknowledging them');
+      health.fail('database', `cannot record received messages: ${(err as Error)?.message ?? String(err)}`, clock.now());
+      const failure = new HearthError('storage_failed', 'the message could not be recorded', { cause: String((err as Error)?.message ?? err) });
+      for (const b of batch) b.reject(failure);
+      return;
+    }
+    health.ok('database');
+    batch.forEach((b, i) => {
+      const r = receipts[i]!;
+      if (!r.duplicate) void this.enqueue(r.id, 0, b.event);
+      b.resolve(r);
+    });
+  }
+
+  /** Chain an inbox row behind the events of its chat already queued. */
+  private enqueue(id: number, attempts: number, event: InboundEvent): Promise<void> {
+    const key = queueKey(event);
+    this.queued.add(id);
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const settled = previous
+      .then(() => (event.kind === 'message' ? this.process(id, event.msg) : this.processJoin(id, event.join)))
+      .then(() => {
+        for (const listener of this.handledListeners) listener();
+      })
+      .catch((err: unknown) => this.fail(id, attempts, err, attempts + 1 >= MAX_ATTEMPTS))
+      .finally(() => this.queued.delete(id));
     this.queues.set(key, settled);
     void settled.then(() => {
       if (this.queues.get(key) === settled) this.queues.delete(key);
@@ -115,43 +285,96 @@ export class Engine {
     return settled;
   }
 
-  /** Wait until every queued message has been handled. */
-  async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  /** A handling attempt failed: count it (and give up on the event after MAX_ATTEMPTS); `resume` tries it again. */
+  private fail(id: number, attempts: number, err: unknown, giveUp: boolean): void {
+    const { db, log, clock } = this.deps;
+    log.error({ err, inboxId: id, attempt: attempts + 1, giveUp }, giveUp ? 'message failed for good: giving up on it' : 'message failed: will try again');
+    try {
+      markInboundFailed(db, id, String((err as Error)?.message ?? err), clock.now(), giveUp);
+    } catch (markErr) {
+      log.error({ err: markErr, inboxId: id }, 'could not record the failure either');
+    }
   }
 
-  private async process(msg: InboundMessage): Promise<void> {
-    const { db, log, deployment } = this.deps;
-    if (msg.from.isBot || msg.from.id === deployment.botIds[msg.channel]) return;
-    const ctx = this.claim(msg);
-    if (!ctx) {
-      log.debug({ channel: msg.channel, messageId: msg.id }, 'redelivered message dropped');
+  private async processJoin(id: number, join: JoinEvent): Promise<void> {
+    const { db, clock } = this.deps;
+    if (!isInboundPending(db, id)) return;
+    if (!this.serves(join.channel, join.chat)) {
+      markInboundDone(db, id, clock.now());
       return;
     }
+    await this.joinHandler(join);
+    markInboundDone(db, id, clock.now());
+  }
+
+  private async process(id: number, msg: InboundMessage): Promise<void> {
+    const { db } = this.deps;
+    if (msg.chatType === 'group' && !this.serves(msg.channel, msg.chat) && !this.isGroupCommandFromManager(msg)) {
+      this.answerUnlistedGroup(id, msg);
+      return;
+    }
+    const ctx = this.claim(id, msg);
+    if (!ctx) return;
     await this.runSkills(ctx);
     inTransaction(db, () => {
       for (const write of ctx.writes) {
         try {
           inTransaction(db, write); // a savepoint: a failed write is undone alone, and the replies still go
         } catch (err) {
-          log.error({ err, messageId: msg.id }, 'bookkeeping write failed');
+          this.deps.log.error({ err, messageId: msg.id }, 'bookkeeping write failed');
         }
       }
-      markHandled(db, msg.channel, msg.id, this.deps.clock.now());
-      for (const o of ctx.outgoing) queueOutbound(this.deps, o.key, o.msg, ctx.now);
+      if (!markInboundDone(db, id, this.deps.clock.now())) return; // handled meanwhile (a second process): its replies stand
+      for (const o of ctx.outgoing) {
+        try {
+          inTransaction(db, () => queueOutbound(this.deps, o.key, o.msg, ctx.now));
+        } catch (err) {
+          this.deps.log.error({ err, messageId: msg.id, chat: o.msg.chat }, 'a reply was refused');
+        }
+      }
     });
   }
 
+  /** Whether Hearth serves this group: a listed community group, or any group when the program serves unlisted ones. */
+  private serves(channel: string, chat: string): boolean {
+    return this.deps.program.serveUnlistedGroups || isListedGroup(this.deps, channel, chat);
+  }
+
+  /** `/group on` (开通本群) from a named manager must reach its skill in a group that is not listed yet. */
+  private isGroupCommandFromManager(msg: InboundMessage): boolean {
+    const command = parseCommand(msg.text, this.deps.deployment.botUsernames?.[msg.channel]);
+    const asked = command?.name === 'group' || msg.text.trim() === '开通本群';
+    return asked && namedRole(this.deps, msg.channel, msg.from.id) === 'manager';
+  }
+
+  /** An unlisted group hears one polite line (the first time someone speaks to the bot there), then nothing. */
+  private answerUnlistedGroup(id: number, msg: InboundMessage): void {
+    const { db, deployment } = this.deps;
+    const addressed =
+      parseCommand(msg.text, deployment.botUsernames?.[msg.channel]) !== undefined || (msg.mentions ?? []).includes(deployment.botIds[msg.channel] ?? '') || msg.action !== undefined;
+    inTransaction(db, () => {
+      if (!markInboundDone(db, id, this.deps.clock.now())) return;
+      if (!addressed) return;
+      const lang: Lang = detectLanguage(msg.text) ?? languageFromLocale(msg.from.lang) ?? 'en';
+      queueOutbound(this.deps, `unlisted-group:${msg.channel}:${msg.chat}`, { channel: msg.channel, chat: msg.chat, text: unlistedGroupText[lang], replyTo: msg.id, kind: 'reply', thread: msg.thread }, msg.at);
+    });
+    this.deps.log.info({ channel: msg.channel, chat: msg.chat }, 'message in a group that is not listed: not served');
+  }
+
   /**
-   * Claim the message and note who wrote it where, in one transaction (committed before any skill runs, so a second
-   * delivery of the message sees the claim); undefined when another delivery claimed it first.
+   * Note who wrote the message where, in one transaction committed before any skill runs; undefined when the row was
+   * handled meanwhile.
    */
-  private claim(msg: InboundMessage): ContextImpl | undefined {
-    const { db, program, deployment } = this.deps;
+  private claim(id: number, msg: InboundMessage): ContextImpl | undefined {
+    const { db, deployment } = this.deps;
     const detected = detectLanguage(msg.text);
     const member = inTransaction(db, () => {
-      if (!claimMessage(db, msg.channel, msg.id, this.deps.clock.now())) return undefined;
-      const m = ensureMember(db, { channel: msg.channel, platformId: msg.from.id, name: msg.from.name, at: msg.at });
+      if (!isInboundPending(db, id)) return undefined;
+      const m = ensureMember(db, { channel: msg.channel, platformId: msg.from.id, name: msg.from.name, username: msg.from.username, at: msg.at });
+      if (msg.from.username) noteHandle(db, msg.channel, msg.from.username, m.id, msg.at);
+      for (const p of msg.people ?? []) {
+        if (p.id !== msg.from.id && !findMemberByPlatformId(db, msg.channel, p.id)) ensureMember(db, { channel: msg.channel, platformId: p.id, name: p.name, username: p.username, at: msg.at });
+      }
       noteChat(db, msg.channel, msg.chat, msg.chatType, m.id, msg.at);
       // Reply-commands (`/badge helper` as a reply) need to know who wrote the message replied to.
       if (msg.chatType === 'group') noteMessageAuthor(db, { channel: msg.channel, messageId: msg.id, chat: msg.chat, memberId: m.id, at: msg.at });
@@ -167,16 +390,10 @@ export class Engine {
     const mentionsBot =
       (botId !== undefined && (msg.mentions ?? []).includes(botId)) ||
       (botUsername !== undefined && msg.text.toLowerCase().includes(`@${botUsername.toLowerCase()}`));
-    const role: Role =
-      member.role !== 'member'
-        ? member.role
-        : program.managers.includes(msg.from.id)
-          ? 'manager'
-          : program.staff.includes(msg.from.id)
-            ? 'staff'
-            : 'member';
+    const role = namedRole(this.deps, msg.channel, msg.from.id, member);
     const addressed = msg.chatType === 'private' || command !== undefined || mentionsBot || msg.action !== undefined;
-    return new ContextImpl(this.deps, msg, member, role, lang, command, addressed, conversationOf(db, msg.channel, msg.chat, member.id));
+    const communityGroup = msg.chatType === 'group' && isListedGroup(this.deps, msg.channel, msg.chat);
+    return new ContextImpl(this.deps, msg, member, role, lang, command, addressed, communityGroup, conversationOf(db, msg.channel, msg.chat, member.id));
   }
 
   private async runSkills(ctx: SkillContext): Promise<void> {
@@ -205,6 +422,29 @@ export class Engine {
   }
 }
 
+/** One chat's events are handled in order; different chats do not wait for each other. */
+function queueKey(event: InboundEvent): string {
+  return event.kind === 'message' ? `${event.msg.channel}\u0000${event.msg.chat}` : `${event.join.channel}\u0000${event.join.chat}`;
+}
+
+function recordOf(event: InboundEvent, now: Date): InboundRecord {
+  if (event.kind === 'message') {
+    const { msg } = event;
+    return { channel: msg.channel, messageId: msg.id, chat: msg.chat, kind: 'message', payload: JSON.stringify(msg), receivedAt: now.getTime() };
+  }
+  const { join } = event;
+  const messageId = join.id ?? `join:${join.chat}:${join.from.id}:${join.at.getTime()}`;
+  return { channel: join.channel, messageId, chat: join.chat, kind: 'join', payload: JSON.stringify(join), receivedAt: now.getTime() };
+}
+
+/** An inbox payload back as the event it was (dates revived). */
+function parseEvent(kind: 'message' | 'join', payload: string): InboundEvent {
+  const raw = JSON.parse(payload) as Record<string, unknown>;
+  const at = new Date(String(raw.at));
+  if (Number.isNaN(at.getTime())) throw new HearthError('bad_input', 'an inbox row without a time');
+  return kind === 'message' ? { kind, msg: { ...(raw as unknown as InboundMessage), at } } : { kind, join: { ...(raw as unknown as JoinEvent), at } };
+}
+
 class ContextImpl implements SkillContext {
   readonly outgoing: { key: string; msg: OutboundMessage }[] = [];
   readonly writes: (() => void)[] = [];
@@ -219,12 +459,13 @@ class ContextImpl implements SkillContext {
     readonly lang: Lang,
     readonly command: Command | undefined,
     readonly addressed: boolean,
+    readonly communityGroup: boolean,
     readonly conversation: ConversationRow,
   ) {
     this.now = msg.at;
   }
 
-  reply(text: string, opts: { buttons?: Button[] } = {}): void {
+  reply(text: string, opts: { buttons?: Button[]; secret?: boolean } = {}): void {
     this.push({
       channel: this.msg.channel,
       chat: this.msg.chat,
@@ -233,6 +474,7 @@ class ContextImpl implements SkillContext {
       buttons: opts.buttons,
       kind: 'reply',
       thread: this.msg.thread,
+      ...(opts.secret ? { secret: true } : {}),
     });
   }
 

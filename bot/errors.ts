@@ -11,7 +11,8 @@ export type HearthErrorCode =
   | 'duplicate'
   | 'delivery_failed'
   | 'rate_limited'
-  | 'review_failed';
+  | 'review_failed'
+  | 'storage_failed';
 
 /** An expected failure with a machine-readable code and a message fit for logs. */
 export class HearthError extends Error {

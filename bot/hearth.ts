@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
 import type { Clock } from './clock';
-import { Engine, type Deployment, type HearthDeps, type Skill } from './engine';
+import { Engine, type Deployment, type HearthDeps, type InboundEvent, type Receipt, type Skill } from './engine';
+import { Health } from './health';
 import { Scheduler } from './scheduler';
 import { OutboxDispatcher } from './outbox';
 import type { InboundMessage, JoinEvent } from './types';
 import { helpSkill } from '../skills/help';
+import { groupsModule } from '../skills/groups';
 import { fallbackSkill } from '../skills/fallback';
 import { askModule } from '../skills/ask';
 import { escalationModule, handoffModule } from '../skills/handoff';
@@ -57,7 +59,7 @@ export interface SkillModule {
 
 /** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
-  return [handoffModule, { skills: [helpSkill] }, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, escalationModule, askModule, { skills: [fallbackSkill] }];
+  return [handoffModule, { skills: [helpSkill] }, groupsModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, escalationModule, askModule, { skills: [fallbackSkill] }];
 }
 
 export interface Hearth {
@@ -66,9 +68,11 @@ export interface Hearth {
   scheduler: Scheduler;
   dispatcher: OutboxDispatcher;
   events: EventHandlers;
-  /** Handle a message (queued per conversation). */
+  /** Record an event from a channel; resolves once it is durably recorded (then acknowledge it), before it is handled. */
+  receive(event: InboundEvent): Promise<Receipt>;
+  /** Record and handle a message, resolving once it is handled (replay, the console, tests). */
   handleMessage(msg: InboundMessage): Promise<void>;
-  /** Handle a member joining a group. */
+  /** Record and handle a member joining a group. */
   handleJoin(evt: JoinEvent): Promise<void>;
   /** Record a purchase or refund. */
   handleOrder(evt: OrderEvent): Promise<void>;
@@ -83,6 +87,7 @@ export function createHearth(options: {
   deployment: Deployment;
   isGroupAdmin?: HearthDeps['isGroupAdmin'];
   modules?: SkillModule[];
+  health?: Health;
 }): Hearth {
   const deps: HearthDeps = {
     db: options.db,
@@ -90,22 +95,25 @@ export function createHearth(options: {
     clock: options.clock,
     log: options.log,
     deployment: options.deployment,
+    health: options.health ?? new Health(),
     isGroupAdmin: options.isGroupAdmin,
   };
   const engine = new Engine(deps);
   const scheduler = new Scheduler({ db: deps.db, log: deps.log, timezone: deps.program.timezone });
-  const dispatcher = new OutboxDispatcher({ db: deps.db, log: deps.log });
+  const dispatcher = new OutboxDispatcher({ db: deps.db, log: deps.log, health: deps.health });
   const events: EventHandlers = { join: [], order: [] };
+  engine.onJoin(async (evt) => {
+    for (const h of events.join) await h(evt, deps);
+  });
   const hearth: Hearth = {
     deps,
     engine,
     scheduler,
     dispatcher,
     events,
+    receive: (event) => engine.receive(event),
     handleMessage: (msg) => engine.handle(msg),
-    async handleJoin(evt) {
-      for (const h of events.join) await h(evt, deps);
-    },
+    handleJoin: (evt) => engine.handleJoin(evt),
     async handleOrder(evt) {
       for (const h of events.order) await h(evt, deps);
     },

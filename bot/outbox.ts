@@ -6,6 +6,11 @@ import type { OutboundMessage } from './types';
 import { nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, type OutboxRow } from '../store/outbox';
 import { quietHoursEnd } from '../community/quiet-hours';
 import { HearthError } from './errors';
+import type { Health } from './health';
+import { isGroupChat } from '../store/members';
+
+/** The longest text the bot writes in one message of its own words; channels split it into their own pieces. */
+export const MAX_OUTBOUND_TEXT = 12_000;
 
 /** Queue a message; notices and nudges started by the bot wait out quiet hours, answers go at once. Returns the row id when new. */
 export function queueOutbound(
@@ -16,28 +21,31 @@ export function queueOutbound(
 ): number | undefined {
   const held = msg.kind === 'notice' || msg.kind === 'nudge';
   const notBefore = held ? quietHoursEnd(at, deps.program.timezone, deps.program.nudges.quietHours) : at;
-  return enqueueMessage(deps.db, key, msg, at, notBefore);
+  // A secret (a code, a balance) never goes to a group, whatever a skill asked for: a bug, refused loudly.
+  if (msg.secret && isGroupChat(deps.db, msg.channel, msg.chat)) throw new HearthError('forbidden', `a secret message was addressed to the group ${msg.chat}`);
+  const text = msg.text.length > MAX_OUTBOUND_TEXT ? `${msg.text.slice(0, MAX_OUTBOUND_TEXT - 1)}…` : msg.text;
+  return enqueueMessage(deps.db, key, text === msg.text ? msg : { ...msg, text }, at, notBefore);
 }
 
 /** Delivers one outbox row on its platform; throws a HearthError('rate_limited') with `retryAfterMs`, or any error. */
 export type Sender = (row: OutboxRow) => Promise<void>;
 
 /**
- * Delivers due outbox rows through the sender of each row's channel, marking each sent exactly once. Delivery streams:
- * a flush hands every due row not already on its way to its sender at once (the channel's limiter paces and orders
- * them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still go strictly in order.
+ * Delivers due outbox rows through the sender of each row's channel, marking each sent as soon as its platform took it.
+ * Delivery streams: a flush hands every due row not already on its way to its sender at once (the channel's limiter
+ * paces and orders them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still
+ * go strictly in order.
  */
 export class OutboxDispatcher {
   private readonly senders = new Map<string, Sender>();
-  /** Rows handed to a sender and not finished yet. */
+  /** Rows handed to a sender and not finished yet, and delivered rows whose "sent" mark could not be written yet. */
   private readonly inFlight = new Set<number>();
   /** The tail of each chat's delivery chain, and whether a row of that chain failed (its later rows then wait). */
   private readonly chains = new Map<string, { tail: Promise<boolean>; failed: boolean }>();
-  /** Rows delivered since the last commit, and that commit, due on the next turn of the event loop. */
-  private delivered: number[] = [];
-  private commit: Promise<void> | undefined;
+  /** Delivered rows the store refused to mark sent (a full disk): kept from being sent again, marked when it can. */
+  private readonly unmarked = new Map<number, Date>();
 
-  constructor(private readonly deps: { db: Db; log: Logger }) {}
+  constructor(private readonly deps: { db: Db; log: Logger; health: Health }) {}
 
   /** Register the sender of a channel. */
   register(channel: string, sender: Sender): void {
@@ -49,6 +57,7 @@ export class OutboxDispatcher {
    * Rows another flush started are not waited for.
    */
   async flush(now: Date): Promise<number> {
+    if (this.unmarked.size > 0) this.markUnmarked();
     const due = nextDueTime(this.deps.db);
     if (due === undefined || due > now.getTime()) return 0; // the common case after a job: nothing to send
     const started: Promise<boolean>[] = [];
@@ -70,7 +79,6 @@ export class OutboxDispatcher {
       if (rows.length < batch) break;
     }
     const results = await Promise.all(started);
-    await this.commit; // the last deliveries' sent marks
     return results.filter(Boolean).length;
   }
 
@@ -97,10 +105,10 @@ export class OutboxDispatcher {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
       await this.senders.get(row.channel)!(row);
       delivered = true;
-      // The chat's next row need not wait for this mark: it is committed with the others delivered this turn.
       this.markDelivered(row.id, now);
       return true;
     } catch (err) {
+      if (delivered) throw err;
       chain.failed = true;
       const retryAfterMs = err instanceof HearthError ? Number(err.details?.retryAfterMs ?? 0) : 0;
       // A sender marks failures that no retry can fix (the chat is gone, the bot was blocked) as permanent.
@@ -108,11 +116,11 @@ export class OutboxDispatcher {
       const giveUp = permanent || (!(err instanceof HearthError && err.code === 'rate_limited') && row.attempts >= 4);
       const backoff = retryAfterMs > 0 ? retryAfterMs : 2 ** row.attempts * 1000;
       log.warn({ err, outboxId: row.id, chat: row.chat, giveUp }, 'delivery failed');
-      markFailed(db, row.id, String((err as Error)?.message ?? err), {
-        at: now,
-        giveUp,
-        retryAt: new Date(now.getTime() + backoff),
-      });
+      try {
+        markFailed(db, row.id, String((err as Error)?.message ?? err), { at: now, giveUp, retryAt: new Date(now.getTime() + backoff) });
+      } catch (markErr) {
+        log.error({ err: markErr, outboxId: row.id }, 'could not record a failed delivery');
+      }
       return false;
     } finally {
       if (!delivered) this.inFlight.delete(row.id);
@@ -120,27 +128,33 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Mark a delivered row sent together with the others delivered in the same turn of the event loop: one commit for a
-   * burst of nudges instead of one each. The row stays in flight until then, so no flush can pick it up again; a crash
-   * in that turn re-sends the burst once (at least once, as the platforms themselves redeliver).
+   * Mark a delivered row sent at once: a crash can then re-send only the rows on their way at that moment (a platform
+   * send has no idempotency key). When the store refuses the mark, the row stays "on its way" in this process, so it is
+   * never sent again, and the mark is retried on every flush.
    */
   private markDelivered(id: number, now: Date): void {
-    this.delivered.push(id);
-    this.commit ??= new Promise((resolve) =>
-      setImmediate(() => {
-        const ids = this.delivered;
-        this.delivered = [];
-        this.commit = undefined;
-        try {
-          markSent(this.deps.db, ids, now);
-        } catch (err) {
-          // Left pending, the rows go out again on a later flush: a duplicate rather than a lost message.
-          this.deps.log.error({ err, rows: ids.length }, 'could not mark delivered rows as sent');
-        }
-        for (const id of ids) this.inFlight.delete(id);
-        resolve();
-      }),
-    );
+    try {
+      markSent(this.deps.db, [id], now);
+      this.inFlight.delete(id);
+      if (this.unmarked.size === 0) this.deps.health.ok('outbox');
+    } catch (err) {
+      this.unmarked.set(id, now);
+      this.deps.log.error({ err, outboxId: id }, 'could not mark a delivered message as sent: holding it back from being sent again');
+      this.deps.health.fail('outbox', `cannot record sent messages: ${(err as Error)?.message ?? String(err)}`, now);
+    }
+  }
+
+  private markUnmarked(): void {
+    for (const [id, at] of this.unmarked) {
+      try {
+        markSent(this.deps.db, [id], at);
+      } catch {
+        return; // still refused: try again on the next flush
+      }
+      this.unmarked.delete(id);
+      this.inFlight.delete(id);
+    }
+    this.deps.health.ok('outbox');
   }
 }
 

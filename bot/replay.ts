@@ -35,6 +35,8 @@ export async function runReplay(
       staffRoom: { channel: 'console', chat: 'staff' },
       botIds: Object.fromEntries([...channels].map((c) => [c, REPLAY_BOT_ID])),
       botUsernames: Object.fromEntries([...channels].map((c) => [c, REPLAY_BOT_ID])),
+      // Scripts have no setup step: every group is the community's.
+      everyGroupListed: true,
     };
     const hearth = createHearth({ db, program: options.program, clock, log: options.log, deployment });
     const sender = createReplayChannel({ clock, timezone: options.program.timezone, write: options.write });

@@ -13,7 +13,7 @@ export interface InboundMessage {
   /** Platform chat id; for a private chat this is the member's platform id. */
   chat: string;
   chatType: ChatType;
-  from: { id: string; name?: string; isBot?: boolean; lang?: string };
+  from: { id: string; name?: string; isBot?: boolean; lang?: string; username?: string };
   text: string;
   replyTo?: string;
   /** Platform ids of the users mentioned in the message. */
@@ -23,6 +23,8 @@ export interface InboundMessage {
   action?: string;
   /** Platform extras a channel wants to keep (e.g. Telegram's forum thread id). */
   thread?: string;
+  /** Other people the message names by id (a text mention), to remember under their names. */
+  people?: { id: string; name?: string; username?: string }[];
 }
 
 /** A button offered under a message; `data` comes back as `InboundMessage.action` when pressed. */
@@ -30,6 +32,8 @@ export interface Button {
   label: string;
   data?: string;
   url?: string;
+  /** Opens the member's private chat with the bot (on Telegram a t.me link; elsewhere the label tells them to). */
+  privateChat?: boolean;
 }
 
 /** Why the bot sends a message; bulk kinds yield to replies and respect quiet hours. */
@@ -44,15 +48,19 @@ export interface OutboundMessage {
   buttons?: Button[];
   kind: OutboundKind;
   thread?: string;
+  /** A code or a balance: it goes to a private chat or nowhere, never to a group (no fallback to the member's group). */
+  secret?: boolean;
   /** Platform id of a member to mention (used when falling back from a private chat to a group). */
   mention?: string;
 }
 
 /** Other platform events that are not text messages. */
 export interface JoinEvent {
+  /** The platform's id for the join (a service message); derived from chat, member and time when it has none. */
+  id?: string;
   channel: string;
   chat: string;
-  from: { id: string; name?: string };
+  from: { id: string; name?: string; username?: string };
   at: Date;
   /** Invite code carried by the join (deep link or invite link), if any. */
   inviteCode?: string;

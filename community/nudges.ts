@@ -36,14 +36,28 @@ export const PARAMS_BY_KIND: Record<NudgeKind, Record<string, number | undefined
 
 const placeholderToken = /\{([A-Za-z]+)\}/g;
 
+/** Placeholders that show what a member has (a balance, growth to the next tier): such a nudge never goes to a group. */
+export const PRIVATE_PLACEHOLDERS: readonly Placeholder[] = ['points', 'gap', 'expiring'];
+
+/** True when a template (in either language) shows what a member has: it may only go to their private chat. */
+export function isPrivateTemplate(template: { zh: string; en: string }): boolean {
+  return [template.zh, template.en].some((t) => placeholdersIn(t).some((p) => (PRIVATE_PLACEHOLDERS as readonly string[]).includes(p)));
+}
+
 /** The placeholder names a template uses, in order of appearance. */
 export function placeholdersIn(template: string): string[] {
   return [...template.matchAll(placeholderToken)].map((m) => m[1]!);
 }
 
 /** What is wrong with a rule, for the program file's error list: unknown params, placeholders the kind cannot fill. */
-export function nudgeRuleProblems(rule: Pick<NudgeRule, 'kind' | 'params' | 'template'>): { path: (string | number)[]; message: string }[] {
+export function nudgeRuleProblems(rule: Pick<NudgeRule, 'kind' | 'params' | 'template' | 'channel'>): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
+  if (rule.channel === 'group' && isPrivateTemplate(rule.template)) {
+    problems.push({
+      path: ['channel'],
+      message: `a group nudge cannot show ${PRIVATE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}: what a member has never goes to a group (use channel: private)`,
+    });
+  }
   const allowed = PLACEHOLDERS_BY_KIND[rule.kind];
   for (const lang of ['zh', 'en'] as const) {
     for (const name of placeholdersIn(rule.template[lang])) {
@@ -110,6 +124,8 @@ export interface NudgeWindow {
   kind: NudgeKind;
   /** The rule's preferred way to reach members. */
   channel: 'private' | 'group';
+  /** The message shows what the member has: a private chat or nobody, never their group. */
+  privateOnly: boolean;
   now: number;
   /** When the nudge reaches the member: `now`, or the end of quiet hours. The caps count this day and month. */
   deliverAt: number;
@@ -142,7 +158,7 @@ export interface NudgeWindow {
 }
 
 /** The window of a rule run at `now`, in the program's timezone. */
-export function nudgeWindow(program: Program, rule: Pick<NudgeRule, 'id' | 'kind' | 'params' | 'channel'>, now: Date): NudgeWindow {
+export function nudgeWindow(program: Program, rule: Pick<NudgeRule, 'id' | 'kind' | 'params' | 'channel' | 'template'>, now: Date): NudgeWindow {
   const tz = program.timezone;
   const kind = rule.kind;
   const param = (key: string, fallback: number) => rule.params[key] ?? PARAMS_BY_KIND[kind][key] ?? fallback;
@@ -172,6 +188,7 @@ export function nudgeWindow(program: Program, rule: Pick<NudgeRule, 'id' | 'kind
     ruleId: rule.id,
     kind,
     channel: rule.channel,
+    privateOnly: isPrivateTemplate(rule.template),
     now: t,
     deliverAt: deliver.getTime(),
     ...bounds,

@@ -2,11 +2,17 @@
 // Pure: parsing text to a file is the loader's job (bot/program-file.ts).
 import { z } from 'zod';
 import { nudgeRuleProblems } from './nudges';
+import { parseRef } from './refs';
 
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 const monthDay = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+/** A person or group with its channel (`telegram:123`, `wecom:zhangsan`; a bare id is a console id). */
+const ref = z.string().superRefine((v, ctx) => {
+  const parsed = parseRef(v);
+  if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
 
 export const tierSchema = z
   .object({
@@ -78,10 +84,18 @@ export const programSchema = z
   .object({
     name: bilingual,
     timezone: z.string().refine(isValidTimezone, { message: 'unknown IANA timezone' }),
-    managers: z.array(z.string()).default([]),
-    staff: z.array(z.string()).default([]),
-    /** Group admins (on platforms that know them, e.g. Telegram) manage their own group; false keeps managers to `managers`. */
-    groupAdminsAreManagers: z.boolean().default(true),
+    /** Community managers (they alone move points), each with its channel: `telegram:123456`. */
+    managers: z.array(ref).default([]),
+    /** Support staff, each with its channel. */
+    staff: z.array(ref).default([]),
+    /** The community groups Hearth serves, each with its channel: `telegram:-1001234567890` (also HEARTH_GROUPS and `/group on`). */
+    groups: z.array(ref).default([]),
+    /** Serve groups that are not listed (on live platforms; the console and replay serve every group). */
+    serveUnlistedGroups: z.boolean().default(false),
+    /** A platform's group admins moderate their own listed group: badges and post review, never points. */
+    groupAdminsModerate: z.boolean().default(true),
+    /** A bare `@handle` names a member only when exactly one member used it within this many days. */
+    handleRecentDays: z.number().int().min(1).max(365).default(30),
     points: z
       .object({
         perCny: z.number().positive(),
@@ -116,7 +130,46 @@ export const programSchema = z
         minLength: z.number().int().min(1),
       })
       .strict(),
-    referral: z.object({ points: z.number().int().min(0) }).strict(),
+    referral: z
+      .object({
+        points: z.number().int().min(0),
+        /** The inviter is paid at the invitee's first purchase (when true) or their Nth check-in, whichever comes first. */
+        qualifyingPurchase: z.boolean().default(true),
+        qualifyingCheckins: z.number().int().min(1).max(365).default(3),
+      })
+      .strict(),
+    redemption: z
+      .object({
+        /** Rewards one member may redeem in a local day. */
+        maxPerDay: z.number().int().min(1).max(1000).default(3),
+      })
+      .strict()
+      .default({ maxPerDay: 3 }),
+    orders: z
+      .object({
+        /** No order dated before this day is accepted (the program's start); without it, no older than maxAgeDays. */
+        earliest: isoDate.optional(),
+        maxAgeDays: z.number().int().min(1).max(3650).default(730),
+        /** How far in the future an order's time may be (shop clocks and time zones), in hours. */
+        maxAheadHours: z.number().int().min(0).max(72).default(24),
+        /** A refund that arrives before its purchase waits this many days for it, then is dropped and reported. */
+        parkRefundsDays: z.number().int().min(1).max(90).default(7),
+      })
+      .strict()
+      .default({ maxAgeDays: 730, maxAheadHours: 24, parkRefundsDays: 7 }),
+    retention: z
+      .object({
+        /** Received messages' text is kept this long after they were handled (their ids longer, for redelivery checks). */
+        inboxDays: z.number().int().min(1).max(3650).default(30),
+        /** Messages the bot sent (including codes) are kept this long after delivery. */
+        sentMessagesDays: z.number().int().min(1).max(3650).default(30),
+        /** Closed tickets' transcripts are kept this long. */
+        transcriptsDays: z.number().int().min(1).max(3650).default(180),
+        /** Members' recent messages (a ticket's opening context) are kept this long. */
+        recentMessagesDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .default({ inboxDays: 30, sentMessagesDays: 30, transcriptsDays: 180, recentMessagesDays: 30 }),
     rewards: z.array(rewardSchema).default([]),
     badges: z.array(badgeSchema).default([]),
     nudges: z
@@ -139,6 +192,8 @@ export const programSchema = z
         staffLang: z.enum(['zh', 'en']).default('en'),
         /** A bare 1–5 from the member this long after a handoff ends is their rating of it. */
         ratingWindowMinutes: z.number().int().positive().default(60),
+        /** New tickets one member may open in a local day; more requests join their latest ticket. */
+        maxTicketsPerDay: z.number().int().min(1).max(100).default(3),
       })
       .strict(),
   })

@@ -11,6 +11,7 @@ import { memberStanding, type Standing } from '../store/standing';
 import { formatDate } from '../community/nudges';
 import { pointsText, tierLabel } from './points';
 import { helpText } from './help';
+import { replyPrivately } from './private';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 /** Longer messages are not quick questions (a story that mentions points is not a request for the balance). */
@@ -179,6 +180,8 @@ const help: Answer = (ctx) => helpText(ctx.lang, ctx.role);
 
 /** The questions this skill answers; check-in and human requests are left to their own skills (or the fallback). */
 const answers: Partial<Record<IntentName, Answer>> = { balance, tier, 'next-tier': nextTier, expiry, earn, redeem, help };
+/** Answers that show what the member has (balance, growth, what they can afford): private chats only. */
+const personal: ReadonlySet<IntentName> = new Set<IntentName>(['balance', 'tier', 'next-tier', 'expiry', 'redeem']);
 
 /** Answers free-form questions about the member's own points; anything else goes on to the next skill. */
 export const askSkill: Skill = {
@@ -191,7 +194,8 @@ export const askSkill: Skill = {
     const answer = answers[intent.name];
     if (!answer) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
-    ctx.reply(answer(ctx, s, intent));
+    if (personal.has(intent.name)) replyPrivately(ctx, answer(ctx, s, intent));
+    else ctx.reply(answer(ctx, s, intent));
     ctx.handled = true;
   },
 };

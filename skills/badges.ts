@@ -10,8 +10,9 @@ import { inTransaction } from '../store/db';
 import { audit } from '../store/audit';
 import { badgesOf, grantBadge, revokeBadge } from '../store/badges';
 import { authorOf, membersNamedInChat, pruneMessageAuthors } from '../store/message-authors';
-import { ensureMember, findMemberByPlatformId, findMemberByUsername, getMember, lastGroupOf, type MemberRow } from '../store/members';
-import { commandArgs, isCommand, isManager } from './commands';
+import { ensureMember, findMemberByPlatformId, getMember, lastGroupOf, membersByHandle, seenInChat, type MemberRow } from '../store/members';
+import { commandArgs, isCommand } from './commands';
+import { moderationAuthority } from './authority';
 
 const grantAliases = ['颁发勋章', '授予勋章'];
 const revokeAliases = ['收回勋章', '撤销勋章'];
@@ -27,7 +28,7 @@ export function badgeCatalogLine(program: Program, lang: Lang): string {
   return program.badges.map((b) => (lang === 'zh' ? `${b.emoji} ${b.id} ${b.name.zh}` : `${b.emoji} ${b.id} (${b.name.en})`)).join(lang === 'zh' ? '、' : ', ');
 }
 
-/** Who a manager command is about: a platform mention, an "@name" typed as text, or the author of the message replied to. */
+/** Who a manager command is about: a platform mention, an "@handle" typed as text, or the author of the message replied to. */
 export interface Target {
   member?: MemberRow;
   /** The words left once mentions are taken out (the badge name). */
@@ -36,9 +37,14 @@ export interface Target {
   problem?: 'unknown-reply' | 'unknown-name' | 'ambiguous-name';
 }
 
-/** Find the member a manager command points at; `args` are the command's words. */
+/**
+ * Find the member a manager command points at; `args` are the command's words. What carries an id comes first (a
+ * mention the platform resolved, a reply to the member's message). A bare `@handle` is accepted only when exactly one
+ * member was seen using it within the program's `handleRecentDays` (a handle that changed hands is ambiguous until the
+ * old use is stale); where `@` names display names (the console, WeChat) the same holds for names seen in this chat.
+ */
 export function resolveTarget(ctx: SkillContext, args: string): Target {
-  const { db, deployment } = ctx.deps;
+  const { db, deployment, program } = ctx.deps;
   const { channel } = ctx.msg;
   const botId = deployment.botIds[channel];
   const botUsername = deployment.botUsernames?.[channel]?.toLowerCase();
@@ -52,15 +58,18 @@ export function resolveTarget(ctx: SkillContext, args: string): Target {
     return { member, rest };
   }
   if (atTokens.length > 0) {
-    const name = atTokens[0]!.slice(1);
-    const byUsername = findMemberByUsername(db, channel, name);
-    if (byUsername) return { member: byUsername, rest };
-    if (ctx.msg.chatType === 'group') {
-      const named = membersNamedInChat(db, channel, ctx.msg.chat, name);
-      if (named.length === 1) return { member: getMember(db, named[0]!), rest };
-      return { rest, problem: named.length > 1 ? 'ambiguous-name' : 'unknown-name' };
+    const handle = atTokens[0]!.slice(1);
+    const since = new Date(ctx.now.getTime() - program.handleRecentDays * 86_400_000);
+    let ids: number[];
+    if ((deployment.usernameHandles ?? []).includes(channel)) {
+      ids = membersByHandle(db, channel, handle, since);
+    } else {
+      // Display names are not unique: a platform id (stable) first, then a name only one member here used recently.
+      const byId = findMemberByPlatformId(db, channel, handle);
+      ids = byId ? [byId.id] : ctx.msg.chatType === 'group' ? membersNamedInChat(db, channel, ctx.msg.chat, handle, since) : [];
     }
-    return { rest, problem: 'unknown-name' };
+    if (ids.length === 1) return { member: getMember(db, ids[0]!), rest };
+    return { rest, problem: ids.length > 1 ? 'ambiguous-name' : 'unknown-name' };
   }
   if (ctx.msg.replyTo) {
     const authorId = authorOf(db, channel, ctx.msg.replyTo);
@@ -70,14 +79,21 @@ export function resolveTarget(ctx: SkillContext, args: string): Target {
   return { rest };
 }
 
-function targetProblemText(lang: Lang, problem: NonNullable<Target['problem']>): string {
+/** The words for a target that could not be found, in one language. */
+export function targetProblemText(lang: Lang, problem: NonNullable<Target['problem']>): string {
   const texts = {
     'unknown-reply': {
-      zh: '我认不出那条消息是谁发的。请直接 @ 对方，例如：颁发勋章 @小明 helper',
-      en: "I can't tell who wrote that message. Mention them instead, e.g. /badge @alice helper",
+      zh: '我认不出那条消息是谁发的。请直接 @ 对方，或回复对方的其他消息。',
+      en: "I can't tell who wrote that message. Mention them, or reply to another of their messages.",
     },
-    'unknown-name': { zh: '我在群里找不到这位成员，请用 @ 选中对方或回复对方的消息。', en: "I can't find that member here. Mention them or reply to one of their messages." },
-    'ambiguous-name': { zh: '群里有不止一位同名成员，请回复对方的消息来颁发。', en: 'More than one member here has that name. Reply to one of their messages instead.' },
+    'unknown-name': {
+      zh: '我找不到这位成员。请回复对方的消息再发送命令，或从列表里点选 @ 对方。',
+      en: "I can't find that member. Reply to one of their messages with the command, or pick them from the @ list.",
+    },
+    'ambiguous-name': {
+      zh: '最近有不止一位成员用过这个名字，为免弄错人，请回复对方的消息再发送命令。',
+      en: 'More than one member has used that name recently. To be sure it reaches the right person, reply to one of their messages with the command.',
+    },
   } as const;
   return texts[problem][lang];
 }
@@ -87,7 +103,8 @@ type Action = 'grant' | 'revoke';
 async function manageBadge(ctx: SkillContext, action: Action, aliases: string[]): Promise<void> {
   const { lang } = ctx;
   const zh = lang === 'zh';
-  if (!(await isManager(ctx))) {
+  const authority = await moderationAuthority(ctx);
+  if (authority === 'none') {
     ctx.reply(
       action === 'grant'
         ? zh
@@ -131,6 +148,19 @@ async function manageBadge(ctx: SkillContext, action: Action, aliases: string[])
   }
   const member = target.member;
   const { db } = ctx.deps;
+  // A group's admin moderates that group: its own members, never themselves.
+  if (authority === 'moderator' && (member.id === ctx.member.id || !seenInChat(db, ctx.msg.channel, ctx.msg.chat, member.id))) {
+    ctx.reply(
+      member.id === ctx.member.id
+        ? zh
+          ? '不能给自己颁发或收回勋章哦，请社群管理员来操作。'
+          : "You can't grant or take back your own badges; please ask a community manager."
+        : zh
+          ? `${member.name} 不是这个群的成员，无法在这里操作。`
+          : `${member.name} isn't a member of this group, so that can't be done here.`,
+    );
+    return;
+  }
   const outcome = inTransaction(db, () => {
     const result = action === 'grant' ? grantBadge(db, member.id, badge.id, ctx.member.id, ctx.now) : revokeBadge(db, member.id, badge.id, ctx.member.id, ctx.now);
     if (result === 'granted' || result === 'revoked') {

@@ -12,10 +12,10 @@ import { balanceOf, earnPoints, entryByKey } from '../store/ledger';
 import { checkinOn, insertCheckin, latestCheckinBefore, leaderboard, leaderboardRank, setCheckinStreak, type CheckinRow } from '../store/checkins';
 import { markRedemptionUsed, unusedRedemptions } from '../store/redemptions';
 import { badgesOf, grantAutoBadge } from '../store/badges';
-import { markReferralRewarded, referralOf } from '../store/invites';
-import { getMember, identitiesOf } from '../store/members';
+import { getMember } from '../store/members';
 import { isCommand } from './commands';
 import { reviewTier, tierChangeText } from './tiers';
+import { notifyReferralPaid, payReferralIfDue } from './welcome';
 
 const checkinWords = ['签到', '打卡', '每日签到', 'check in', 'checkin', 'check-in'];
 const topAliases = ['排行榜', '排行', 'leaderboard'];
@@ -66,21 +66,8 @@ export function checkIn(
     if (award.bonus > 0) {
       earnPoints(db, { memberId, points: award.bonus, key: `checkin-bonus:${memberId}:${day}`, reason: 'checkin-bonus', ref: day, at: now, expiresAt, note: `${streak}-day streak` });
     }
-    // A referral is only recorded for someone with no check-ins yet, so the first check-in after it pays the inviter.
-    let referral: { inviterId: number; points: number } | undefined;
-    const ref = referralOf(db, memberId);
-    if (ref && ref.inviterId !== memberId && program.referral.points > 0 && markReferralRewarded(db, memberId, now)) {
-      earnPoints(db, {
-        memberId: ref.inviterId,
-        points: program.referral.points,
-        key: `referral:${memberId}`,
-        reason: 'referral',
-        ref: String(memberId),
-        at: now,
-        expiresAt,
-      });
-      referral = { inviterId: ref.inviterId, points: program.referral.points };
-    }
+    // The inviter is paid once the invitee is really active: this check-in may be the one that makes them qualify.
+    const referral = payReferralIfDue(deps, memberId, now, 'checkin');
     const badges = qualifyingBadges(program, { streak }).filter((b) => grantAutoBadge(db, memberId, b.id, now));
     const brokenStreak = streak === 1 && previous && previous.streak > 1 ? previous.streak : undefined;
     return { kind: 'checked-in', day, streak, brokenStreak, points: award.points, bonus: award.bonus, balance: balanceOf(db, memberId), referral, badges };
@@ -157,43 +144,26 @@ function checkinText(ctx: SkillContext, r: CheckinResult, inviterName?: string):
   if (lang === 'zh') {
     const bonus = r.bonus > 0 ? `，连签 ${r.streak} 天奖励 +${r.bonus} 🎉` : '';
     const next = bonusPoints > 0 ? ` · 再签 ${toBonus} 天${r.bonus > 0 ? '可再得' : '可得'} ${bonusPoints} 积分奖励` : '';
-    lines.push(`✅ ${name ? `${name} ` : ''}签到成功！+${r.points} 积分${bonus} · 已连续签到 ${r.streak} 天${next}。当前积分 ${r.balance}。`);
+    // A group sees what the check-in did, never the balance.
+    const balance = name ? '' : `当前积分 ${r.balance}。`;
+    lines.push(`✅ ${name ? `${name} ` : ''}签到成功！+${r.points} 积分${bonus} · 已连续签到 ${r.streak} 天${next}。${balance}`);
     if (r.brokenStreak) lines.push(`上次连签 ${r.brokenStreak} 天已中断，今天重新开始，加油！`);
   } else {
     const bonus = r.bonus > 0 ? `, plus a ${r.bonus}-point bonus for your ${r.streak}-day streak 🎉` : '';
     const next = bonusPoints > 0 ? ` · ${toBonus} more ${toBonus === 1 ? 'day' : 'days'} to the ${r.bonus > 0 ? 'next' : `${bonusPoints}-point`} bonus` : '';
-    lines.push(`✅ ${name ? `${name} checked in` : 'Checked in'}! +${r.points} points${bonus} · ${r.streak}-day streak${next}. Balance: ${r.balance}.`);
+    const balance = name ? '' : ` Balance: ${r.balance}.`;
+    lines.push(`✅ ${name ? `${name} checked in` : 'Checked in'}! +${r.points} points${bonus} · ${r.streak}-day streak${next}.${balance}`);
     if (r.brokenStreak) lines.push(`Your ${r.brokenStreak}-day streak ended, so this is day 1 of a new one. You've got this!`);
   }
   lines.push(...badgeLine(lang, r.badges));
   if (r.referral && inviterName) {
     lines.push(
       lang === 'zh'
-        ? `🎁 首次签到完成，邀请你的 ${inviterName} 获得 ${r.referral.points} 积分邀请奖励！`
-        : `🎁 Your first check-in earns ${inviterName}, who invited you, ${r.referral.points} referral points!`,
+        ? `🎁 邀请你的 ${inviterName} 获得 ${r.referral.points} 积分邀请奖励，谢谢你们！`
+        : `🎁 ${inviterName}, who invited you, earns ${r.referral.points} referral points. Thank you both!`,
     );
   }
   return lines.join('\n');
-}
-
-/** Tell the inviter privately when the bot may write to them there (their own language); the check-in reply covers groups. */
-function notifyInviter(ctx: SkillContext, inviterId: number, points: number): void {
-  const inviter = getMember(ctx.deps.db, inviterId);
-  if (!inviter) return;
-  const identity = identitiesOf(ctx.deps.db, inviterId).find((i) => i.canMessagePrivately);
-  if (!identity) return;
-  if (ctx.msg.chatType === 'private' && identity.channel === ctx.msg.channel && identity.platformId === ctx.msg.chat) return;
-  const lang: Lang = inviter.lang ?? ctx.lang;
-  const balance = balanceOf(ctx.deps.db, inviterId);
-  ctx.send({
-    channel: identity.channel,
-    chat: identity.platformId,
-    kind: 'notice',
-    text:
-      lang === 'zh'
-        ? `🎁 你邀请的 ${ctx.member.name} 完成了首次签到，你获得 ${points} 积分！当前积分 ${balance}。`
-        : `🎁 ${ctx.member.name}, whom you invited, just checked in for the first time: you earn ${points} points! Balance: ${balance}.`,
-  });
 }
 
 /** Answers 签到 / 打卡 / /checkin / "check in". */
@@ -211,7 +181,7 @@ export const checkinSkill: Skill = {
     const lines = [checkinText(ctx, result, inviterName)];
     if (result.kind === 'checked-in') lines.push(...(afterGrowth(ctx.deps, ctx.member.id, ctx.now, ctx.lang)));
     ctx.reply(lines.filter((l) => l !== '').join('\n'));
-    if (result.kind === 'checked-in' && result.referral) notifyInviter(ctx, result.referral.inviterId, result.referral.points);
+    if (result.kind === 'checked-in' && result.referral) notifyReferralPaid(ctx.deps, result.referral, ctx.member.id, ctx.now);
   },
 };
 

@@ -15,15 +15,3 @@ export function commandArgs(ctx: SkillContext, aliases: string[] = []): string {
   const alias = aliases.find((a) => text.toLowerCase().startsWith(a));
   return alias ? text.slice(alias.length).trim() : '';
 }
-
-/** True when the sender may run manager commands here: a manager by role (program file, `hearth role grant`) or an admin of this group. */
-export async function isManager(ctx: SkillContext): Promise<boolean> {
-  if (ctx.role === 'manager') return true;
-  if (ctx.msg.chatType !== 'group' || !ctx.deps.isGroupAdmin) return false;
-  try {
-    return await ctx.deps.isGroupAdmin(ctx.msg.channel, ctx.msg.chat, ctx.msg.from.id);
-  } catch (err) {
-    ctx.deps.log.warn({ err, chat: ctx.msg.chat }, 'group admin lookup failed');
-    return false;
-  }
-}

@@ -7,8 +7,9 @@ import { lotExpiresAt } from '../community/earning';
 import { inTransaction } from '../store/db';
 import { debitPoints, earnPoints } from '../store/ledger';
 import { audit } from '../store/audit';
-import { commandArgs, isCommand, isManager } from './commands';
-import { resolveTarget, type Target } from './badges';
+import { commandArgs, isCommand } from './commands';
+import { isNamedManager } from './authority';
+import { resolveTarget, targetProblemText } from './badges';
 
 const ALIASES = ['调整积分', '发积分'];
 /** The largest single adjustment: a bigger number is far more likely a slip of the finger than a decision. */
@@ -21,13 +22,6 @@ function usage(lang: Lang): string {
     : 'Usage: /grant @member <points> <reason> (negative to deduct), e.g. /grant @alice 100 event prize. Or reply to their message with /grant 100 <reason>.';
 }
 
-function problemText(problem: NonNullable<Target['problem']>, lang: Lang): string {
-  const zh = lang === 'zh';
-  if (problem === 'unknown-reply') return zh ? '我认不出那条消息是谁发的，请直接 @ 对方。' : "I can't tell who wrote that message. Please mention them instead.";
-  if (problem === 'ambiguous-name') return zh ? '群里有不止一位同名成员，请回复对方的消息来调整。' : 'More than one member here has that name. Reply to one of their messages instead.';
-  return zh ? '我找不到这位成员，请用 @ 选中对方或回复对方的消息。' : "I can't find that member. Mention them or reply to one of their messages.";
-}
-
 /** Handles /grant for managers; anyone else gets a polite no and nothing changes. */
 export const grantSkill: Skill = {
   name: 'grant',
@@ -35,12 +29,13 @@ export const grantSkill: Skill = {
     if (!isCommand(ctx, ['grant'], ALIASES)) return next();
     ctx.handled = true;
     const zh = ctx.lang === 'zh';
-    if (!(await isManager(ctx))) {
+    // Points are global: only a manager the program (or `hearth role`) names moves them, never a platform's group admin.
+    if (!isNamedManager(ctx)) {
       ctx.reply(zh ? '抱歉，只有社群管理员可以调整积分。' : 'Sorry, only community managers can adjust points.');
       return;
     }
     const target = resolveTarget(ctx, commandArgs(ctx, ALIASES));
-    if (target.problem) return void ctx.reply(problemText(target.problem, ctx.lang));
+    if (target.problem) return void ctx.reply(targetProblemText(ctx.lang, target.problem));
     const m = /^([+-]?\d[\d,]*)(?:\s+([\s\S]*))?$/.exec(target.rest.trim());
     if (!target.member || !m) return void ctx.reply(usage(ctx.lang));
     const points = Number(m[1]!.replace(/,/g, ''));
@@ -64,15 +59,17 @@ export const grantSkill: Skill = {
       return write.balance;
     });
     const name = member.name;
-    ctx.reply(
+    const done =
       points > 0
         ? zh
-          ? `已为 ${name} 增加 ${fmt(points)} 积分（${reason}），当前余额 ${fmt(balance)}。`
-          : `Added ${fmt(points)} points for ${name} (${reason}). Their balance is now ${fmt(balance)}.`
+          ? `已为 ${name} 增加 ${fmt(points)} 积分（${reason}）`
+          : `Added ${fmt(points)} points for ${name} (${reason})`
         : zh
-          ? `已扣除 ${name} ${fmt(-points)} 积分（${reason}），当前余额 ${fmt(balance)}。`
-          : `Deducted ${fmt(-points)} points from ${name} (${reason}). Their balance is now ${fmt(balance)}.`,
-    );
+          ? `已扣除 ${name} ${fmt(-points)} 积分（${reason}）`
+          : `Deducted ${fmt(-points)} points from ${name} (${reason})`;
+    // A balance is the member's own business: the group sees what was done, never what they have.
+    const after = ctx.msg.chatType === 'group' ? '' : zh ? `，当前余额 ${fmt(balance)}` : `. Their balance is now ${fmt(balance)}`;
+    ctx.reply(`${done}${after}${zh ? '。' : '.'}`);
   },
 };
 

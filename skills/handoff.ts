@@ -1,16 +1,17 @@
 // Human handoff: the gate and bridge (first skill: while staff own or are about to own a conversation the bot stays
 // quiet and passes words both ways), staff commands (/take /done /transfer /queue, /stats, /human), escalation
 // detection (before the bot tries to answer), the misunderstood count for the fallback, and the SLA timers.
-import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
+import { namedRole, type HearthDeps, type Skill, type SkillContext } from '../bot/engine';
 import type { SkillModule } from '../bot/hearth';
 import type { Button, Lang, OutboundMessage, Role } from '../bot/types';
 import { queueOutbound } from '../bot/outbox';
 import { asksForHelp, escalationSignal, handoffFigures, isVip, normalise, priorityOf, type EscalationReason, type EscalationSignal } from '../community/escalation';
-import { localTime } from '../community/calendar';
+import { localDate, localTime, startOfLocalDay } from '../community/calendar';
+import { parseRef } from '../community/refs';
 import { tierById } from '../community/tiers';
 import { inTransaction } from '../store/db';
-import { cancelTimer, setTimer } from '../store/jobs';
-import { findMemberByAnyPlatformId, findMemberByPlatformId, findMemberByUsername, getMember, identitiesOf, type MemberRow } from '../store/members';
+import { cancelTimersLike, setTimer } from '../store/jobs';
+import { findMemberByPlatformId, getMember, identitiesOf, membersByHandle, type MemberRow } from '../store/members';
 import { memberStanding } from '../store/standing';
 import {
   activeTicketOf,
@@ -22,6 +23,9 @@ import {
   misunderstoodRun,
   openTicket,
   openTicketOf,
+  reopenTicket,
+  ticketsOpenedSince,
+  wasCancelledBefore,
   rateTicket,
   ratableTicket,
   recentMessagesOf,
@@ -35,13 +39,17 @@ import {
   type TicketRow,
   type TranscriptLine,
 } from '../store/tickets';
-import { commandArgs, isCommand, isManager } from './commands';
+import { commandArgs, isCommand } from './commands';
+import { isNamedManager } from './authority';
 
 const REMIND = 'handoff-remind';
 const MANAGERS = 'handoff-managers';
 const humanAliases = ['转人工', '人工客服', '人工', '客服', '真人', '找客服', 'human', 'agent'];
 const cancelAliases = ['取消', '取消转人工', '取消人工', 'cancel'];
 const CARD_LINES = 5;
+/** A staff card never grows past this: one member's long messages must not flood the staff room. */
+const CARD_MAX_CHARS = 1500;
+const CARD_LINE_CHARS = 200;
 
 /** Messages the fallback did not understand (set during the run, read by the gate when it records the message). */
 const misunderstoodMessages = new WeakSet<SkillContext>();
@@ -124,10 +132,14 @@ function whereText(lang: Lang, t: TicketRow): string {
   return lang === 'zh' ? `群 ${t.chatId}` : `group ${t.chatId}`;
 }
 
+function clip(words: string, max: number): string {
+  return [...words].length > max ? `${[...words].slice(0, max - 1).join('')}…` : words;
+}
+
 function transcriptText(deps: HearthDeps, t: TicketRow, limit = CARD_LINES): string {
   return t.transcript
     .slice(-limit)
-    .map((l) => `${localTime(new Date(l.at), deps.program.timezone)} ${l.name}: ${l.text}`)
+    .map((l) => `${localTime(new Date(l.at), deps.program.timezone)} ${l.name}: ${clip(l.text.replace(/\s+/g, ' '), CARD_LINE_CHARS)}`)
     .join('\n');
 }
 
@@ -153,7 +165,7 @@ function staffCard(deps: HearthDeps, t: TicketRow, name: string): { text: string
   const lang = deps.program.escalation.staffLang;
   const head = lang === 'zh' ? `🆕 工单 #${t.id}${vipMark(t, deps)}` : `🆕 Ticket #${t.id}${vipMark(t, deps)}`;
   const how = lang === 'zh' ? `发送 /take ${t.id} 或点「接手」。` : `Send /take ${t.id} or press Take.`;
-  return { text: [head, ticketSummary(deps, lang, t, name), how].join('\n'), buttons: [takeButton(lang, t.id)] };
+  return { text: clip([head, ticketSummary(deps, lang, t, name), how].join('\n'), CARD_MAX_CHARS), buttons: [takeButton(lang, t.id)] };
 }
 
 function takeButton(lang: Lang, id: number): Button {
@@ -177,13 +189,11 @@ function isStaff(role: Role): boolean {
   return role === 'staff' || role === 'manager';
 }
 
-/** A member's role from the store or the program file's staff and manager lists. */
+/** A member's role from the store or the program file's staff and manager lists (each id with its channel). */
 function roleOf(deps: HearthDeps, member: MemberRow): Role {
   if (member.role !== 'member') return member.role;
-  const ids = identitiesOf(deps.db, member.id).map((i) => i.platformId);
-  if (ids.some((id) => deps.program.managers.includes(id))) return 'manager';
-  if (ids.some((id) => deps.program.staff.includes(id))) return 'staff';
-  return 'member';
+  const roles = identitiesOf(deps.db, member.id).map((i) => namedRole(deps, i.channel, i.platformId, member));
+  return roles.includes('manager') ? 'manager' : roles.includes('staff') ? 'staff' : 'member';
 }
 
 function memberName(deps: HearthDeps, memberId: number | null): string {
@@ -212,8 +222,9 @@ function toMember(t: TicketRow, textOut: string, kind: OutboundMessage['kind'] =
   };
 }
 
-function timerKeys(id: number): string[] {
-  return [`${REMIND}:${id}`, `${MANAGERS}:${id}`];
+/** Cancel every SLA timer of a ticket (its first pair and any a reopening set). */
+function cancelSlaTimers(deps: HearthDeps, id: number, at: Date): void {
+  cancelTimersLike(deps.db, [`${REMIND}:${id}`, `${MANAGERS}:${id}`], at);
 }
 
 function line(who: TranscriptLine['who'], name: string, at: Date, words: string): TranscriptLine {
@@ -222,14 +233,35 @@ function line(who: TranscriptLine['who'], name: string, at: Date, words: string)
 
 // ——— escalation ———
 
-/** Open a ticket for the member's conversation in this chat: tell them, post the card in the staff room. */
+/**
+ * Open a ticket for the member's conversation in this chat: tell them, post the card in the staff room. One member has
+ * one open ticket (a repeat joins it); past `maxTicketsPerDay` new tickets a day, a request reopens their latest
+ * ticket quietly (it is back in /queue, with no new card), so no member can flood the staff room.
+ */
 function escalate(ctx: SkillContext, signal: EscalationSignal, standing?: { tierId: string; points: number }): void {
   const { db, program, deployment } = ctx.deps;
   ctx.handled = true;
+  const said = line('member', ctx.member.name, ctx.now, ctx.msg.text);
   const existing = openTicketOf(db, ctx.member.id);
   if (existing) {
+    appendTranscript(db, existing.id, [said]);
     ctx.reply(text.alreadyOpen(ctx.lang, existing, existing.channel === ctx.msg.channel && existing.chatId === ctx.msg.chat));
     return;
+  }
+  const dayStart = startOfLocalDay(localDate(ctx.now, program.timezone), program.timezone);
+  const today = ticketsOpenedSince(db, ctx.member.id, dayStart);
+  const where = { channel: ctx.msg.channel, chatId: ctx.msg.chat, chatType: ctx.msg.chatType, platformId: ctx.msg.from.id, lang: ctx.lang };
+  if (today.length >= program.escalation.maxTicketsPerDay) {
+    const latest = today[today.length - 1]!;
+    const reopened = inTransaction(db, () => {
+      const t = reopenTicket(db, latest.id, where, [said], ctx.now);
+      if (t) setSlaTimers(ctx.deps, t, ctx.now, `:${ctx.msg.id}`);
+      return t;
+    });
+    if (reopened) {
+      ctx.reply(text.opened(ctx.lang, reopened, Math.max(0, waitingTickets(db).findIndex((w) => w.id === reopened.id)), program.escalation.remindAfterMinutes));
+      return;
+    }
   }
   const s = standing ?? standingOf(ctx);
   const recent = recentMessagesOf(db, ctx.msg.channel, ctx.msg.chat, ctx.member.id, CARD_LINES - 1).map((m) =>
@@ -240,32 +272,34 @@ function escalate(ctx: SkillContext, signal: EscalationSignal, standing?: { tier
     const t = openTicket(
       db,
       {
-        channel: ctx.msg.channel,
-        chatId: ctx.msg.chat,
-        chatType: ctx.msg.chatType,
+        ...where,
         memberId: ctx.member.id,
-        platformId: ctx.msg.from.id,
-        lang: ctx.lang,
         reason: signal.reason,
         detail: signal.detail,
         priority: signal.priority,
         tierId: s.tierId,
         points: s.points,
-        transcript: [...recent, line('member', ctx.member.name, ctx.now, ctx.msg.text)],
+        transcript: [...recent, said],
         openMessageId: ctx.msg.id,
       },
       ctx.now,
       reasonWhy,
     );
-    const minute = 60_000;
-    setTimer(db, `${REMIND}:${t.id}`, REMIND, new Date(ctx.now.getTime() + program.escalation.remindAfterMinutes * minute), { ticketId: t.id });
-    setTimer(db, `${MANAGERS}:${t.id}`, MANAGERS, new Date(ctx.now.getTime() + program.escalation.managersAfterMinutes * minute), { ticketId: t.id });
+    setSlaTimers(ctx.deps, t, ctx.now, '');
     return t;
   });
   const ahead = waitingTickets(db).findIndex((w) => w.id === ticket.id);
   ctx.reply(text.opened(ctx.lang, ticket, Math.max(0, ahead), program.escalation.remindAfterMinutes));
   const card = staffCard(ctx.deps, ticket, ctx.member.name);
   ctx.send({ channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text: card.text, buttons: card.buttons, kind: 'reply' });
+}
+
+/** The reminder and the managers' alert of a waiting ticket (a reopened ticket gets its own pair, keyed by `suffix`). */
+function setSlaTimers(deps: HearthDeps, t: TicketRow, now: Date, suffix: string): void {
+  const minute = 60_000;
+  const { escalation } = deps.program;
+  setTimer(deps.db, `${REMIND}:${t.id}${suffix}`, REMIND, new Date(now.getTime() + escalation.remindAfterMinutes * minute), { ticketId: t.id });
+  setTimer(deps.db, `${MANAGERS}:${t.id}${suffix}`, MANAGERS, new Date(now.getTime() + escalation.managersAfterMinutes * minute), { ticketId: t.id });
 }
 
 function standingOf(ctx: SkillContext): { tierId: string; points: number } {
@@ -376,11 +410,13 @@ export const handoffGate: Skill = {
       if (t && t.state !== 'closed') {
         ctx.handled = true;
         if (t.state === 'waiting' && isCommand(ctx, ['cancel'], cancelAliases)) {
+          const before = wasCancelledBefore(db, t.id);
           inTransaction(db, () => {
             closeTicket(db, t.id, ctx.member.id, ctx.now, 'cancelled by the member');
-            for (const key of timerKeys(t.id)) cancelTimer(db, key, ctx.now);
+            cancelSlaTimers(ctx.deps, t.id, ctx.now);
           });
           ctx.reply(text.cancelled(ctx.lang));
+          if (before) return; // the staff room heard of this ticket's cancelling once already
           const lang = ctx.deps.program.escalation.staffLang;
           const room = ctx.deps.deployment.staffRoom;
           ctx.send({
@@ -467,7 +503,7 @@ function take(ctx: SkillContext, arg: string): void {
   const id = t.id;
   const taken = inTransaction(db, () => {
     const row = takeTicket(db, id, { memberId: ctx.member.id, channel: ctx.msg.channel, chat: ctx.msg.from.id }, ctx.now);
-    if (row) for (const key of timerKeys(id)) cancelTimer(db, key, ctx.now);
+    if (row) cancelSlaTimers(ctx.deps, id, ctx.now);
     return row;
   });
   if (!taken) return answer(ctx, lang === 'zh' ? `工单 #${id} 刚被别人接手了。` : `Someone else just took ticket #${id}.`);
@@ -516,7 +552,7 @@ function done(ctx: SkillContext, arg: string): void {
   const id = t.id;
   const closed = inTransaction(db, () => {
     const row = closeTicket(db, id, ctx.member.id, ctx.now, wasTaken ? 'done' : 'closed without taking');
-    for (const key of timerKeys(id)) cancelTimer(db, key, ctx.now);
+    cancelSlaTimers(ctx.deps, id, ctx.now);
     return row;
   });
   if (!closed) return answer(ctx, lang === 'zh' ? `工单 #${id} 已经结束了。` : `Ticket #${id} is already closed.`);
@@ -533,15 +569,20 @@ function done(ctx: SkillContext, arg: string): void {
   answer(ctx, (lang === 'zh' ? `工单 #${id} 已结束，${name} 已交还机器人。` : `Closed ticket #${id}; ${name} is back with the bot.`) + more);
 }
 
-/** The staff member named in `/transfer`: a mention, @username, or platform id. */
+/** The staff member named in `/transfer`: a mention, their id here or with its channel (`telegram:123`), or a recent @handle. */
 function findStaffTarget(ctx: SkillContext, token: string): MemberRow | undefined {
-  const { db, deployment } = ctx.deps;
+  const { db, deployment, program } = ctx.deps;
   const botId = deployment.botIds[ctx.msg.channel];
   const mentioned = (ctx.msg.mentions ?? []).find((m) => m !== botId);
   if (mentioned) return findMemberByPlatformId(db, ctx.msg.channel, mentioned);
   const bare = token.replace(/^@/, '');
   if (bare === '') return undefined;
-  return findMemberByPlatformId(db, ctx.msg.channel, bare) ?? findMemberByUsername(db, ctx.msg.channel, bare) ?? findMemberByAnyPlatformId(db, bare);
+  const ref = token.includes(':') ? parseRef(token) : undefined;
+  if (ref && 'channel' in ref) return findMemberByPlatformId(db, ref.channel, ref.id);
+  const here = findMemberByPlatformId(db, ctx.msg.channel, bare);
+  if (here) return here;
+  const ids = membersByHandle(db, ctx.msg.channel, bare, new Date(ctx.now.getTime() - program.handleRecentDays * 86_400_000));
+  return ids.length === 1 ? getMember(db, ids[0]!) : undefined;
 }
 
 function transfer(ctx: SkillContext, args: string): void {
@@ -616,7 +657,7 @@ function queue(ctx: SkillContext): void {
 async function stats(ctx: SkillContext, arg: string): Promise<void> {
   ctx.handled = true;
   const lang = ctx.lang;
-  if (!(await isManager(ctx))) return ctx.reply(text.managersOnly(lang));
+  if (!isNamedManager(ctx)) return ctx.reply(text.managersOnly(lang));
   const m = /^(\d{1,3})\s*(d|days?|天)?$/i.exec(arg.trim());
   const days = arg.trim() === '' ? 30 : m ? Number(m[1]) : NaN;
   if (!Number.isInteger(days) || days < 1 || days > 366) {
@@ -714,11 +755,13 @@ function managersOf(deps: HearthDeps): { name: string; platformId: string; canMe
   for (const m of membersWithRole(deps.db, 'manager', channel)) {
     if (m.platformId) found.set(m.platformId, { name: m.name, platformId: m.platformId, canMessagePrivately: m.canMessagePrivately, lang: staffLangOf(deps, m.memberId) });
   }
-  for (const id of deps.program.managers) {
-    if (found.has(id)) continue;
-    const member = findMemberByPlatformId(deps.db, channel, id);
-    const identity = member ? identitiesOf(deps.db, member.id).find((i) => i.channel === channel && i.platformId === id) : undefined;
-    found.set(id, { name: member?.name ?? id, platformId: id, canMessagePrivately: identity?.canMessagePrivately ?? false, lang: staffLangOf(deps, member?.id ?? null) });
+  for (const entry of deps.program.managers) {
+    const ref = parseRef(entry);
+    // Alerts go out on the staff room's channel: a manager named on another channel is reached there by the room.
+    if (!('channel' in ref) || ref.channel !== channel || found.has(ref.id)) continue;
+    const member = findMemberByPlatformId(deps.db, channel, ref.id);
+    const identity = member ? identitiesOf(deps.db, member.id).find((i) => i.channel === channel && i.platformId === ref.id) : undefined;
+    found.set(ref.id, { name: member?.name ?? ref.id, platformId: ref.id, canMessagePrivately: identity?.canMessagePrivately ?? false, lang: staffLangOf(deps, member?.id ?? null) });
   }
   return [...found.values()];
 }

@@ -49,7 +49,7 @@ export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number
           outboxKey,
         });
         if (!recorded) continue;
-        queueOutbound(deps, outboxKey, { ...target, text: renderNudge(program, rule.template, row), kind: 'nudge' }, now);
+        queueOutbound(deps, outboxKey, { ...target, text: renderNudge(program, rule.template, row), kind: 'nudge', secret: window.privateOnly }, now);
         sent++;
       }
     }

@@ -7,6 +7,7 @@ import { toFen } from '../community/earning';
 import { recordPurchase, recordRefund } from '../store/orders';
 import { ensureMember, memberIdByPlatformId } from '../store/members';
 import { reviewTier, type TierChange } from './tiers';
+import { notifyReferralPaid, payReferralIfDue } from './welcome';
 
 /** What became of one order event. */
 export type OrderOutcome =
@@ -23,13 +24,16 @@ export function memberIdForOrder(deps: Pick<HearthDeps, 'db'>, evt: OrderEvent):
  * Record a purchase or a refund and review the member's tier (told on upgrade or a new grace period). Never throws
  * for bad events: an unknown order, a refund beyond what was paid or a bad amount come back as `rejected` with the reason.
  */
-export function handleOrderEvent(deps: Pick<HearthDeps, 'db' | 'program'>, evt: OrderEvent): OrderOutcome {
+export function handleOrderEvent(deps: Pick<HearthDeps, 'db' | 'program'> & Partial<Pick<HearthDeps, 'deployment'>>, evt: OrderEvent): OrderOutcome {
   try {
     const amountFen = toFen(evt.amount);
     if (evt.kind === 'purchase') {
       const memberId = memberIdForOrder(deps, evt);
       const res = recordPurchase(deps.db, deps.program, { memberId, orderId: evt.orderId, amountFen, at: evt.at });
       if (!res.created) return { status: 'duplicate', kind: 'purchase', memberId: res.order.memberId };
+      // A first purchase may be what makes an invited member count: their inviter is paid now.
+      const referral = payReferralIfDue(deps, memberId, evt.at, 'purchase');
+      if (referral && deps.deployment) notifyReferralPaid({ ...deps, deployment: deps.deployment }, referral, memberId, evt.at);
       const tierChange = reviewTier(deps, memberId, evt.at, { notify: true });
       return { status: 'recorded', kind: 'purchase', memberId, points: res.order.points, balance: tierChange?.kind === 'upgrade' ? tierChange.balance : res.balance, tierChange };
     }

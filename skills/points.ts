@@ -8,6 +8,7 @@ import { graceLastDay } from '../community/tiers';
 import type { Program } from '../community/program';
 import { memberStanding, type Standing } from '../store/standing';
 import { isCommand } from './commands';
+import { replyPrivately } from './private';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -85,7 +86,7 @@ export function tierReply(s: Standing, program: Program, lang: Lang): string {
   return lines.join('\n');
 }
 
-/** Answers /points 积分 and /tier 等级 from the member's own ledger. */
+/** Answers /points 积分 and /tier 等级 from the member's own ledger (privately when asked in a group). */
 export const pointsSkill: Skill = {
   name: 'points',
   middleware(ctx: SkillContext, next) {
@@ -93,7 +94,7 @@ export const pointsSkill: Skill = {
     const tier = !points && isCommand(ctx, ['tier', 'level'], ['等级', '我的等级', '会员等级']);
     if (!points && !tier) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
-    ctx.reply(points ? pointsReply(s, ctx.lang) : tierReply(s, ctx.deps.program, ctx.lang));
+    replyPrivately(ctx, points ? pointsReply(s, ctx.lang) : tierReply(s, ctx.deps.program, ctx.lang));
     ctx.handled = true;
   },
 };

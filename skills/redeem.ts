@@ -8,17 +8,19 @@ import type { Program, Reward, Tier } from '../community/program';
 import { findReward, redeemGap, type RedeemGap } from '../community/rewards';
 import { tierById } from '../community/tiers';
 import { HearthError } from '../bot/errors';
+import { localDate, startOfLocalDay } from '../community/calendar';
 import { memberStanding } from '../store/standing';
-import { redeemReward } from '../store/redemptions';
-import { identitiesOf } from '../store/members';
+import { redeemReward, redemptionsOf, redemptionsSince } from '../store/redemptions';
 import { commandArgs, isCommand } from './commands';
 import { tierLabel } from './points';
+import { canReachPrivately, privateChatButton, replyPrivately } from './private';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 // No 0/O, 1/I/L: codes are read aloud and typed at checkout.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const REDEEM_ALIASES = ['兑换'];
 const CATALOG_ALIASES = ['积分商城', '兑换列表', '奖励列表'];
+const CODES_ALIASES = ['我的券', '我的兑换码', '我的优惠券', 'my codes', 'my vouchers'];
 
 /** A fresh redemption code from a cryptographic source, e.g. HX-7K2M-9QXD. */
 export function newRedemptionCode(): string {
@@ -58,7 +60,8 @@ export const rewardsSkill: Skill = {
   middleware(ctx: SkillContext, next) {
     if (!isCommand(ctx, ['rewards', 'catalog', 'shop'], CATALOG_ALIASES)) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
-    ctx.reply(catalogText(ctx.deps.program, { tierId: s.tier.id, spendable: s.spendable }, ctx.lang));
+    // The catalog says what the member can afford: that is their balance, so it is theirs alone.
+    replyPrivately(ctx, catalogText(ctx.deps.program, { tierId: s.tier.id, spendable: s.spendable }, ctx.lang));
     ctx.handled = true;
   },
 };
@@ -87,10 +90,16 @@ export const redeemSkill: Skill = {
       return;
     }
     const reward = match.reward;
+    const limit = program.redemption.maxPerDay;
+    const dayStart = startOfLocalDay(localDate(ctx.now, program.timezone), program.timezone);
+    if (redemptionsSince(db, ctx.member.id, dayStart) >= limit) {
+      ctx.reply(zh ? `每天最多兑换 ${limit} 次，今天的次数用完啦，明天再来吧。` : `You can redeem up to ${limit} ${limit === 1 ? 'reward' : 'rewards'} a day, and today's are used up. See you tomorrow!`);
+      return;
+    }
     const s = memberStanding(db, program, ctx.member.id, ctx.now);
     const gap = redeemGap(program, reward, s.tier.id, s.spendable);
     if (gap) {
-      ctx.reply(refusalText(reward, gap, s, ctx.lang));
+      refuse(ctx, reward, gap, s);
       return;
     }
     let res;
@@ -100,7 +109,7 @@ export const redeemSkill: Skill = {
       // The balance moved between the check and the spend (another message): refuse with the fresh numbers.
       if (err instanceof HearthError && err.code === 'insufficient_points') {
         const fresh = memberStanding(db, program, ctx.member.id, ctx.now);
-        ctx.reply(refusalText(reward, { pointsShort: reward.cost - fresh.spendable }, fresh, ctx.lang));
+        refuse(ctx, reward, { pointsShort: reward.cost - fresh.spendable }, fresh);
         return;
       }
       throw err;
@@ -108,14 +117,58 @@ export const redeemSkill: Skill = {
     const code = res.redemption.code;
     const name = rewardName(reward, ctx.lang);
     const balance = fmt(res.balance);
-    // A code posted in a group could be used by anyone who reads it: send it privately when the bot may.
-    const direct = ctx.msg.chatType === 'group' ? identitiesOf(db, ctx.member.id).find((i) => i.channel === ctx.msg.channel && i.canMessagePrivately) : undefined;
-    if (direct) {
-      ctx.send({ chat: direct.platformId, text: zh ? `🎁 ${name} 兑换码：${code}\n剩余积分：${balance}` : `🎁 ${name} — your code: ${code}\nPoints left: ${balance}`, kind: 'reply' });
-      ctx.reply(zh ? `兑换成功！${name} 的兑换码已私信发给你。剩余积分：${balance}` : `Redeemed! I've sent your ${name} code in a private message. Points left: ${balance}`);
+    const secret = zh ? `🎁 ${name} 兑换码：${code}\n剩余积分：${balance}` : `🎁 ${name} — your code: ${code}\nPoints left: ${balance}`;
+    if (ctx.msg.chatType === 'private') {
+      ctx.reply(zh ? `兑换成功！${secret}` : `Redeemed! ${secret}`, { secret: true });
       return;
     }
-    ctx.reply(zh ? `兑换成功！🎁 ${name} 兑换码：${code}\n剩余积分：${balance}` : `Redeemed! 🎁 ${name} — your code: ${code}\nPoints left: ${balance}`);
+    // A code read in a group can be used by anyone: it goes privately, or waits for the member in `我的券`.
+    if (canReachPrivately(ctx)) {
+      ctx.send({ chat: ctx.msg.from.id, text: secret, kind: 'reply', secret: true });
+      ctx.reply(zh ? `兑换成功！${name} 的兑换码已私信发给你。` : `Redeemed! I've sent your ${name} code in a private message.`);
+      return;
+    }
+    ctx.reply(
+      zh
+        ? `兑换成功！${name} 的兑换码已为你保存好。请私聊我（点下方按钮），发送「我的券」查看。`
+        : `Redeemed! Your ${name} code is saved for you: open a private chat with me (the button below) and send /mycodes to see it.`,
+      { buttons: [privateChatButton(ctx.lang)] },
+    );
+  },
+};
+
+/** A redemption refused: the full reason privately (it names the balance); a group hears only that it could not be done. */
+function refuse(ctx: SkillContext, reward: Reward, gap: RedeemGap, s: { spendable: number; tier: Tier }): void {
+  const name = rewardName(reward, ctx.lang);
+  const short = ctx.lang === 'zh' ? `暂时无法兑换${name}。` : `Can't redeem ${name} yet.`;
+  replyPrivately(ctx, refusalText(reward, gap, s, ctx.lang), {
+    note: ctx.lang === 'zh' ? `${short}原因已私信发给你。` : `${short} I've sent you the reason privately.`,
+    unreachableNote:
+      ctx.lang === 'zh' ? `${short}私聊我（点下方按钮）可以查看原因和你的积分。` : `${short} Open a private chat with me (the button below) to see why and what you have.`,
+  });
+}
+
+/** `/mycodes` 我的券: the member's codes, newest first, and whether each was used — privately. */
+export const myCodesSkill: Skill = {
+  name: 'my-codes',
+  middleware(ctx: SkillContext, next) {
+    if (!isCommand(ctx, ['mycodes', 'codes', 'vouchers'], CODES_ALIASES)) return next();
+    ctx.handled = true;
+    const zh = ctx.lang === 'zh';
+    const rows = redemptionsOf(ctx.deps.db, ctx.member.id);
+    if (rows.length === 0) {
+      replyPrivately(ctx, zh ? '你还没有兑换过奖励。发送「积分商城」看看能换什么。' : "You haven't redeemed anything yet. Send /rewards to see what you can get.");
+      return;
+    }
+    const tz = ctx.deps.program.timezone;
+    const lines = rows.map((r) => {
+      const reward = ctx.deps.program.rewards.find((x) => x.id === r.rewardId);
+      const name = reward ? rewardName(reward, ctx.lang) : r.rewardId;
+      const day = localDate(new Date(r.at), tz);
+      const state = r.usedAt !== null ? (zh ? '已使用' : 'used') : zh ? '未使用' : 'not used yet';
+      return `🎁 ${name} · ${r.code} · ${day} · ${state}`;
+    });
+    replyPrivately(ctx, [zh ? '你的兑换码：' : 'Your codes:', ...lines].join('\n'));
   },
 };
 
@@ -135,4 +188,4 @@ function refusalText(reward: Reward, gap: RedeemGap, s: { spendable: number; tie
 }
 
 /** The catalog and redemption skills as a module. */
-export const redeemModule: SkillModule = { skills: [rewardsSkill, redeemSkill] };
+export const redeemModule: SkillModule = { skills: [rewardsSkill, redeemSkill, myCodesSkill] };

@@ -128,13 +128,20 @@ export function notifyTierChange(deps: TierDeps, memberId: number, change: TierC
   const text = tierChangeText(change, lang);
   const tierId = change.kind === 'grace' ? change.tier.id : change.to.id;
   const key = `tier:${memberId}:${change.kind}:${tierId}:${now.getTime()}`;
+  // A grace period or a step down names the member's growth value: that is theirs alone. An upgrade may be cheered.
+  const personal = change.kind !== 'upgrade';
   if (reach.privateChannel && reach.privateId) {
-    queueOutbound(deps, key, { channel: reach.privateChannel, chat: reach.privateId, text, kind: 'notice' }, now);
+    queueOutbound(deps, key, { channel: reach.privateChannel, chat: reach.privateId, text, kind: 'notice', secret: personal }, now);
   } else if (reach.groupChannel && reach.groupChat && reach.groupPlatformId) {
+    const groupText = personal
+      ? lang === 'zh'
+        ? '你的会员等级有新消息，私聊我发送「等级」即可查看。'
+        : 'There is news about your membership tier: send me /tier in a private chat to see it.'
+      : text;
     queueOutbound(
       deps,
       key,
-      { channel: reach.groupChannel, chat: reach.groupChat, text: `@${reach.name} ${text}`, kind: 'notice', mention: reach.groupPlatformId },
+      { channel: reach.groupChannel, chat: reach.groupChat, text: `@${reach.name} ${groupText}`, kind: 'notice', mention: reach.groupPlatformId },
       now,
     );
   }

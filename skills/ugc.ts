@@ -26,7 +26,8 @@ import {
   textRewarded,
   type SubmissionRow,
 } from '../store/ugc';
-import { commandArgs, isCommand, isManager } from './commands';
+import { commandArgs, isCommand } from './commands';
+import { moderationAuthority, type Authority } from './authority';
 import { afterGrowth } from './checkin';
 
 /** Longest post accepted, in characters. */
@@ -130,6 +131,9 @@ function outcomeText(lang: Lang, sub: SubmissionRow, r: Review, ctx: SkillContex
         ? `✅ ${who}分享 #${sub.id} 已通过审核。相同内容只奖励一次，这篇不再加积分。`
         : `✅ ${who} post #${sub.id} was approved. The same text earns points only once, so no points this time.`,
     );
+  } else if (name) {
+    // Told in the group where it was posted: what the approval earned, never the balance.
+    lines.push(zh ? `🎉 ${who}分享 #${sub.id} 已通过审核，+${r.points} 积分！` : `🎉 ${who} post #${sub.id} was approved: +${r.points} points!`);
   } else {
     const balance = balanceOf(ctx.deps.db, sub.memberId);
     lines.push(zh ? `🎉 ${who}分享 #${sub.id} 已通过审核，+${r.points} 积分！当前积分 ${balance}。` : `🎉 ${who} post #${sub.id} was approved: +${r.points} points! Balance: ${balance}.`);
@@ -170,7 +174,7 @@ function approve(ctx: SkillContext, sub: SubmissionRow): Review | undefined {
   });
 }
 
-function review(ctx: SkillContext, action: 'approve' | 'reject', aliases: string[]): void {
+function review(ctx: SkillContext, action: 'approve' | 'reject', aliases: string[], authority: Authority): void {
   const zh = ctx.lang === 'zh';
   const { db } = ctx.deps;
   const target = reviewTarget(ctx, commandArgs(ctx, aliases));
@@ -189,6 +193,14 @@ function review(ctx: SkillContext, action: 'approve' | 'reject', aliases: string
             ? `请回复要审核的分享，或带上编号，例如 /${action} 12${action === 'reject' ? ' 原因' : ''}。发送 /review 查看待审核列表。`
             : `Reply to the post, or give its id, e.g. /${action} 12${action === 'reject' ? ' reason' : ''}. Send /review to see what is waiting.`,
     );
+    return;
+  }
+  if (sub.memberId === ctx.member.id) {
+    ctx.reply(zh ? '不能审核自己的分享哦，请其他管理员来审核。' : "You can't review your own post; another manager will.");
+    return;
+  }
+  if (authority === 'moderator' && (sub.channel !== ctx.msg.channel || sub.chat !== ctx.msg.chat)) {
+    ctx.reply(zh ? `分享 #${sub.id} 发在别的群里，只能由那个群的管理员或社群管理员审核。` : `Post #${sub.id} was shared in another group; only that group's admins or a community manager can review it.`);
     return;
   }
   if (sub.status !== 'pending') {
@@ -242,28 +254,30 @@ export const reviewSkill: Skill = {
     const slash = ctx.command && ['approve', 'reject', 'review'].includes(ctx.command.name);
     const alias = !ctx.command && isCommand(ctx, [], [...approveAliases, ...rejectAliases, ...reviewAliases]);
     if (!slash && !alias) return next();
-    const manager = await isManager(ctx);
-    if (!manager) {
+    const authority = await moderationAuthority(ctx);
+    if (authority === 'none') {
       if (alias) return next();
       ctx.handled = true;
       managerOnly(ctx, ctx.lang === 'zh');
       return;
     }
     ctx.handled = true;
-    if (isCommand(ctx, ['approve'], approveAliases)) return review(ctx, 'approve', approveAliases);
-    if (isCommand(ctx, ['reject'], rejectAliases)) return review(ctx, 'reject', rejectAliases);
-    listPending(ctx);
+    if (isCommand(ctx, ['approve'], approveAliases)) return review(ctx, 'approve', approveAliases, authority);
+    if (isCommand(ctx, ['reject'], rejectAliases)) return review(ctx, 'reject', rejectAliases, authority);
+    listPending(ctx, authority);
   },
 };
 
-function listPending(ctx: SkillContext): void {
+/** `/review`: what waits — everywhere for a named manager, in this group only for the group's admin. */
+function listPending(ctx: SkillContext, authority: Authority): void {
   const zh = ctx.lang === 'zh';
-  const rows = pendingSubmissions(ctx.deps.db, 10);
+  const scope = authority === 'moderator' ? { channel: ctx.msg.channel, chat: ctx.msg.chat } : undefined;
+  const rows = pendingSubmissions(ctx.deps.db, 10, scope);
   if (rows.length === 0) {
     ctx.reply(zh ? '目前没有待审核的分享 🎉' : 'Nothing is waiting for review 🎉');
     return;
   }
-  const total = pendingCount(ctx.deps.db);
+  const total = pendingCount(ctx.deps.db, scope);
   const clip = (t: string) => ([...t].length > 30 ? `${[...t].slice(0, 30).join('')}…` : t).replace(/\s+/g, ' ');
   const lines = [zh ? `待审核的分享（${total}）：` : `Waiting for review (${total}):`, ...rows.map((r) => `#${r.id} ${r.memberName}: ${clip(r.text)}`)];
   if (total > rows.length) lines.push(zh ? `……还有 ${total - rows.length} 篇` : `…and ${total - rows.length} more`);

@@ -1,16 +1,19 @@
 // Welcome and referrals: a member joining a group is welcomed once; `/invite` 邀请 gives a personal invite code (and a
 // Telegram deep link); a join, `/start CODE` or `邀请码 CODE` records who invited whom. The reward itself is paid by
 // the invited member's first check-in (skills/checkin.ts).
-import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
+import { canWritePrivately, type HearthDeps, type Skill, type SkillContext } from '../bot/engine';
 import type { Hearth, SkillModule } from '../bot/hearth';
 import type { JoinEvent, Lang } from '../bot/types';
 import { queueOutbound } from '../bot/outbox';
 import { detectLanguage } from '../community/language';
 import { inviteCodeFor, looksLikeInviteCode } from '../community/community-life';
+import type { Program } from '../community/program';
+import { lotExpiresAt } from '../community/earning';
 import { inTransaction, type Db } from '../store/db';
 import { checkinCount } from '../store/checkins';
-import { inviteCodeOf, inviterOf, recordReferral, referralOf, saveInviteCode } from '../store/invites';
-import { ensureMember, getMember, noteChat, type MemberRow } from '../store/members';
+import { balanceOf, earnPoints } from '../store/ledger';
+import { inviteCodeOf, inviterOf, markReferralRewarded, recordReferral, referralOf, saveInviteCode } from '../store/invites';
+import { ensureMember, getMember, identitiesOf, noteChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
 
 const inviteAliases = ['邀请码', '邀请', 'invite code', 'invite'];
@@ -35,7 +38,10 @@ export type InviteOutcome =
   | { kind: 'self' }
   | { kind: 'existing' };
 
-/** Record that `invitee` came through `code`: never their own code, only before their first check-in, one inviter each. */
+/**
+ * Record that `invitee` came through `code`: never their own code, only before their first check-in, one inviter each,
+ * and never for someone who came through an invite before they had their data erased.
+ */
 export function useInviteCode(db: Db, invitee: MemberRow, code: string, where: { channel: string; chat: string }, at: Date): InviteOutcome {
   return inTransaction(db, () => {
     const inviterId = inviterOf(db, code);
@@ -43,23 +49,93 @@ export function useInviteCode(db: Db, invitee: MemberRow, code: string, where: {
     if (inviterId === invitee.id) return { kind: 'self' };
     const before = referralOf(db, invitee.id);
     if (before) return { kind: 'already', inviter: getMember(db, before.inviterId) };
-    if (checkinCount(db, invitee.id) > 0) return { kind: 'existing' };
+    if (checkinCount(db, invitee.id) > 0 || invitee.alreadyPaid?.includes('referred')) return { kind: 'existing' };
     recordReferral(db, { inviteeId: invitee.id, inviterId, code: code.toUpperCase(), channel: where.channel, chat: where.chat, at });
     return { kind: 'recorded', inviter: getMember(db, inviterId)! };
   });
 }
 
-function welcomeText(lang: Lang, name: string, inviter: MemberRow | undefined, referralPoints: number, group: boolean): string {
+/** When a referral pays, in words: "at your first purchase or your 3rd check-in". */
+export function referralCondition(program: Program, lang: Lang, who: 'you' | 'friend'): string {
+  const n = program.referral.qualifyingCheckins;
+  const purchase = program.referral.qualifyingPurchase;
+  if (lang === 'zh') {
+    const subject = who === 'you' ? '你' : '好友';
+    const days = n === 1 ? '首次签到' : `累计签到满 ${n} 天`;
+    return purchase ? `${subject}首次消费或${days}后` : `${subject}${days}后`;
+  }
+  const nth = n === 1 ? 'first' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+  const subject = who === 'you' ? 'your' : 'their';
+  return purchase ? `after ${subject} first purchase or ${subject} ${nth} check-in` : `after ${subject} ${nth} check-in`;
+}
+
+function welcomeText(program: Program, lang: Lang, name: string, inviter: MemberRow | undefined, group: boolean): string {
   const zh = lang === 'zh';
+  const referralPoints = program.referral.points;
   const lines = [
     zh
       ? `欢迎 ${name}${group ? ' 加入' : ''}！👋 每天发送「签到」领积分，想查积分直接问我“我有多少积分”就好。`
       : `Welcome, ${name}! 👋 Send "check in" every day to earn points, and ask me "how many points do I have?" anytime.`,
   ];
   if (inviter && referralPoints > 0) {
-    lines.push(zh ? `你是 ${inviter.name} 邀请来的，首次签到后 ${inviter.name} 将获得 ${referralPoints} 积分。` : `${inviter.name} invited you: your first check-in earns them ${referralPoints} points.`);
+    lines.push(
+      zh
+        ? `你是 ${inviter.name} 邀请来的，${referralCondition(program, lang, 'you')}，${inviter.name} 将获得 ${referralPoints} 积分。`
+        : `${inviter.name} invited you: they earn ${referralPoints} points ${referralCondition(program, lang, 'you')}.`,
+    );
   }
   return lines.join('\n');
+}
+
+/** What paying a referral did: who invited, and how much they got. */
+export interface ReferralPaid {
+  inviterId: number;
+  points: number;
+}
+
+/**
+ * Pay the inviter of `inviteeId` once the invitee qualifies — their first purchase (when the program says so) or their
+ * Nth check-in — so alternate accounts inviting each other earn nothing without real activity. Once per invitee.
+ */
+export function payReferralIfDue(deps: Pick<HearthDeps, 'db' | 'program'>, inviteeId: number, now: Date, trigger: 'checkin' | 'purchase'): ReferralPaid | undefined {
+  const { db, program } = deps;
+  const { points, qualifyingPurchase, qualifyingCheckins } = program.referral;
+  if (points <= 0) return undefined;
+  return inTransaction(db, () => {
+    const ref = referralOf(db, inviteeId);
+    if (!ref || ref.rewardedAt !== null || ref.inviterId === inviteeId) return undefined;
+    const qualifies = (trigger === 'purchase' && qualifyingPurchase) || checkinCount(db, inviteeId) >= qualifyingCheckins;
+    if (!qualifies || !markReferralRewarded(db, inviteeId, now)) return undefined;
+    earnPoints(db, { memberId: ref.inviterId, points, key: `referral:${inviteeId}`, reason: 'referral', ref: String(inviteeId), at: now, expiresAt: lotExpiresAt(program, now) });
+    return { inviterId: ref.inviterId, points };
+  });
+}
+
+/** Tell an inviter privately that a referral paid (it names their balance: a private chat or nothing). */
+export function notifyReferralPaid(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment'>, paid: ReferralPaid, inviteeId: number, now: Date): void {
+  const { db } = deps;
+  const inviter = getMember(db, paid.inviterId);
+  const invitee = getMember(db, inviteeId);
+  const identity = identitiesOf(db, paid.inviterId).find((i) => canWritePrivately(deps, i));
+  if (!inviter || !identity) return;
+  const lang: Lang = inviter.lang ?? 'en';
+  const balance = balanceOf(db, paid.inviterId);
+  const name = invitee?.name ?? (lang === 'zh' ? '好友' : 'a friend');
+  queueOutbound(
+    deps,
+    `referral-paid:${inviteeId}`,
+    {
+      channel: identity.channel,
+      chat: identity.platformId,
+      kind: 'notice',
+      secret: true,
+      text:
+        lang === 'zh'
+          ? `🎁 你邀请的 ${name} 已成为活跃会员，你获得 ${paid.points} 积分邀请奖励！当前积分 ${balance}。`
+          : `🎁 ${name}, whom you invited, is now an active member: you earn ${paid.points} referral points! Balance: ${balance}.`,
+    },
+    now,
+  );
 }
 
 /** Welcome a member who joined a group (once per group, by the outbox key) and record their invite code, if any. */
@@ -77,7 +153,7 @@ export function handleJoin(evt: JoinEvent, deps: HearthDeps): void {
     queueOutbound(
       deps,
       `welcome:${evt.channel}:${evt.chat}:${member.id}`,
-      { channel: evt.channel, chat: evt.chat, text: welcomeText(lang, member.name, inviter, program.referral.points, true), kind: 'reply' },
+      { channel: evt.channel, chat: evt.chat, text: welcomeText(program, lang, member.name, inviter, true), kind: 'reply' },
       evt.at,
     );
   });
@@ -93,8 +169,8 @@ function inviteReply(ctx: SkillContext): void {
   if (link) lines.push(zh ? `邀请链接：${link}` : `Invite link: ${link}`);
   lines.push(
     zh
-      ? `好友入群时使用邀请码${link ? '（或点开链接）' : `（发给我「邀请码 ${code}」）`}，首次签到后你可得 ${points} 积分，每位好友一次。`
-      : `When a friend joins with it${link ? ' (or opens the link)' : ` (by sending me "invite ${code}")`} and checks in for the first time, you earn ${points} points — once per friend.`,
+      ? `好友入群时使用邀请码${link ? '（或点开链接）' : `（发给我「邀请码 ${code}」）`}，${referralCondition(ctx.deps.program, 'zh', 'friend')}你可得 ${points} 积分，每位好友一次。`
+      : `When a friend joins with it${link ? ' (or opens the link)' : ` (by sending me "invite ${code}")`}, you earn ${points} points ${referralCondition(ctx.deps.program, 'en', 'friend')} — once per friend.`,
   );
   ctx.reply(lines.join('\n'));
 }
@@ -102,10 +178,9 @@ function inviteReply(ctx: SkillContext): void {
 function applyCode(ctx: SkillContext, code: string): void {
   const zh = ctx.lang === 'zh';
   const used = useInviteCode(ctx.deps.db, ctx.member, code, { channel: ctx.msg.channel, chat: ctx.msg.chat }, ctx.now);
-  const points = ctx.deps.program.referral.points;
   switch (used.kind) {
     case 'recorded':
-      ctx.reply(welcomeText(ctx.lang, ctx.member.name, used.inviter, points, ctx.msg.chatType === 'group'));
+      ctx.reply(welcomeText(ctx.deps.program, ctx.lang, ctx.member.name, used.inviter, ctx.msg.chatType === 'group'));
       return;
     case 'already':
       ctx.reply(zh ? `你已经通过 ${used.inviter?.name ?? '好友'} 的邀请加入啦，发送「签到」开始吧！` : `You already joined through ${used.inviter?.name ?? 'a friend'}'s invite. Send "check in" to get going!`);

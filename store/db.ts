@@ -6,19 +6,35 @@ import { fileURLToPath } from 'node:url';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { HearthError } from '../bot/errors';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Open (creating if needed) the database at `path` — a file, or ':memory:' — with every migration applied. */
-export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
-  // Several processes (or a test's parallel engines) may share one file: wait for the write lock, don't fail.
+/** How a database is opened: `full` syncs every commit to disk (power-loss safe); `normal` survives a crash of Hearth. */
+export interface OpenOptions {
+  synchronous?: 'normal' | 'full';
+}
+
+/**
+ * Open (creating if needed) the database at `path` — a file, or ':memory:' — with every migration applied. Refuses
+ * (HearthError bad_config) a database it cannot write, with the reason: a bot that cannot record must not start.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  let sqlite: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sqlite = new Database(path);
+    if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw new HearthError('bad_config', `cannot open the database ${path} (${(err as Error).message}): check that the file and its folder exist and are writable`);
+  }
+  // Several processes (an admin command beside the bot, a test's parallel engines) may share one file: wait for the
+  // write lock, don't fail.
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  // WAL with NORMAL: a commit survives a crash of the process; FULL also survives a power cut (an fsync per commit).
+  sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   // 64 MB of page cache (the default is 2 MB): ledger indexes are written at random keys and stay hot.
   sqlite.pragma('cache_size = -65536');
@@ -28,7 +44,14 @@ export function openDatabase(path: string): Db {
   // busy group chat paid for one every fifty messages (15–20% of engine throughput, measured with npm run bench).
   sqlite.pragma('wal_autocheckpoint = 10000');
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder });
+  try {
+    migrate(db, { migrationsFolder });
+    // A read-only file opens and reads fine and then fails at the first message: find out now.
+    sqlite.prepare("INSERT INTO meta (key, value) VALUES ('opened_by', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(process.pid));
+  } catch (err) {
+    sqlite.close();
+    throw new HearthError('bad_config', `cannot write to the database ${path} (${(err as Error).message}): check that the file and its folder are writable by this user`);
+  }
   return db;
 }
 

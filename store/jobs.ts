@@ -38,6 +38,16 @@ export function cancelTimer(db: Db, key: string, at: Date): void {
     .run();
 }
 
+/** Cancel the timers keyed `key` or `key:…` for each key given (a ticket's reminders and their repeats). */
+export function cancelTimersLike(db: Db, keys: readonly string[], at: Date): void {
+  const cancel = statement<[number, string, string, string]>(
+    db,
+    // A range on the unique key index: ';' follows ':', so [key:, key;) holds exactly the keys that start with "key:".
+    'UPDATE timers SET cancelled_at = ? WHERE fired_at IS NULL AND cancelled_at IS NULL AND (key = ? OR (key >= ? AND key < ?))',
+  );
+  for (const key of keys) cancel.run(at.getTime(), key, `${key}:`, `${key};`);
+}
+
 /** Timers due by `until`, earliest first. */
 export function dueTimers(db: Db, until: Date, limit = 1000): TimerRow[] {
   return db

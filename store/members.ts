@@ -76,14 +76,23 @@ export function findMemberByAnyPlatformId(db: Db, platformId: string): MemberRow
     .get()?.m;
 }
 
-/** A member by a username on a channel (for `@name` mentions typed as text). */
-export function findMemberByUsername(db: Db, channel: string, username: string): MemberRow | undefined {
-  return db
-    .select({ m: members })
-    .from(identities)
-    .innerJoin(members, eq(members.id, identities.memberId))
-    .where(and(eq(identities.channel, channel), sql`lower(${identities.username}) = lower(${username})`))
-    .get()?.m;
+/** Note that a member used an @handle now (refreshed at most hourly: every message of theirs passes here). */
+export function noteHandle(db: Db, channel: string, handle: string, memberId: number, at: Date): void {
+  statement<[string, string, number, number, number]>(
+    db,
+    `INSERT INTO handles (channel, handle, member_id, last_seen_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (channel, handle, member_id) DO UPDATE SET last_seen_at = excluded.last_seen_at WHERE last_seen_at < ?`,
+  ).run(channel, handle.toLowerCase(), memberId, at.getTime(), at.getTime() - 3_600_000);
+}
+
+/** The members seen using an @handle on a channel since `since` (at most two: more than one is already ambiguous). */
+export function membersByHandle(db: Db, channel: string, handle: string, since: Date): number[] {
+  return statement<[string, string, number], number>(
+    db,
+    'SELECT member_id FROM handles WHERE channel = ? AND handle = ? AND last_seen_at >= ? ORDER BY last_seen_at DESC LIMIT 2',
+  )
+    .pluck()
+    .all(channel, handle.replace(/^@/, '').toLowerCase(), since.getTime());
 }
 
 /** A member by id. */
@@ -161,4 +170,14 @@ export function memberIdByPlatformId(db: Db, platformId: string, channel?: strin
   return channel === undefined
     ? statement<[string], number>(db, 'SELECT member_id FROM identities WHERE platform_id = ? ORDER BY member_id LIMIT 1').pluck().get(platformId)
     : statement<[string, string], number>(db, 'SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?').pluck().get(channel, platformId);
+}
+
+/** True when the chat is known as a group on that channel (secrets must never be sent there). */
+export function isGroupChat(db: Db, channel: string, chatId: string): boolean {
+  return statement<[string, string], number>(db, "SELECT 1 FROM chats WHERE channel = ? AND chat_id = ? AND type = 'group'").pluck().get(channel, chatId) !== undefined;
+}
+
+/** True when the member was seen in this group (a group's admin moderates only its own members). */
+export function seenInChat(db: Db, channel: string, chatId: string, memberId: number): boolean {
+  return statement<[string, string, number], number>(db, 'SELECT 1 FROM chat_members WHERE channel = ? AND chat_id = ? AND member_id = ?').pluck().get(channel, chatId, memberId) !== undefined;
 }

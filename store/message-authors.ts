@@ -1,6 +1,6 @@
 // Who is who in a group: the sender of each group message (the engine notes it, so a reply-command such as
 // `/badge helper` finds its target) and members by display name (WeChat mentions are "@name" text).
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { statement, type Db } from './db';
 import { chatMembers, members, messageAuthors } from './schema';
 
@@ -27,13 +27,20 @@ export function pruneMessageAuthors(db: Db, before: Date): number {
   return db.delete(messageAuthors).where(lt(messageAuthors.at, before.getTime())).run().changes;
 }
 
-/** Members seen in a group whose display name is `name` (case-insensitive); more than one means it is ambiguous. */
-export function membersNamedInChat(db: Db, channel: string, chat: string, name: string): number[] {
+/** Members seen in a group since `since` whose display name is `name` (case-insensitive); more than one is ambiguous. */
+export function membersNamedInChat(db: Db, channel: string, chat: string, name: string, since: Date): number[] {
   return db
     .select({ id: members.id })
     .from(chatMembers)
     .innerJoin(members, eq(members.id, chatMembers.memberId))
-    .where(and(eq(chatMembers.channel, channel), eq(chatMembers.chatId, chat), sql`lower(${members.name}) = lower(${name})`))
+    .where(
+      and(
+        eq(chatMembers.channel, channel),
+        eq(chatMembers.chatId, chat),
+        gte(chatMembers.lastSeenAt, since.getTime()),
+        sql`lower(${members.name}) = lower(${name})`,
+      ),
+    )
     .limit(2)
     .all()
     .map((r) => r.id);

@@ -201,7 +201,8 @@ export function candidatesSql(kind: NudgeRule['kind']): string {
 
 /**
  * One page of an audience: the next candidates after `@after`, in member order, that pass every guard, each with where
- * to reach them — their private chat, or their latest group when the rule prefers groups or there is no private chat.
+ * to reach them — their private chat, or their latest group when the rule prefers groups or there is no private chat
+ * (never a group for a message that shows what the member has).
  * (coalesce stops at its first non-null argument, so a group is looked up only when it may be used.) `target` is null
  * for a member who cannot be reached at all. Walking the candidates in member order reads every member-keyed index
  * from one end to the other rather than at random: a run over a large audience is about a third faster.
@@ -210,7 +211,7 @@ export const AUDIENCE_PAGE_SQL = `
     SELECT c.member_id AS memberId, m.name AS name, m.lang AS lang, coalesce(p.balance, 0) AS balance,
            coalesce(p.tier_id, '') AS tierId, @occasionPrefix || c.part AS occasion,
            c.next_tier AS nextTierId, c.gap AS gap, c.expiring AS expiring, c.expires_at AS expiresAt, c.streak AS streak,
-           coalesce(CASE WHEN @preferGroup = 0 THEN ${PRIVATE_CHAT} END, ${LATEST_GROUP}, ${PRIVATE_CHAT}) AS target
+           coalesce(CASE WHEN @preferGroup = 0 THEN ${PRIVATE_CHAT} END, CASE WHEN @privateOnly = 0 THEN ${LATEST_GROUP} END, ${PRIVATE_CHAT}) AS target
     -- CROSS JOIN keeps the candidates as the outer loop: the planner has no statistics for a temporary table and,
     -- once the members table has them, would otherwise walk every member and look each up among the candidates.
     FROM temp.nudge_candidates c
@@ -249,6 +250,7 @@ type RawRow = [
 const BINDINGS: Record<string, (w: NudgeWindow) => string | number> = {
   ruleId: (w) => w.ruleId,
   preferGroup: (w) => (w.channel === 'group' ? 1 : 0),
+  privateOnly: (w) => (w.privateOnly ? 1 : 0),
   now: (w) => w.now,
   dayStart: (w) => w.dayStart,
   dayEnd: (w) => w.dayEnd,

@@ -11,8 +11,8 @@ export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Da
   // Every reply passes here: a statement prepared once per connection rather than a query built per call.
   return statement<unknown[], number>(
     db,
-    `INSERT INTO outbox (key, channel, chat, text, reply_to, thread, mention, buttons, kind, created_at, not_before)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO outbox (key, channel, chat, text, reply_to, thread, mention, buttons, kind, secret, created_at, not_before)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
   )
     .pluck()
     .get(
@@ -25,6 +25,7 @@ export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Da
       msg.mention ?? null,
       msg.buttons && msg.buttons.length > 0 ? JSON.stringify(msg.buttons) : null,
       msg.kind,
+      msg.secret ? 1 : 0,
       at.getTime(),
       notBefore.getTime(),
     );
@@ -60,15 +61,15 @@ export function dueMessages(
   if (ids.length === 0) return [];
   return statement<[string], RawOutboxRow>(
     db,
-    `SELECT id, key, channel, chat, text, reply_to AS replyTo, thread, mention, buttons, kind, created_at AS createdAt,
+    `SELECT id, key, channel, chat, text, reply_to AS replyTo, thread, mention, buttons, kind, secret, created_at AS createdAt,
             not_before AS notBefore, sent_at AS sentAt, attempts, last_error AS lastError, failed_at AS failedAt
      FROM outbox WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   )
     .all(JSON.stringify(ids))
-    .map((r) => ({ ...r, buttons: r.buttons === null ? null : (JSON.parse(r.buttons) as OutboxRow['buttons']) }));
+    .map((r) => ({ ...r, secret: r.secret === 1, buttons: r.buttons === null ? null : (JSON.parse(r.buttons) as OutboxRow['buttons']) }));
 }
 
-type RawOutboxRow = Omit<OutboxRow, 'buttons'> & { buttons: string | null };
+type RawOutboxRow = Omit<OutboxRow, 'buttons' | 'secret'> & { buttons: string | null; secret: number };
 
 /** The earliest time a pending row becomes due (after `after`, when given), if any: replay wakes up then. */
 export function nextDueTime(db: Db, after?: number): number | undefined {

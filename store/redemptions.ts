@@ -1,7 +1,7 @@
 // Redemptions: spending points on a reward and issuing its unique code, in one transaction keyed by the request
 // (platform + message id), so a redelivered request never spends twice.
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import { inTransaction, type Db } from './db';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { inTransaction, statement, type Db } from './db';
 import { redemptions } from './schema';
 import { balanceOf, debitPoints, entryIdByKey } from './ledger';
 import { HearthError } from '../bot/errors';
@@ -54,6 +54,16 @@ export function redeemReward(db: Db, r: RedeemInput): RedeemResult {
     }
     throw new Error('could not issue a unique redemption code');
   });
+}
+
+/** How many rewards the member redeemed since `since` (the daily limit counts these). */
+export function redemptionsSince(db: Db, memberId: number, since: Date): number {
+  return statement<[number, number], number>(db, 'SELECT count(*) FROM redemptions WHERE member_id = ? AND at >= ?').pluck().get(memberId, since.getTime())!;
+}
+
+/** The member's codes, newest first (`我的券`). */
+export function redemptionsOf(db: Db, memberId: number, limit = 20): RedemptionRow[] {
+  return db.select().from(redemptions).where(eq(redemptions.memberId, memberId)).orderBy(desc(redemptions.id)).limit(limit).all();
 }
 
 /** A member's redemptions of a reward not used yet, oldest first (e.g. make-up cards waiting to be used). */

@@ -116,6 +116,54 @@ export function openTicket(db: Db, n: NewTicket, at: Date, why: string): TicketR
   });
 }
 
+/**
+ * Put a closed (cancelled) ticket back in the queue for a member asking again: it moves to the chat where they asked
+ * now, keeps its number and card, and the new words join its transcript. Undefined when it is not closed.
+ */
+export function reopenTicket(
+  db: Db,
+  id: number,
+  where: { channel: string; chatId: string; chatType: 'group' | 'private'; platformId: string; lang: 'zh' | 'en' },
+  lines: TranscriptLine[],
+  at: Date,
+): TicketRow | undefined {
+  return inTransaction(db, () => {
+    const before = getTicket(db, id);
+    if (!before || before.state !== 'closed' || before.takenAt !== null) return undefined;
+    const transcript = [...before.transcript, ...lines.map((l) => ({ ...l, text: l.text.slice(0, MAX_TEXT) }))].slice(-MAX_TRANSCRIPT);
+    const row = db
+      .update(tickets)
+      .set({ ...where, state: 'waiting', closedAt: null, heldNoteAt: null, transcript })
+      .where(eq(tickets.id, id))
+      .returning()
+      .get()!;
+    transition(db, { ticketId: id, at, from: 'closed', to: 'waiting', actor: row.memberId, staff: null, why: 'asked again' });
+    moveConversation(db, row, at);
+    return row;
+  });
+}
+
+/** The member's tickets opened since `since`, oldest first (the daily cap on new tickets counts these). */
+export function ticketsOpenedSince(db: Db, memberId: number, since: Date): TicketRow[] {
+  return db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.memberId, memberId), gte(tickets.openedAt, since.getTime())))
+    .orderBy(asc(tickets.id))
+    .all();
+}
+
+/** True when the member cancelled this ticket before (the staff room is told of a ticket's cancelling once). */
+export function wasCancelledBefore(db: Db, ticketId: number): boolean {
+  return (
+    db
+      .select({ id: ticketTransitions.id })
+      .from(ticketTransitions)
+      .where(and(eq(ticketTransitions.ticketId, ticketId), eq(ticketTransitions.why, 'cancelled by the member')))
+      .get() !== undefined
+  );
+}
+
 /** A ticket by id. */
 export function getTicket(db: Db, id: number): TicketRow | undefined {
   return db.select().from(tickets).where(eq(tickets.id, id)).get();

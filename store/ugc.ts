@@ -48,21 +48,29 @@ export function ownDuplicate(db: Db, memberId: number, normalized: string): Subm
 }
 
 /** Submissions waiting for review, oldest first, with the member's name. */
-export function pendingSubmissions(db: Db, limit: number): (SubmissionRow & { memberName: string })[] {
+export function pendingSubmissions(db: Db, limit: number, chat?: { channel: string; chat: string }): (SubmissionRow & { memberName: string })[] {
   return db
     .select({ s: ugcSubmissions, memberName: members.name })
     .from(ugcSubmissions)
     .innerJoin(members, eq(members.id, ugcSubmissions.memberId))
-    .where(eq(ugcSubmissions.status, 'pending'))
+    .where(and(eq(ugcSubmissions.status, 'pending'), ...inChat(chat)))
     .orderBy(asc(ugcSubmissions.id))
     .limit(limit)
     .all()
     .map((r) => ({ ...r.s, memberName: r.memberName }));
 }
 
-/** How many submissions are waiting. */
-export function pendingCount(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(ugcSubmissions).where(eq(ugcSubmissions.status, 'pending')).get()!.n;
+/** How many submissions are waiting (in one chat, when given). */
+export function pendingCount(db: Db, chat?: { channel: string; chat: string }): number {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(ugcSubmissions)
+    .where(and(eq(ugcSubmissions.status, 'pending'), ...inChat(chat)))
+    .get()!.n;
+}
+
+function inChat(chat?: { channel: string; chat: string }) {
+  return chat ? [eq(ugcSubmissions.channel, chat.channel), eq(ugcSubmissions.chat, chat.chat)] : [];
 }
 
 /** Move a pending submission to approved or rejected; false when it was not pending (reviewed already, or racing). */

@@ -75,14 +75,26 @@ export function msg(
 export function testHearth(
   db: Db,
   at: Date,
-  options: { program?: Program; modules?: SkillModule[]; isGroupAdmin?: HearthDeps['isGroupAdmin'] } = {},
+  options: {
+    program?: Program;
+    modules?: SkillModule[];
+    isGroupAdmin?: HearthDeps['isGroupAdmin'];
+    everyGroupListed?: boolean;
+    /** Channels where the bot may write privately only to people who opened a private chat (as on Telegram). */
+    privateChatOptIn?: string[];
+  } = {},
 ): Hearth {
   return createHearth({
     db,
     program: options.program ?? program(),
     clock: new VirtualClock(at),
     log: silentLogger(),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
+    deployment: {
+      staffRoom: { channel: 'console', chat: 'staff' },
+      botIds: { console: 'hearth' },
+      everyGroupListed: options.everyGroupListed ?? true,
+      privateChatOptIn: options.privateChatOptIn,
+    },
     modules: options.modules,
     isGroupAdmin: options.isGroupAdmin,
   });

@@ -169,7 +169,7 @@ export const outbox = sqliteTable(
     replyTo: text('reply_to'),
     thread: text('thread'),
     mention: text('mention'),
-    buttons: text('buttons', { mode: 'json' }).$type<{ label: string; data?: string; url?: string }[]>(),
+    buttons: text('buttons', { mode: 'json' }).$type<{ label: string; data?: string; url?: string; privateChat?: boolean }[]>(),
     kind: text('kind', { enum: ['reply', 'notice', 'nudge', 'bridge'] }).notNull(),
     /** A code or a balance: delivered only to a private chat, never to a group (no group fallback). */
     secret: integer('secret', { mode: 'boolean' }).notNull().default(false),

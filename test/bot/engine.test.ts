@@ -1,13 +1,14 @@
-// The engine's promises: redelivery is dropped (also after a restart), own messages are ignored, one chat is handled
-// in order while another chat is not blocked, and a throwing skill does not stop the next message.
+// The engine's promises: an event is recorded before it is acknowledged and finished after a crash, redelivery is
+// dropped (also after a restart), own messages are ignored, one chat is handled in order while another chat is not
+// blocked, and a throwing skill does not stop the next message.
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/db';
 import type { Hearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
 import type { Skill } from '../../bot/engine';
 import type { InboundMessage } from '../../bot/types';
 import { dueMessages } from '../../store/outbox';
-import { claimMessage, CLAIM_LEASE_MS } from '../../store/inbox';
+import { recordInbound } from '../../store/inbox';
+import { inTransaction } from '../../store/db';
 import { tempDb, testHearth } from '../harness';
 
 const at = new Date('2026-03-01T01:00:00Z');
@@ -62,16 +63,51 @@ describe('engine', () => {
     b.deps.db.$client.close();
   });
 
-  it('hands a message over when the worker that claimed it died, but not while its claim holds', async () => {
+  it('finishes after a restart what was recorded (acknowledged) but not handled before a crash, in order per chat', async () => {
+    const { path } = tempDb();
+    const crashed = build(path, [echo]);
+    const db = crashed.deps.db;
+    // The process recorded three messages (the platform got its 200s) and died before handling them.
+    inTransaction(db, () =>
+      recordInbound(
+        db,
+        [message('m1', 'g1', 'first'), message('m2', 'g2', 'other chat'), message('m3', 'g1', 'second')].map((m) => ({
+          channel: m.channel,
+          messageId: m.id,
+          chat: m.chat,
+          kind: 'message' as const,
+          payload: JSON.stringify(m),
+          receivedAt: at.getTime(),
+        })),
+      ),
+    );
+    db.$client.close();
+
+    const restarted = build(path, [echo]);
+    expect(restarted.engine.resume()).toBe(3);
+    await restarted.engine.idle();
+    expect(pendingTexts(restarted)).toEqual(['echo first', 'echo other chat', 'echo second']);
+    // A redelivery of one of them is recognised: nothing twice.
+    await restarted.handleMessage(message('m3', 'g1', 'second'));
+    expect(restarted.engine.resume()).toBe(0);
+    expect(pendingTexts(restarted)).toEqual(['echo first', 'echo other chat', 'echo second']);
+    restarted.deps.db.$client.close();
+  });
+
+  it('refuses to acknowledge what it could not record: receive rejects, and nothing is half-written', async () => {
     const { path } = tempDb();
     const h = build(path, [echo]);
-    claimMessage(h.deps.db, 'console', 'm1', at); // a worker claimed m1 at `at` and then died
-    await h.handleMessage(message('m1', 'g1', 'hello'));
-    expect(pendingTexts(h)).toEqual([]);
-    (h.deps.clock as VirtualClock).set(new Date(at.getTime() + CLAIM_LEASE_MS + 1000));
-    await h.handleMessage(message('m1', 'g1', 'hello'));
-    expect(pendingTexts(h)).toEqual(['echo hello']);
-    h.deps.db.$client.close();
+    const sqlite = h.deps.db.$client;
+    sqlite.exec('VACUUM'); // no free pages left to fill
+    sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`); // the disk is full
+    const big = 'x'.repeat(11_000); // more than the free room of any page
+    await expect(h.receive({ kind: 'message', msg: message('m1', 'g1', big) })).rejects.toMatchObject({ code: 'storage_failed' });
+    expect(h.deps.health.list().map((p) => p.part)).toContain('database');
+    sqlite.pragma('max_page_count = 1073741823'); // space again: the platform's redelivery goes in
+    await h.handleMessage(message('m1', 'g1', big));
+    expect(pendingTexts(h)).toEqual([`echo ${big}`]);
+    expect(h.deps.health.healthy).toBe(true);
+    sqlite.close();
   });
 
   it("ignores the bot's own messages and other bots", async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/db';
 import { OutboxDispatcher, queueOutbound } from '../../bot/outbox';
+import { Health } from '../../bot/health';
 import { silentLogger } from '../../bot/log';
 import { HearthError } from '../../bot/errors';
 import { program, tempDb } from '../harness';
@@ -22,7 +23,7 @@ describe('outbox', () => {
 
     const after = openDatabase(path);
     const delivered: string[] = [];
-    const dispatcher = new OutboxDispatcher({ db: after, log: silentLogger() });
+    const dispatcher = new OutboxDispatcher({ db: after, log: silentLogger(), health: new Health() });
     dispatcher.register('console', async (row: OutboxRow) => {
       delivered.push(row.text);
     });
@@ -38,7 +39,7 @@ describe('outbox', () => {
     queueOutbound({ db, program: p }, 'n1', { channel: 'console', chat: 'u1', text: 'nudge', kind: 'nudge' }, late);
     queueOutbound({ db, program: p }, 'r1', { channel: 'console', chat: 'u1', text: 'answer', kind: 'reply' }, late);
     const delivered: string[] = [];
-    const dispatcher = new OutboxDispatcher({ db, log: silentLogger() });
+    const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
     dispatcher.register('console', async (row) => {
       delivered.push(row.text);
     });
@@ -56,7 +57,7 @@ describe('outbox', () => {
     for (const [k, t] of [['a', 'first'], ['b', 'second']]) queueOutbound({ db, program: p }, k!, { channel: 'console', chat: 'g1', text: t!, kind: 'reply' }, noon);
     const delivered: string[] = [];
     let refused = false;
-    const dispatcher = new OutboxDispatcher({ db, log: silentLogger() });
+    const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
     dispatcher.register('console', async (row) => {
       if (!refused) {
         refused = true;
@@ -77,7 +78,7 @@ describe('outbox', () => {
       queueOutbound({ db, program: p }, `m${i}`, { channel: 'console', chat: `g${i % 7}`, text: `#${i}`, kind: 'reply' }, noon);
     }
     const delivered: string[] = [];
-    const dispatcher = new OutboxDispatcher({ db, log: silentLogger() });
+    const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
     const more: Promise<number>[] = [];
     dispatcher.register('console', async (row) => {
       await new Promise((resolve) => setImmediate(resolve)); // a platform answers on a later turn

@@ -105,15 +105,16 @@ describe('ask: groups', () => {
     expect(answers(out)).toEqual([]);
   });
 
-  it('answers in the group when the bot is mentioned, by id or by @name', async () => {
+  it('answers when the bot is mentioned in a group, by id or by @name: the numbers privately, a note in the group', async () => {
     const out = await replay([
       purchase('o1', at(1, '10:00'), 'u1', 500),
       msg('g1', at(1, '10:01'), 'u1', '我有多少积分', { chat: 'grp', mentions: ['hearth'] }),
       msg('g2', at(1, '10:02'), 'u1', '@hearth how many points do I have?', { chat: 'grp' }),
       msg('g3', at(1, '10:03'), 'u1', '@hearth 今天天气真好', { chat: 'grp' }),
     ]);
-    expect(answerTo(out, 'g1')).toMatchObject({ chat: 'grp', text: '你有 500 积分。' });
-    expect(answerTo(out, 'g2')).toMatchObject({ chat: 'grp', text: 'You have 500 points.' });
+    expect(answerTo(out, 'g1')).toMatchObject({ chat: 'grp', text: '📩 已私信发给你。' });
+    expect(answerTo(out, 'g2')).toMatchObject({ chat: 'grp', text: "📩 I've sent it to you privately." });
+    expect(out.filter((o) => o.chat === 'u1').map((o) => o.text)).toEqual(['你有 500 积分。', 'You have 500 points.']);
     // Addressed but not a question it knows: the fallback's pointer, not a points answer.
     expect(answerTo(out, 'g3').text).toContain('我没太明白');
   });

@@ -113,18 +113,24 @@ describe('badges', () => {
     expect(held(r.db, 'u1')).toEqual(['helper']);
   });
 
-  it("a platform group admin may grant in that group, and only there", async () => {
+  it("a platform group admin may grant in that group to its members, and only there", async () => {
     const { db } = tempDb();
     const t = new Date('2026-03-01T02:00:00Z');
     const h = testHearth(db, t, { isGroupAdmin: async (_channel, chat, platformId) => chat === 'g1' && platformId === 'admin' });
-    const send = (id: string, chat: string, target: string) =>
-      h.handleMessage({ id, channel: 'console', chat, chatType: 'group', from: { id: 'admin', name: 'Ada' }, text: `/badge @x helper`, mentions: [target], at: t });
+    const say = (id: string, chat: string, from: string, text: string, mentions?: string[]) =>
+      h.handleMessage({ id, channel: 'console', chat, chatType: 'group', from: { id: from, name: from }, text, mentions, at: t });
+    await say('h1', 'g1', 'u1', 'hello');
+    await say('h2', 'g2', 'u2', 'hello');
+    const send = (id: string, chat: string, target: string) => say(id, chat, 'admin', '/badge @x helper', [target]);
     await send('a1', 'g1', 'u1');
     await send('a2', 'g2', 'u2');
+    await send('a3', 'g1', 'u2'); // not a member of g1: its admin has no say over them
+    await send('a4', 'g1', 'admin'); // nor over themselves
     await h.engine.idle();
     expect(held(db, 'u1')).toEqual(['helper']);
     expect(held(db, 'u2')).toEqual([]);
     expect(db.select().from(outbox).where(and(eq(outbox.chat, 'g2'))).all()[0]!.text).toContain('Only community managers');
+    expect(held(db, 'admin')).toEqual([]);
   });
 
   it('automatic badges come once at the threshold and do not come back after a manager revokes them', async () => {

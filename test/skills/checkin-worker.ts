@@ -14,7 +14,7 @@ const hearth = createHearth({
   program: loadProgram(),
   clock: new VirtualClock(new Date(at)),
   log: silentLogger(),
-  deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
+  deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' }, everyGroupListed: true },
 });
 parentPort!.once('message', () => {
   void Promise.all(

@@ -30,8 +30,9 @@ describe('/grant', () => {
     expect(audits).toHaveLength(3);
     expect(audits.every((a) => a.actor === memberId('boss') && a.target === bob)).toBe(true);
     expect(JSON.parse(audits[1]!.details)).toMatchObject({ points: -50, reason: 'typo fix' });
-    expect(out.find((o) => o.replyTo === 'g2')!.text).toBe('Deducted 50 points from Bob (typo fix). Their balance is now 150.');
-    expect(out.find((o) => o.replyTo === 'g3')!.text).toBe('Added 25 points for Bob (thanks for helping). Their balance is now 175.');
+    // The group sees what was done, never Bob's balance.
+    expect(out.find((o) => o.replyTo === 'g2')!.text).toBe('Deducted 50 points from Bob (typo fix).');
+    expect(out.find((o) => o.replyTo === 'g3')!.text).toBe('Added 25 points for Bob (thanks for helping).');
     close();
   });
 

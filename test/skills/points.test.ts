@@ -5,7 +5,7 @@ import { msg, program, replay } from '../harness';
 import { at, purchase } from './ledger-helpers';
 
 describe('/points and /tier', () => {
-  it('answer in English for /points and in Chinese for 积分, from the member\'s own ledger', async () => {
+  it('answer in English for /points and in Chinese for 积分, from the member\'s own ledger; asked in a group, privately', async () => {
     const out = await replay([
       purchase('o1', at(1, '12:00'), 'u1', 1234.5),
       purchase('o2', at(1, '12:00'), 'u2', 50),
@@ -17,7 +17,10 @@ describe('/points and /tier', () => {
     // ¥1,234.50 → 1,234 points; growth 1,234 → Silver with a 100-point gift.
     expect(replies[0]).toMatchObject({ replyTo: 'm1', text: 'You have 1,334 points.\nTier: Silver, 3,766 growth points to Gold.' });
     expect(replies[1]).toMatchObject({ replyTo: 'm2', text: '你有 1,334 积分。\n等级：银卡会员，再获得 3,766 成长值可升级金卡会员。' });
-    expect(replies[2]).toMatchObject({ chat: 'g1', replyTo: 'm3', text: '你有 50 积分。\n等级：普通会员，再获得 950 成长值可升级银卡会员。' });
+    // A balance never goes to a group: the group hears that it went privately.
+    expect(replies[2]).toMatchObject({ chat: 'g1', replyTo: 'm3', text: '📩 已私信发给你。' });
+    expect(out.find((o) => o.chat === 'u2')).toMatchObject({ text: '你有 50 积分。\n等级：普通会员，再获得 950 成长值可升级银卡会员。' });
+    expect(out.filter((o) => o.chat === 'g1').map((o) => o.text).join('\n')).not.toMatch(/50 积分/);
   });
 
   it('show points still in the pending window and what can be used now', async () => {

@@ -1,7 +1,7 @@
 // /rewards and /redeem through the real engine: the spend entry and redemption row with a unique code, no double
 // spend on redelivery, refusals that change nothing, and codes kept out of group chats when a private chat is possible.
 import { describe, expect, it } from 'vitest';
-import { msg } from '../harness';
+import { msg, tempDb, testHearth } from '../harness';
 import { at, ledgerRows, purchase, replayKept } from './ledger-helpers';
 
 describe('/redeem', () => {
@@ -45,21 +45,54 @@ describe('/redeem', () => {
     close();
   });
 
-  it('sends the code privately when redeemed in a group by someone the bot can write to', async () => {
+  it('sends the code privately when redeemed in a group; the group hears neither the code nor the balance', async () => {
     const { out, close } = await replayKept([
       msg('p1', at(1, '11:59'), 'u1', '/points'),
       purchase('o1', at(1, '12:00'), 'u1', 300),
       msg('m1', at(1, '12:01'), 'u1', '兑换 包邮券', { chat: 'g1' }),
-      purchase('o2', at(1, '12:02'), 'u2', 300),
-      msg('m2', at(1, '12:03'), 'u2', '兑换 包邮券', { chat: 'g1' }),
     ]);
     const groupReply = out.find((o) => o.replyTo === 'm1')!;
     expect(groupReply.chat).toBe('g1');
-    expect(groupReply.text).toBe('兑换成功！包邮券 的兑换码已私信发给你。剩余积分：100');
-    const direct = out.find((o) => o.chat === 'u1' && o.text.includes('兑换码：HX-'));
-    expect(direct).toBeDefined();
-    // u2 never opened a private chat: the code has to go to the group.
-    expect(out.find((o) => o.replyTo === 'm2')!.text).toMatch(/兑换码：HX-/);
+    expect(groupReply.text).toBe('兑换成功！包邮券 的兑换码已私信发给你。');
+    expect(out.find((o) => o.chat === 'u1' && o.text.includes('兑换码：HX-'))!.text).toContain('剩余积分：100');
+    close();
+  });
+
+  it('keeps the code for a member the bot cannot write to privately yet: never in the group, and waiting in 我的券', async () => {
+    const { db } = tempDb();
+    const t = new Date('2026-03-01T04:00:00Z');
+    // As on Telegram: a member must open a private chat before the bot may write there.
+    const h = testHearth(db, t, { privateChatOptIn: ['console'] });
+    await h.handleOrder({ kind: 'purchase', member: 'u2', channel: 'console', orderId: 'o2', amount: 300, at: t });
+    const say = (id: string, chat: string, text: string) =>
+      h.handleMessage({ id, channel: 'console', chat, chatType: chat === 'u2' ? 'private' : 'group', from: { id: 'u2', name: 'Bob' }, text, at: t });
+    await say('m1', 'g1', '兑换 包邮券');
+    const code = (db.$client.prepare('SELECT code FROM redemptions').pluck().get() as string) ?? '';
+    expect(code).toMatch(/^HX-/);
+    const rows = () => db.$client.prepare('SELECT chat, text, buttons FROM outbox ORDER BY id').all() as { chat: string; text: string; buttons: string | null }[];
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]!.chat).toBe('g1');
+    expect(rows()[0]!.text).toContain('「我的券」');
+    expect(JSON.parse(rows()[0]!.buttons!)).toEqual([{ label: '私聊我', privateChat: true }]);
+    expect(rows().some((r) => r.text.includes(code))).toBe(false);
+    await say('m2', 'u2', '我的券');
+    expect(rows().at(-1)).toMatchObject({ chat: 'u2' });
+    expect(rows().at(-1)!.text).toContain(`${code}`);
+    expect(rows().at(-1)!.text).toContain('未使用');
+  });
+
+  it('limits redemptions to the program\'s number a day per member', async () => {
+    const { out, db, memberId, close } = await replayKept([
+      purchase('o1', at(1, '12:00'), 'u1', 2000),
+      msg('m1', at(1, '12:01'), 'u1', '/redeem free-shipping'),
+      msg('m2', at(1, '12:02'), 'u1', '/redeem free-shipping'),
+      msg('m3', at(1, '12:03'), 'u1', '/redeem free-shipping'),
+      msg('m4', at(1, '12:04'), 'u1', '/redeem free-shipping'),
+      msg('m5', at(2, '12:04'), 'u1', '/redeem free-shipping'),
+    ]);
+    expect(out.find((o) => o.replyTo === 'm4')!.text).toBe("You can redeem up to 3 rewards a day, and today's are used up. See you tomorrow!");
+    expect(out.find((o) => o.replyTo === 'm5')!.text).toMatch(/^Redeemed!/);
+    expect(ledgerRows(db, memberId('u1')).filter((r) => r.kind === 'spend')).toHaveLength(4);
     close();
   });
 });

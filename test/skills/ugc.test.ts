@@ -41,7 +41,8 @@ describe('ugc', () => {
       mia('r1', at(10, 5), '/approve', { replyTo: 'p1' }),
       mia('r2', at(10, 6), '/approve', { replyTo: 'p1' }),
     ]);
-    expect(r.out[1]).toEqual({ at: at(10, 5), chat: 'g1', replyTo: 'p1', text: '🎉 Alice, your post #1 was approved: +20 points! Balance: 20.' });
+    // Told in the group where it was posted: what it earned, never the balance.
+    expect(r.out[1]).toEqual({ at: at(10, 5), chat: 'g1', replyTo: 'p1', text: '🎉 Alice, your post #1 was approved: +20 points!' });
     expect(r.out[2]!.text).toBe('Post #1 was already approved.');
     const rows = entriesWithReason(r.db, 'ugc');
     expect(rows.map((e) => ({ points: e.points, growth: e.growth, key: e.key }))).toEqual([{ points: 20, growth: 5, key: 'ugc:1' }]);

@@ -1,6 +1,6 @@
 // Welcome and referrals through the real engine: one short welcome per member and group, a stable personal invite
-// code (a deep link on Telegram), and the referral reward paid once per invited member at their first check-in —
-// never for oneself, never for someone who was already checking in.
+// code (a deep link on Telegram), and the referral reward paid once per invited member once they are really active
+// (their first purchase or their Nth check-in) — never for oneself, never for someone who was already checking in.
 import { describe, expect, it } from 'vitest';
 import { msg, program } from '../harness';
 import { entriesWithReason, replayOnFile } from './community-helpers';
@@ -31,7 +31,7 @@ describe('welcome', () => {
     expect(r.out[2]!.text).toMatch(/Invite link: https:\/\/t\.me\/hearth\?start=[A-Z2-9]{6}/);
   });
 
-  it('pays the inviter 50 points at the invited member\'s first check-in, once, and tells both', async () => {
+  it('pays the inviter 50 points at the invited member\'s 3rd check-in, once, and tells both', async () => {
     const r = await replayOnFile([
       msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
       join(at(10), 'u2', 'Bob', ALICE_CODE),
@@ -39,12 +39,28 @@ describe('welcome', () => {
       msg('c2', at(10, 5, 2), 'u2', 'check in', { chat: 'g1', name: 'Bob' }),
       join(at(11, 0, 2), 'u2', 'Bob', ALICE_CODE, 'g2'),
       msg('c3', at(10, 5, 3), 'u2', 'check in', { chat: 'g2', name: 'Bob' }),
+      msg('c4', at(10, 5, 4), 'u2', 'check in', { chat: 'g2', name: 'Bob' }),
     ]);
-    expect(r.out[1]!.text).toContain('Alice invited you');
-    expect(r.out.find((o) => o.replyTo === 'c1')!.text).toContain('earns Alice, who invited you, 50 referral points');
-    expect(r.out.find((o) => o.chat === 'u1' && !o.replyTo)!.text).toContain('you earn 50 points! Balance: 50.');
+    expect(r.out[1]!.text).toContain('they earn 50 points after your first purchase or your 3rd check-in');
+    // A fresh account checking in once earns its inviter nothing: alternate accounts cannot farm referrals.
+    expect(r.out.find((o) => o.replyTo === 'c1')!.text).not.toContain('referral');
+    expect(r.out.find((o) => o.replyTo === 'c3')!.text).toContain('Alice, who invited you, earns 50 referral points');
+    expect(r.out.find((o) => o.chat === 'u1' && !o.replyTo)!.text).toContain('you earn 50 referral points! Balance: 50.');
     expect(r.reasons('u1')).toEqual(['referral:50']);
-    expect(r.out.filter((o) => o.text.includes('referral')).length).toBe(1);
+    expect(r.out.filter((o) => o.text.includes('referral')).length).toBe(2);
+  });
+
+  it('pays the inviter at the invited member\'s first purchase when that comes first', async () => {
+    const r = await replayOnFile([
+      msg('i1', at(9), 'u1', 'hi', { name: 'Alice' }),
+      msg('i2', at(9, 1), 'u1', '/invite', { name: 'Alice' }),
+      join(at(10), 'u2', 'Bob', ALICE_CODE),
+      msg('c1', at(10, 5), 'u2', 'check in', { chat: 'g1', name: 'Bob' }),
+      { type: 'purchase', at: at(12), member: 'u2', orderId: 'o-1', amount: 99 },
+      { type: 'purchase', at: at(13), member: 'u2', orderId: 'o-2', amount: 99 },
+    ]);
+    expect(r.reasons('u1')).toEqual(['referral:50']);
+    expect(r.out.find((o) => o.chat === 'u1' && o.text.includes('referral'))!.text).toContain('Bob, whom you invited, is now an active member');
   });
 
   it('never pays for inviting yourself, nor for someone who had already checked in, nor for an unknown code', async () => {
@@ -64,12 +80,15 @@ describe('welcome', () => {
   });
 
   it('a Telegram deep link (/start CODE) records the invite; words after "invite" that are not a code pass by', async () => {
-    const r = await replayOnFile([
-      msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
-      msg('s1', at(9, 1), 'u5', `/start ${ALICE_CODE}`, { name: 'Eve' }),
-      msg('s2', at(9, 2), 'u5', 'invite people to the party', { chat: 'g1', name: 'Eve' }),
-      msg('s3', at(9, 3), 'u5', '签到', { name: 'Eve' }),
-    ]);
+    const r = await replayOnFile(
+      [
+        msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
+        msg('s1', at(9, 1), 'u5', `/start ${ALICE_CODE}`, { name: 'Eve' }),
+        msg('s2', at(9, 2), 'u5', 'invite people to the party', { chat: 'g1', name: 'Eve' }),
+        msg('s3', at(9, 3), 'u5', '签到', { name: 'Eve' }),
+      ],
+      { program: program((p) => void (p.referral.qualifyingCheckins = 1)) },
+    );
     expect(r.out.find((o) => o.replyTo === 's1')!.text).toContain('Welcome, Eve!');
     expect(r.out.find((o) => o.replyTo === 's2')).toBeUndefined();
     expect(r.balance('u1')).toBe(50);
@@ -77,9 +96,9 @@ describe('welcome', () => {
 
   it('uses the program\'s referral reward, and pays nothing when it is 0', async () => {
     const events = [msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }), join(at(10), 'u2', 'Bob', ALICE_CODE), msg('c1', at(10, 5), 'u2', 'check in', { chat: 'g1', name: 'Bob' })];
-    const r80 = await replayOnFile(events, { program: program((p) => void (p.referral.points = 80)) });
+    const r80 = await replayOnFile(events, { program: program((p) => void ((p.referral.points = 80), (p.referral.qualifyingCheckins = 1))) });
     expect(r80.balance('u1')).toBe(80);
-    const r0 = await replayOnFile(events, { program: program((p) => void (p.referral.points = 0)) });
+    const r0 = await replayOnFile(events, { program: program((p) => void ((p.referral.points = 0), (p.referral.qualifyingCheckins = 1))) });
     expect(r0.balance('u1')).toBe(0);
     expect(r0.out.some((o) => o.text.includes('referral') || o.text.includes('invited you'))).toBe(false);
   });

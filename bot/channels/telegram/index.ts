@@ -1,17 +1,17 @@
-// The Telegram channel (the only place telegraf is imported): long polling or a webhook in, the rate-limited sender
-// out, the command menus, and group admins as managers of their group. Build it, connect, hand its deployment to
-// createHearth, then start it with the Hearth.
+// The Telegram channel (the only place telegraf is imported): long polling or a webhook in — an update is acknowledged
+// only once Hearth has recorded it — the rate-limited sender out, the command menus, and who a group's admins are.
+// Build it, connect, hand its deployment to createHearth, then start it with the Hearth.
 import { timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { Telegraf, Telegram, TelegramError } from 'telegraf';
+import { Telegram, TelegramError } from 'telegraf';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Deployment, HearthDeps } from '../../engine';
+import { namedRole, type Deployment, type HearthDeps } from '../../engine';
 import type { Hearth } from '../../hearth';
 import { HearthError } from '../../errors';
-import { inTransaction } from '../../../store/db';
-import { ensureMember, findMemberByPlatformId, findMemberByUsername, identitiesOf } from '../../../store/members';
-import { parseUpdate, type ParseContext, type SeenUser } from './parse';
+import { identitiesOf, membersByHandle } from '../../../store/members';
+import { parseUpdate, type ParseContext } from './parse';
 import { createTelegramSender, PRIVATE_CHAT_START, TelegramApiFailure, type CallApi, type SenderStats } from './sender';
 import { TelegramRateLimiter, type RateLimits } from './limiter';
 import { commandMenus } from './commands';
@@ -48,13 +48,16 @@ export interface TelegramChannel {
   connect(): Promise<{ id: string; username: string }>;
   /** Where things are on Telegram (after connect): the bot's id and username, and the staff room. */
   deployment(base?: Deployment): Deployment;
-  /** True when the user is an admin of the group (getChatAdministrators, cached) and the program lets admins manage. */
+  /** True when the user is an admin of the group (getChatAdministrators, cached): admins moderate listed groups. */
   isGroupAdmin: NonNullable<HearthDeps['isGroupAdmin']>;
   /** The webhook route, when TELEGRAM_WEBHOOK_URL is set: add it to the HTTP app before it listens. */
   readonly webhook?: { path: string; mount(app: Hono): void };
   /** Register the sender, publish the command menus, and start receiving (polling, or setWebhook). */
   start(hearth: Hearth): Promise<void>;
-  /** Handle one update as Telegram sends it. */
+  /**
+   * Take one update as Telegram sends it; resolves once Hearth recorded it (then it may be acknowledged) and rejects
+   * when it could not be recorded (then it must not be: Telegram sends it again).
+   */
   handleUpdate(update: unknown): Promise<void>;
   /** What the sender has done so far. */
   readonly stats: SenderStats;
@@ -104,6 +107,8 @@ export function createTelegramChannel(
     adminCacheMs?: number;
     /** Called when long polling stops on its own (another instance polls with this token, the token was revoked…). */
     onStopped?: (err: unknown) => void;
+    /** How long polling waits after a failure before asking again (tests shorten it). */
+    retryMs?: number;
   },
 ): TelegramChannel {
   const token = config.TELEGRAM_BOT_TOKEN;
@@ -125,51 +130,46 @@ export function createTelegramChannel(
     }
   }
 
-  const bot = new Telegraf(token, { telegram: config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {} });
-  if (options.botInfo) bot.botInfo = { is_bot: true, first_name: options.botInfo.first_name ?? 'Hearth', ...options.botInfo } as typeof bot.botInfo;
-  const call = callerOf(bot.telegram, token);
+  const telegram = new Telegram(token, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {});
+  let botInfo = options.botInfo;
+  const call = callerOf(telegram, token);
 
   const limiter = new TelegramRateLimiter(options.limits);
   const adminCache = new Map<string, { at: number; admins: Promise<Set<string>> }>();
   let hearth: Hearth | undefined;
   let me: { id: string; username: string } | undefined;
   let sender: { stats: SenderStats } | undefined;
-  let polling: Promise<void> | undefined;
+  let polling: { done: Promise<void>; abort: AbortController } | undefined;
   const emptyStats: SenderStats = { messages: 0, rateLimited: 0, gaveUp: 0, groupFallbacks: 0 };
 
   async function connect(): Promise<{ id: string; username: string }> {
-    if (!bot.botInfo) {
+    if (!botInfo) {
       try {
-        bot.botInfo = await bot.telegram.getMe();
+        botInfo = await telegram.getMe();
       } catch (err) {
         throw new HearthError('bad_config', `cannot reach Telegram with this token: ${scrub(token!, err).message}`);
       }
     }
-    me = { id: String(bot.botInfo.id), username: bot.botInfo.username };
+    me = { id: String(botInfo.id), username: botInfo.username };
     return me;
   }
 
   function parseContext(h: Hearth): ParseContext {
+    const { db, program, clock } = h.deps;
     return {
       channel: TELEGRAM,
       botId: me!.id,
       botUsername: me!.username,
       resolveUsername(username) {
-        const member = findMemberByUsername(h.deps.db, TELEGRAM, username);
-        return member ? identitiesOf(h.deps.db, member.id).find((i) => i.channel === TELEGRAM)?.platformId : undefined;
+        // Only a username exactly one member used recently names someone: a handle can change hands.
+        const ids = membersByHandle(db, TELEGRAM, username, new Date(clock.now().getTime() - program.handleRecentDays * 86_400_000));
+        return ids.length === 1 ? identityOn(h, ids[0]!) : undefined;
       },
     };
   }
 
-  /** Record who we saw, with usernames; people only mentioned are recorded once, without making them "active". */
-  function recordUsers(h: Hearth, users: SeenUser[], at: Date, activeIds: Set<string>): void {
-    const { db } = h.deps;
-    inTransaction(db, () => {
-      for (const u of users) {
-        if (!activeIds.has(u.id) && findMemberByPlatformId(db, TELEGRAM, u.id)) continue;
-        ensureMember(db, { channel: TELEGRAM, platformId: u.id, name: u.name, username: u.username, at });
-      }
-    });
+  function identityOn(h: Hearth, memberId: number): string | undefined {
+    return identitiesOf(h.deps.db, memberId).find((i) => i.channel === TELEGRAM)?.platformId;
   }
 
   function flushSoon(h: Hearth): void {
@@ -185,29 +185,58 @@ export function createTelegramChannel(
       return;
     }
     if (parsed.kind === 'join') {
-      recordUsers(h, parsed.users, parsed.joins[0]!.at, new Set(parsed.users.map((u) => u.id)));
-      for (const join of parsed.joins) await h.handleJoin(join);
+      await Promise.all(parsed.joins.map((join) => h.receive({ kind: 'join', join })));
       flushSoon(h);
       return;
     }
     const { message } = parsed;
-    recordUsers(h, parsed.users, message.at, new Set([message.from.id]));
+    // `/start CODE` from an invite link goes to the engine as it is (the invite skill reads the code); the payload of
+    // our own "chat with me privately" button is not a code, so that Start is a plain /start.
+    if (parsed.startPayload === PRIVATE_CHAT_START) message.text = '/start';
+    await h.receive({ kind: 'message', msg: message }); // reached before any await, so a chat's updates keep their order
     if (parsed.callbackQueryId) {
-      // Stop the button's spinner at once; whatever the press leads to arrives as a message.
+      // Stop the button's spinner; whatever the press leads to arrives as a message.
       void call('answerCallbackQuery', { callback_query_id: parsed.callbackQueryId }).catch((err: unknown) =>
         log.warn({ err: scrub(token!, err) }, 'answerCallbackQuery failed'),
       );
     }
-    // `/start CODE` from an invite link goes to the engine as it is (the invite skill reads the code); the payload of
-    // our own "chat with me privately" button is not a code, so that Start is a plain /start.
-    if (parsed.startPayload === PRIVATE_CHAT_START) message.text = '/start';
-    await h.handleMessage(message); // reached before any await, so a chat's updates keep their order
     flushSoon(h);
+  }
+
+  /**
+   * Long polling that acknowledges an update only after it is recorded: the next getUpdates' offset is what tells
+   * Telegram an update arrived, so a batch that could not be recorded is asked for again, not skipped.
+   */
+  async function poll(abort: AbortController): Promise<void> {
+    let offset = 0;
+    const retryMs = options.retryMs ?? 5_000;
+    while (!abort.signal.aborted) {
+      let updates: { update_id: number }[];
+      try {
+        updates = (await telegram.callApi('getUpdates', { offset, timeout: 50, allowed_updates: [...ALLOWED_UPDATES] }, { signal: abort.signal as never })) as never;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        const code = err instanceof TelegramError ? err.code : undefined;
+        if (code === 401 || code === 409) throw err; // a revoked token, or another process polling with this one
+        log.warn({ err: scrub(token!, err) }, 'getUpdates failed; asking again shortly');
+        hearth?.deps.health.fail('telegram', `cannot reach Telegram: ${scrub(token!, err).message}`);
+        await sleep(code === 429 && err instanceof TelegramError ? (err.parameters?.retry_after ?? 5) * 1000 : retryMs).catch(() => undefined);
+        continue;
+      }
+      hearth?.deps.health.ok('telegram');
+      if (updates.length === 0) continue;
+      try {
+        await Promise.all(updates.map((u) => handleUpdate(u)));
+        offset = updates[updates.length - 1]!.update_id + 1;
+      } catch (err) {
+        log.error({ err: scrub(token!, err) }, 'could not record Telegram updates: not acknowledging them, asking again');
+        await sleep(retryMs, undefined, { signal: abort.signal }).catch(() => undefined);
+      }
+    }
   }
 
   const isGroupAdmin: TelegramChannel['isGroupAdmin'] = async (channel, chat, platformId) => {
     if (channel !== TELEGRAM || !chat.startsWith('-')) return false;
-    if (hearth && !hearth.deps.program.groupAdminsAreManagers) return false; // the program keeps managers to its list
     const now = Date.now();
     let entry = adminCache.get(chat);
     if (!entry || now - entry.at > (options.adminCacheMs ?? ADMIN_CACHE_MS)) {
@@ -256,21 +285,17 @@ export function createTelegramChannel(
               return c.json({ ok: false, error: 'bad_json' }, 400);
             }
             try {
-              await bot.handleUpdate(update as never);
+              await handleUpdate(update);
             } catch (err) {
-              // Answer 200 anyway: Telegram would redeliver, and the engine already dropped or handled the message.
-              log.error({ err: scrub(token!, err) }, 'telegram update failed');
+              // Not recorded: a 200 would lose it for good. Telegram sends it again after an error answer.
+              log.error({ err: scrub(token!, err) }, 'telegram update not recorded; answering 500 so Telegram sends it again');
+              return c.json({ ok: false, error: 'unavailable' }, 500);
             }
             return c.json({ ok: true });
           });
         },
       }
     : undefined;
-
-  bot.use(async (ctx) => {
-    await handleUpdate(ctx.update);
-  });
-  bot.catch((err) => log.error({ err: scrub(token, err) }, 'telegram update failed'));
 
   return {
     channel: TELEGRAM,
@@ -279,9 +304,13 @@ export function createTelegramChannel(
       if (!me) throw new HearthError('bad_config', 'connect() the Telegram channel first');
       const staff = config.TELEGRAM_STAFF_CHAT_ID;
       return {
+        ...base,
         staffRoom: staff ? { channel: TELEGRAM, chat: staff } : (base?.staffRoom ?? { channel: TELEGRAM, chat: '' }),
         botIds: { ...base?.botIds, [TELEGRAM]: me.id },
         botUsernames: { ...base?.botUsernames, [TELEGRAM]: me.username },
+        // Telegram lets a bot write privately only to people who opened a chat with it; `@name` is a username there.
+        privateChatOptIn: [...(base?.privateChatOptIn ?? []), TELEGRAM],
+        usernameHandles: [...(base?.usernameHandles ?? []), TELEGRAM],
       };
     },
     isGroupAdmin,
@@ -303,35 +332,35 @@ export function createTelegramChannel(
         botUsername: me!.username,
         fallbackChatOf(platformId) {
           if (!staffRoom) return undefined;
-          const { program, db } = h.deps;
-          const role = findMemberByPlatformId(db, TELEGRAM, platformId)?.role;
-          const isStaff = role === 'staff' || role === 'manager' || program.staff.includes(platformId) || program.managers.includes(platformId);
-          return isStaff ? staffRoom : undefined;
+          const role = namedRole(h.deps, TELEGRAM, platformId);
+          return role === 'staff' || role === 'manager' ? staffRoom : undefined;
         },
       });
       sender = s;
       h.dispatcher.register(TELEGRAM, s.send);
+      h.engine.onHandled(() => flushSoon(h)); // replies go out as soon as they are committed
       await publishCommands();
       if (webhook) {
         await call('setWebhook', { url: config.TELEGRAM_WEBHOOK_URL, secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: ALLOWED_UPDATES });
         log.info({ path: webhook.path }, 'telegram webhook set');
       } else {
-        polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
+        // A webhook left over from an earlier run would make getUpdates fail with 409.
+        await call('deleteWebhook', { drop_pending_updates: false }).catch((err: unknown) => log.warn({ err: scrub(token!, err) }, 'deleteWebhook failed'));
+        const abort = new AbortController();
+        const done = poll(abort).catch((err: unknown) => {
           log.error({ err: scrub(token!, err) }, 'telegram polling stopped');
+          h.deps.health.fail('telegram', `polling stopped: ${scrub(token!, err).message}`);
           options.onStopped?.(err);
         });
+        polling = { done, abort };
         log.info('telegram long polling started');
       }
     },
     handleUpdate,
     async stop() {
       if (polling) {
-        try {
-          bot.stop('shutdown');
-        } catch {
-          // not running
-        }
-        await polling;
+        polling.abort.abort();
+        await polling.done;
         polling = undefined;
       }
       await limiter.stop();

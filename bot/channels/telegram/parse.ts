@@ -37,25 +37,17 @@ export interface TgMessage {
   new_chat_members?: TgUser[];
 }
 
-/** Someone the update shows us, to record with their username (so `@name` mentions resolve later). */
-export interface SeenUser {
-  id: string;
-  name: string;
-  username?: string;
-}
-
 /** What an update means for Hearth. */
 export type ParsedUpdate =
   | {
       kind: 'message';
       message: InboundMessage;
-      users: SeenUser[];
       /** A button press to acknowledge (answerCallbackQuery). */
       callbackQueryId?: string;
       /** `/start PAYLOAD` in a private chat: someone opened a t.me/<bot>?start=PAYLOAD link (an invite, or our own). */
       startPayload?: string;
     }
-  | { kind: 'join'; joins: JoinEvent[]; users: SeenUser[] }
+  | { kind: 'join'; joins: JoinEvent[] }
   | { kind: 'ignored'; reason: string };
 
 /** What the parser needs to know about this bot and the people it has met. */
@@ -63,7 +55,7 @@ export interface ParseContext {
   channel: string;
   botId: string;
   botUsername: string;
-  /** The platform id of a known user by username (without "@"), if any. */
+  /** The platform id behind a username (without "@") when exactly one member used it recently, else undefined. */
   resolveUsername(username: string): string | undefined;
 }
 
@@ -72,7 +64,7 @@ export function displayName(u: TgUser): string {
   return [u.first_name, u.last_name].filter((s) => s && s.trim() !== '').join(' ') || u.username || String(u.id);
 }
 
-function seen(u: TgUser): SeenUser {
+function person(u: TgUser): { id: string; name: string; username?: string } {
   return { id: String(u.id), name: displayName(u), ...(u.username ? { username: u.username } : {}) };
 }
 
@@ -93,13 +85,16 @@ export function parseMessageKey(key: string): { chat: string; messageId: number 
   return m ? { chat: m[1]!, messageId: Number(m[2]) } : undefined;
 }
 
-/** Mentions in a text: `@username` entities resolved to known users, and text mentions (users without usernames). */
-function mentionsOf(text: string, entities: TgEntity[] | undefined, ctx: ParseContext, users: SeenUser[]): string[] {
+/**
+ * Mentions in a text: text mentions (they carry the user's id), and `@username` entities resolved only when exactly one
+ * member used that username recently (a username can change hands; an unresolved one stays text for the skill to ask).
+ */
+function mentionsOf(text: string, entities: TgEntity[] | undefined, ctx: ParseContext, people: { id: string; name: string; username?: string }[]): string[] {
   const out: string[] = [];
   for (const e of entities ?? []) {
     if (e.type === 'text_mention' && e.user) {
       out.push(String(e.user.id));
-      users.push(seen(e.user));
+      people.push(person(e.user));
     } else if (e.type === 'mention') {
       const username = text.slice(e.offset + 1, e.offset + e.length);
       if (username.toLowerCase() === ctx.botUsername.toLowerCase()) out.push(ctx.botId);
@@ -126,14 +121,14 @@ function parseMessage(m: TgMessage, ctx: ParseContext): ParsedUpdate {
   if (m.new_chat_members) {
     const joins = m.new_chat_members
       .filter((u) => !u.is_bot)
-      .map((u): JoinEvent => ({ channel: ctx.channel, chat, from: { id: String(u.id), name: displayName(u) }, at }));
+      .map((u): JoinEvent => ({ id: `join:${chat}:${m.message_id ?? m.date ?? 0}:${u.id}`, channel: ctx.channel, chat, from: person(u), at }));
     if (joins.length === 0) return { kind: 'ignored', reason: 'only bots joined' };
-    return { kind: 'join', joins, users: m.new_chat_members.filter((u) => !u.is_bot).map(seen) };
+    return { kind: 'join', joins };
   }
   const text = m.text ?? m.caption;
   if (text === undefined || m.message_id === undefined) return { kind: 'ignored', reason: 'no text or caption (sticker, service message…)' };
-  const users: SeenUser[] = [seen(m.from)];
-  const mentions = mentionsOf(text, m.text !== undefined ? m.entities : m.caption_entities, ctx, users);
+  const people: { id: string; name: string; username?: string }[] = [];
+  const mentions = mentionsOf(text, m.text !== undefined ? m.entities : m.caption_entities, ctx, people);
   const thread = topicOf(m);
   const reply = m.reply_to_message;
   // In a forum topic every message "replies" to the topic's opening message; that is not a reply to anyone.
@@ -146,15 +141,16 @@ function parseMessage(m: TgMessage, ctx: ParseContext): ParsedUpdate {
     channel: ctx.channel,
     chat,
     chatType,
-    from: { id: String(m.from.id), name: displayName(m.from), isBot: m.from.is_bot === true, lang: m.from.language_code },
+    from: { ...person(m.from), isBot: m.from.is_bot === true, lang: m.from.language_code },
     text,
     at,
     ...(replyTo ? { replyTo } : {}),
     ...(mentions.length > 0 ? { mentions } : {}),
     ...(thread ? { thread } : {}),
+    ...(people.length > 0 ? { people } : {}),
   };
   const start = chatType === 'private' ? /^\/start(?:@\w+)?\s+(\S{1,64})\s*$/.exec(text) : null;
-  return { kind: 'message', message, users, ...(start ? { startPayload: start[1]! } : {}) };
+  return { kind: 'message', message, ...(start ? { startPayload: start[1]! } : {}) };
 }
 
 interface TgCallbackQuery {
@@ -177,14 +173,14 @@ function parseCallback(q: TgCallbackQuery, ctx: ParseContext, now: Date): Parsed
     channel: ctx.channel,
     chat,
     chatType,
-    from: { id: String(q.from.id), name: displayName(q.from), isBot: q.from.is_bot === true, lang: q.from.language_code },
+    from: { ...person(q.from), isBot: q.from.is_bot === true, lang: q.from.language_code },
     text: '',
     action: q.data,
     at: now, // a button press carries no date of its own
     ...(m.message_id !== undefined ? { replyTo: messageKey(chat, m.message_id) } : {}),
     ...(thread ? { thread } : {}),
   };
-  return { kind: 'message', message, users: [seen(q.from)], callbackQueryId: q.id };
+  return { kind: 'message', message, callbackQueryId: q.id };
 }
 
 /** Convert one update received at `now`. Edits, channel posts and every other kind are ignored on purpose (see the reasons). */

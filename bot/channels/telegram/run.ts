@@ -21,7 +21,7 @@ export async function runTelegram(config: Config): Promise<number> {
     },
   });
   const me = await telegram.connect();
-  const live = startLiveHearth({ config, log, program, deployment: telegram.deployment(), isGroupAdmin: telegram.isGroupAdmin });
+  const live = await startLiveHearth({ config, log, program, deployment: telegram.deployment(), isGroupAdmin: telegram.isGroupAdmin });
   const hearth = live.hearth;
   let http: HttpServer | undefined;
   let code = 0;

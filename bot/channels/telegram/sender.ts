@@ -83,10 +83,15 @@ export function createTelegramSender(options: {
   // Pieces of a long row already delivered, so a retry after a failure resumes instead of repeating them.
   const progress = new Map<number, number>();
 
+  const privateChatUrl = `https://t.me/${botUsername}?start=${PRIVATE_CHAT_START}`;
   const memberName = (platformId: string) => findMemberByPlatformId(db, channel, platformId)?.name ?? platformId;
 
-  /** A private message to someone who never opened a private chat goes to their last group, mentioning them. */
+  /**
+   * A private message to someone who never opened a private chat goes to their last group, mentioning them — unless it
+   * is a secret (a code, a balance), which goes privately or not at all.
+   */
   function groupFallback(row: OutboxRow): Target {
+    if (row.secret) throw permanent(`cannot write privately to ${row.chat}, and a secret never goes to a group`);
     const member = findMemberByPlatformId(db, channel, row.chat);
     // Staff words and ticket details must not land in a members' group: staff are reached in the staff room.
     const group = member ? (options.fallbackChatOf?.(row.chat) ?? lastGroupOf(db, channel, member.id)) : undefined;
@@ -96,7 +101,7 @@ export function createTelegramSender(options: {
     return {
       chat: group,
       mention: { userId: row.chat, name: member.name },
-      buttons: [...(row.buttons ?? []), { label: privateChatLabel[lang], url: `https://t.me/${botUsername}?start=${PRIVATE_CHAT_START}` }],
+      buttons: [...(row.buttons ?? []).filter((b) => !b.privateChat), { label: privateChatLabel[lang], url: privateChatUrl }],
       fallback: true,
     };
   }
@@ -112,7 +117,7 @@ export function createTelegramSender(options: {
       chat: row.chat,
       replyTo: reply && reply.chat === row.chat ? reply.messageId : undefined,
       thread: row.thread && /^\d+$/.test(row.thread) ? Number(row.thread) : undefined,
-      buttons: row.buttons,
+      buttons: row.buttons?.map((b) => (b.privateChat ? { label: b.label, url: privateChatUrl } : b)),
       mention: row.mention ? { userId: row.mention, name: memberName(row.mention) } : undefined,
       fallback: false,
     };

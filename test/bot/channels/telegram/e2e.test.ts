@@ -31,33 +31,45 @@ const staffRoom: Chat = { id: -100777, type: 'supergroup', title: 'Hearth staff'
 const dm = (p: Person): Chat => ({ id: p.id, type: 'private' });
 
 async function bot(change?: Parameters<typeof program>[0]) {
-  const b = await startBot(server, { token: nextToken(), program: program(change), staffChat: String(staffRoom.id) });
+  // The community's group is listed in the program, as a deployment would list it.
+  const listed = program((p) => {
+    p.groups = [`telegram:${group.id}`];
+    change?.(p);
+  });
+  const b = await startBot(server, { token: nextToken(), program: listed, staffChat: String(staffRoom.id) });
   await b.start();
   stops.push(() => b.channel.stop());
   return b;
 }
 
 describe('Hearth on Telegram (telegram-test-api, long polling)', () => {
-  it('a member checks in in the group, then asks for her points by mentioning the bot and by /command@bot', async () => {
+  it('a member checks in in the group, then asks for her points: the balance only ever goes to her private chat', async () => {
     const b = await bot();
     const checkin = await b.say(alice, group, '签到');
     const done = await b.said(group, /签到成功|\+5/, 'the check-in answer');
     expect(done.message.reply_parameters?.message_id).toBe(checkin);
     expect(done.message.parse_mode).toBe('HTML');
+    expect(done.message.text).not.toMatch(/当前积分/); // what the check-in did, never the balance
 
+    // She never opened a private chat: the group hears how to, with a button that opens it.
     await b.say(alice, group, '@hearth_e2e_bot 我有多少积分？');
-    const points = await b.said(group, /你有 5 积分/, 'the balance');
-    expect(points.message.text).not.toMatch(/points/); // Chinese only
+    const how = await b.said(group, /私聊/, 'how to open a private chat');
+    expect(how.message.reply_markup?.inline_keyboard.flat().some((x) => x.url === 'https://t.me/hearth_e2e_bot?start=dm')).toBe(true);
 
+    await b.say(alice, dm(alice), '/start');
+    await b.said(dm(alice), /我可以帮你/, 'the private chat opened');
     // A command for another bot in the group is not ours; one addressed to this bot by name is.
     await b.say(alice, group, '/points@some_other_bot');
     await b.say(alice, group, '/tier@hearth_e2e_bot');
-    await b.said(group, /等级：普通会员/, 'the tier answer');
-    expect(b.botMessages().filter((m) => /你有 5 积分/.test(m.message.text))).toHaveLength(1);
+    await b.said(group, /已私信发给你/, 'the note that it went privately');
+    await b.said(dm(alice), /你的等级：普通会员/, 'the tier answer, privately');
+    await b.say(alice, group, '@hearth_e2e_bot 我有多少积分？');
+    await b.said(dm(alice), /你有 5 积分/, 'the balance, privately');
+    expect(b.botMessages().filter((m) => String(m.message.chat_id) === String(group.id) && /你有 5 积分|等级：普通会员/.test(m.message.text))).toEqual([]);
   });
 
   it('a manager grants a badge by replying to a member’s message', async () => {
-    const b = await bot((p) => (p.managers = [String(mia.id)]));
+    const b = await bot((p) => (p.managers = [`telegram:${mia.id}`]));
     const aliceMessage = await b.say(alice, group, '签到');
     await b.said(group, /签到成功|\+5/, 'the check-in answer');
     await b.say(mia, group, '/badge helper', { replyTo: { messageId: aliceMessage, from: alice } });
@@ -69,7 +81,7 @@ describe('Hearth on Telegram (telegram-test-api, long polling)', () => {
   });
 
   it('staff press Take in the staff room and the bridge carries words both ways', async () => {
-    const b = await bot((p) => (p.staff = [String(sam.id)]));
+    const b = await bot((p) => (p.staff = [`telegram:${sam.id}`]));
     await b.say(sam, dm(sam), '/start'); // staff open a private chat with the bot first: the bridge lives there
     await b.said(dm(sam), /Staff commands/, 'help for staff');
 
@@ -90,7 +102,7 @@ describe('Hearth on Telegram (telegram-test-api, long polling)', () => {
   });
 
   it('staff who never opened a private chat are reached in the staff room, never in a members’ group', async () => {
-    const b = await bot((p) => (p.staff = [String(sam.id)]));
+    const b = await bot((p) => (p.staff = [`telegram:${sam.id}`]));
     await b.say(alice, group, '/human');
     const card = await b.said(staffRoom, (m) => (m.message.reply_markup?.inline_keyboard.flat() ?? []).some((x) => /^take:\d+$/.test(x.callback_data ?? '')), 'a staff card with Take');
     const take = card.message.reply_markup!.inline_keyboard.flat().find((x) => x.callback_data?.startsWith('take:'))!;
@@ -103,8 +115,8 @@ describe('Hearth on Telegram (telegram-test-api, long polling)', () => {
     expect(b.botMessages().filter((m) => String(m.message.chat_id) === String(group.id) && /88-1234/.test(m.message.text))).toEqual([]);
   });
 
-  it('an invite deep link records the referral, and the newcomer’s first check-in rewards the inviter', async () => {
-    const b = await bot();
+  it('an invite deep link records the referral, and the newcomer’s qualifying check-in rewards the inviter', async () => {
+    const b = await bot((p) => (p.referral.qualifyingCheckins = 1));
     await b.say(alice, dm(alice), '/invite');
     const invite = await b.said(dm(alice), /t\.me\/hearth_e2e_bot\?start=/, 'the invite link');
     const code = /start=([A-Za-z0-9]+)/.exec(invite.message.text)![1]!;
@@ -112,7 +124,7 @@ describe('Hearth on Telegram (telegram-test-api, long polling)', () => {
     await b.say(dan, dm(dan), `/start ${code}`);
     await b.said(dm(dan), /Alice invited you/, 'the welcome naming the inviter');
     await b.say(dan, dm(dan), '/checkin');
-    await b.said(dm(dan), /earns Alice, who invited you, 50 referral points/, 'the referral line');
+    await b.said(dm(dan), /Alice, who invited you, earns 50 referral points/, 'the referral line');
 
     await b.say(alice, dm(alice), '/points');
     await b.said(dm(alice), /你有 50 积分/, 'Alice’s balance with the referral reward');

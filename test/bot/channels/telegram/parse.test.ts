@@ -24,18 +24,17 @@ function message(name: string) {
 
 describe('telegram updates', () => {
   it('a group text message: chat-scoped id, group chat, sender name, language and send time', () => {
-    const { message: m, users } = message('text-group');
+    const { message: m } = message('text-group');
     expect(m).toMatchObject({
       id: '-1001234567890:501',
       channel: 'telegram',
       chat: '-1001234567890',
       chatType: 'group',
-      from: { id: '111111111', name: 'Alice Wang', isBot: false, lang: 'zh-hans' },
+      from: { id: '111111111', name: 'Alice Wang', username: 'alice_w', isBot: false, lang: 'zh-hans' },
       text: '签到',
     });
     expect(m.at.toISOString()).toBe('2026-03-01T01:00:00.000Z');
     expect(m.replyTo).toBeUndefined();
-    expect(users).toEqual([{ id: '111111111', name: 'Alice Wang', username: 'alice_w' }]);
   });
 
   it('a photo caption is the text (UGC posts with pictures)', () => {
@@ -55,14 +54,14 @@ describe('telegram updates', () => {
     expect(m.mentions).toEqual(['6000000001']);
   });
 
-  it('@mentions resolve to known users (offsets in UTF-16, past an emoji); unknown usernames are left out', () => {
+  it('@mentions resolve to members who alone used that username recently (offsets in UTF-16, past an emoji); others are left out', () => {
     expect(message('mention').message.mentions).toEqual(['6000000001', '222222222']);
   });
 
   it('a text mention carries the user id of someone without a username, and records them', () => {
     const p = message('text-mention');
     expect(p.message.mentions).toEqual(['333333333']);
-    expect(p.users).toContainEqual({ id: '333333333', name: 'Carol 陈' });
+    expect(p.message.people).toContainEqual({ id: '333333333', name: 'Carol 陈' });
   });
 
   it('/command@botname keeps its text for the engine, which reads the bot name', () => {
@@ -73,8 +72,9 @@ describe('telegram updates', () => {
     const p = parse('new-chat-members');
     expect(p.kind).toBe('join');
     if (p.kind !== 'join') return;
-    expect(p.joins).toEqual([{ channel: 'telegram', chat: '-1001234567890', from: { id: '555555555', name: 'Dan' }, at: new Date(1772327280_000) }]);
-    expect(p.users).toEqual([{ id: '555555555', name: 'Dan', username: 'dan_d' }]);
+    expect(p.joins).toEqual([
+      { id: expect.stringMatching(/^join:-1001234567890:/), channel: 'telegram', chat: '-1001234567890', from: { id: '555555555', name: 'Dan', username: 'dan_d' }, at: new Date(1772327280_000) },
+    ]);
   });
 
   it('a button press is a message with the button data as its action, answering the message it sits under', () => {

@@ -156,6 +156,8 @@ describe('telegram channel start', () => {
       staffRoom: { channel: 'telegram', chat: '-100999' },
       botIds: { telegram: '6000000001' },
       botUsernames: { telegram: 'hearth_test_bot' },
+      privateChatOptIn: ['telegram'],
+      usernameHandles: ['telegram'],
     });
     await channel.start(hearth);
     try {
@@ -189,7 +191,7 @@ describe('telegram channel start', () => {
 });
 
 describe('group admins', () => {
-  async function adminGrants(adminsManage: boolean): Promise<string> {
+  async function adminGrants(adminsModerate: boolean, listed = true): Promise<string> {
     const fake = await startFakeBotApi({ admins: { '-1009': ['777'] } });
     fakes.push(fake);
     const { db } = tempDb();
@@ -200,7 +202,10 @@ describe('group admins', () => {
     await channel.connect();
     const hearth = createHearth({
       db,
-      program: program((p) => (p.groupAdminsAreManagers = adminsManage)),
+      program: program((p) => {
+        p.groupAdminsModerate = adminsModerate;
+        if (listed) p.groups = ['telegram:-1009'];
+      }),
       clock: new VirtualClock(at),
       log: silentLogger(),
       deployment: channel.deployment(),
@@ -233,11 +238,15 @@ describe('group admins', () => {
     }
   }
 
-  it('a group admin manages their group: grants a badge by reply without being listed as a manager', async () => {
+  it('a group admin moderates their listed group: grants a badge by reply without being named a manager', async () => {
     expect(await adminGrants(true)).toMatch(/Bob earned the .*Helper badge/);
   });
 
-  it('unless the program keeps managers to its list', async () => {
+  it('unless the program keeps moderation to named managers', async () => {
     expect(await adminGrants(false)).toMatch(/Only community managers can grant badges/);
+  });
+
+  it('an admin of a group that is not listed moderates nothing: the group hears that the bot is not set up there', async () => {
+    expect(await adminGrants(true, false)).toMatch(/not set up for this group/);
   });
 });

@@ -54,7 +54,7 @@ describe('telegram webhook', () => {
     const { log, lines } = capturingLog();
     const b = await startBot(server, {
       token: TOKEN,
-      program: program(),
+      program: program((p) => void (p.groups = ['telegram:-100888'])),
       log,
       webhook: { TELEGRAM_WEBHOOK_URL: 'https://hearth.example.com/telegram/hook', TELEGRAM_WEBHOOK_SECRET: SECRET },
     });

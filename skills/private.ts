@@ -1,0 +1,45 @@
+// What is the member's own business — a balance, a code, a statement — goes to their private chat, never to a group.
+// Asked in a group, the answer goes privately when the bot may write there, and the group hears only a short note.
+import { canWritePrivately, type SkillContext } from '../bot/engine';
+import type { Button, Lang } from '../bot/types';
+import { identitiesOf } from '../store/members';
+
+const copy = {
+  sent: { zh: '📩 已私信发给你。', en: "📩 I've sent it to you privately." },
+  openFirst: {
+    zh: '🔒 积分和券码只在私聊里告诉你。请先私聊我（点下方按钮，或搜索我发送 /start），再问我一次。',
+    en: "🔒 I keep points and codes to private chats. Open a private chat with me (the button below, or find me and send /start), then ask me again.",
+  },
+  openButton: { zh: '私聊我', en: 'Chat with me privately' },
+} as const;
+
+/** The button that opens the member's private chat with the bot. */
+export function privateChatButton(lang: Lang): Button {
+  return { label: copy.openButton[lang], privateChat: true };
+}
+
+/** True when the bot may write to the sender of this message in their private chat now. */
+export function canReachPrivately(ctx: SkillContext): boolean {
+  if (ctx.msg.chatType === 'private') return true;
+  const identity = identitiesOf(ctx.deps.db, ctx.member.id).find((i) => i.channel === ctx.msg.channel && i.platformId === ctx.msg.from.id);
+  return identity !== undefined && canWritePrivately(ctx.deps, identity);
+}
+
+/**
+ * Answer with something only the member may see. In a private chat it is the reply. In a group it goes to their
+ * private chat when the bot may write there (the group hears `note`, by default "sent privately"); otherwise the group
+ * hears how to open a private chat (`unreachableNote` replaces that line) and nothing private is sent. Returns where it went.
+ */
+export function replyPrivately(ctx: SkillContext, text: string, opts: { buttons?: Button[]; note?: string; unreachableNote?: string } = {}): 'here' | 'private' | 'unreachable' {
+  if (ctx.msg.chatType === 'private') {
+    ctx.reply(text, { buttons: opts.buttons, secret: true });
+    return 'here';
+  }
+  if (canReachPrivately(ctx)) {
+    ctx.send({ chat: ctx.msg.from.id, text, buttons: opts.buttons, kind: 'reply', secret: true });
+    ctx.reply(opts.note ?? copy.sent[ctx.lang]);
+    return 'private';
+  }
+  ctx.reply(opts.unreachableNote ?? copy.openFirst[ctx.lang], { buttons: [privateChatButton(ctx.lang)] });
+  return 'unreachable';
+}
