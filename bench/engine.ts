@@ -21,7 +21,8 @@ export function benchHearth(): { hearth: Hearth; dispose(): void } {
     program: loadProgram(),
     clock: new VirtualClock(new Date('2026-03-01T01:00:00Z')),
     log: silentLogger(),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' } },
+    // As in the console and replay, every group is the community's: the bench measures serving them.
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' }, everyGroupListed: true },
   });
   return {
     hearth,

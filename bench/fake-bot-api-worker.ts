@@ -1,6 +1,7 @@
 // A tiny Bot API server for the rate bench and the channel tests, in its own thread so its clock readings are not
 // delayed by the bot's work: it enforces Telegram's three sending limits and answers 429 with retry_after when one
-// is broken, records every accepted message, and can be told to refuse chats (403/400) or rate-limit them once.
+// is broken, records every accepted message, can be told to refuse chats (403/400) or rate-limit them once, and
+// serves long polling as Telegram does: an update stays until a getUpdates asks for a later offset.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -30,6 +31,10 @@ export interface FakeSnapshot {
   refused: number;
   calls: Record<string, number>;
   commands: Record<string, unknown>[];
+  /** The offset of every getUpdates call, in order. */
+  offsets: number[];
+  /** Updates not confirmed yet (a later offset confirms them). */
+  unconfirmed: number;
 }
 
 const setup = workerData as FakeBotApiSetup;
@@ -39,6 +44,9 @@ const accepted: Accepted[] = [];
 const rejections: FakeSnapshot['rejections'] = [];
 const calls: Record<string, number> = {};
 const commands: Record<string, unknown>[] = [];
+const offsets: number[] = [];
+let updates: { update_id: number }[] = [];
+const pollers = new Set<() => void>();
 const lastByChat = new Map<string, number>();
 const groupTimes = new Map<string, number[]>();
 const globalTimes: number[] = [];
@@ -131,9 +139,24 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string, t: numb
       commands.push(payload);
       return answer(res, 200, { ok: true, result: true });
     case 'getUpdates': {
-      // Long polling with nothing to deliver: hold the request a little, like Telegram does, then answer empty.
-      const timer = setTimeout(() => answer(res, 200, { ok: true, result: [] }), Math.min(Number(payload.timeout ?? 0), 1) * 1000);
-      res.on('close', () => clearTimeout(timer));
+      // An offset confirms every update before it; the rest are delivered (again) until confirmed.
+      const offset = Number(payload.offset ?? 0);
+      offsets.push(offset);
+      if (offset > 0) updates = updates.filter((u) => u.update_id >= offset);
+      const deliver = () => answer(res, 200, { ok: true, result: updates.slice(0, 100) });
+      if (updates.length > 0) return deliver();
+      // Nothing yet: hold the request a little, like Telegram does; an update arriving meanwhile is delivered at once.
+      const wake = () => {
+        clearTimeout(timer);
+        pollers.delete(wake);
+        deliver();
+      };
+      const timer = setTimeout(wake, Math.min(Number(payload.timeout ?? 0), 1) * 1000);
+      pollers.add(wake);
+      res.on('close', () => {
+        clearTimeout(timer);
+        pollers.delete(wake);
+      });
       return;
     }
     default:
@@ -150,10 +173,13 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 30_000;
 
-parentPort!.on('message', (msg: { type: 'snapshot' } | { type: 'close' }) => {
+parentPort!.on('message', (msg: { type: 'snapshot' } | { type: 'close' } | { type: 'enqueue'; updates: { update_id: number }[] }) => {
   if (msg.type === 'snapshot') {
-    const snapshot: FakeSnapshot = { accepted, tooManyRequests, rejections, refused, calls, commands };
+    const snapshot: FakeSnapshot = { accepted, tooManyRequests, rejections, refused, calls, commands, offsets, unconfirmed: updates.length };
     parentPort!.postMessage({ type: 'snapshot', snapshot });
+  } else if (msg.type === 'enqueue') {
+    updates.push(...msg.updates);
+    for (const wake of [...pollers]) wake();
   } else {
     server.closeAllConnections();
     server.close(() => parentPort!.postMessage({ type: 'closed' }));

@@ -16,6 +16,8 @@ export interface FakeBotApi {
   /** For telegraf's apiRoot. */
   url: string;
   snapshot(): Promise<FakeSnapshot>;
+  /** Queue updates for long polling (getUpdates), as users sending messages would. */
+  enqueue(updates: { update_id: number }[]): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,9 @@ export async function startFakeBotApi(setup: Partial<FakeBotApiSetup> = {}): Pro
       const answer = next<{ snapshot: FakeSnapshot }>('snapshot');
       worker.postMessage({ type: 'snapshot' });
       return (await answer).snapshot;
+    },
+    enqueue(updates) {
+      worker.postMessage({ type: 'enqueue', updates });
     },
     async close() {
       const closed = next('closed');

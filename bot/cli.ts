@@ -9,13 +9,16 @@ import { parseReplay, ReplayFormatError } from './replay-format';
 import { runReplay } from './replay';
 import { openDatabase } from '../store/db';
 import { tryLockDatabase } from '../store/instance-lock';
+import { parseRef, refText } from '../community/refs';
 import { startLiveHearth } from './live';
 import { systemClock } from './clock';
 import { runConsoleChannel, CONSOLE_BOT_ID } from './channels/console';
-import { ensureMember, findMemberByAnyPlatformId, setRole } from '../store/members';
+import { ensureMember, findMemberByPlatformId, setRole } from '../store/members';
 import { audit } from '../store/audit';
 import { runNudgesCommand } from './nudges-cli';
 import { runImportCommand } from './import';
+import { runMembersCommand } from './members-cli';
+import { backupDatabase, restoreDatabase } from '../store/retention';
 import { startOrdersEndpoint } from './http';
 import { runTelegram } from './channels/telegram/run';
 
@@ -30,6 +33,11 @@ const usage = `Usage: hearth <command>
                                  the nudge rules, or who a rule would reach now and three sample messages (sends nothing)
   import FILE.csv [--db FILE] [--program FILE]
                                  record purchases and refunds from a CSV file (see README, "Importing purchases")
+  members export MEMBER          print as JSON everything stored about a member (MEMBER: telegram:123456,
+                                 wecom:zhangsan, or a bare console id)
+  members erase MEMBER [--yes]   erase a member's personal data (ledger totals stay, anonymous); asks first
+  db backup FILE                 copy the database to FILE, consistent even while the bot runs
+  db restore FILE                replace the database with the backup FILE (stop the bot first)
 Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN,
   HEARTH_ORDERS_SECRET (start then also serves POST /orders on HEARTH_HTTP_PORT, default 8080), …`;
 
@@ -52,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runNudgesCommand(rest);
       case 'import':
         return await runImportCommand(rest);
+      case 'members':
+        return await runMembersCommand(rest);
+      case 'db':
+        return await database(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -148,7 +160,14 @@ function checkProgram(args: string[]): number {
     process.stderr.write('usage: hearth check-program FILE\n');
     return 2;
   }
-  const program = loadProgram(file);
+  let program: ReturnType<typeof loadProgram>;
+  try {
+    program = loadProgram(file);
+  } catch (err) {
+    // Whatever goes wrong with a file is a problem with that file, never a crash of the checker.
+    if (err instanceof HearthError) throw err;
+    throw new HearthError('bad_program', `${file}:1: cannot read the program file (${err instanceof Error ? err.message : String(err)})`);
+  }
   process.stdout.write(
     `${file}: ok — ${program.tiers.length} tiers, ${program.rewards.length} rewards, ${program.badges.length} badges, ${program.nudges.rules.length} nudge rules\n`,
   );
@@ -156,21 +175,45 @@ function checkProgram(args: string[]): number {
 }
 
 function role(args: string[]): number {
-  const [action, platformId, roleName] = args;
-  if ((action !== 'grant' && action !== 'revoke') || !platformId || (roleName !== 'manager' && roleName !== 'staff')) {
-    process.stderr.write('usage: hearth role grant|revoke MEMBER manager|staff\n');
+  const [action, who, roleName] = args;
+  if ((action !== 'grant' && action !== 'revoke') || !who || (roleName !== 'manager' && roleName !== 'staff')) {
+    process.stderr.write('usage: hearth role grant|revoke MEMBER manager|staff   (MEMBER with its channel: telegram:123456, wecom:zhangsan; a bare id is a console id)\n');
+    return 2;
+  }
+  // An id means someone only together with its channel: never the first identity with that id on any channel.
+  const ref = parseRef(who);
+  if ('problem' in ref) {
+    process.stderr.write(`hearth: ${ref.problem}\n`);
     return 2;
   }
   const config = loadConfig();
   const db = openDatabase(config.HEARTH_DB);
   try {
     const now = systemClock.now();
-    const member = findMemberByAnyPlatformId(db, platformId) ?? ensureMember(db, { channel: 'console', platformId, at: now });
+    const member = findMemberByPlatformId(db, ref.channel, ref.id) ?? ensureMember(db, { channel: ref.channel, platformId: ref.id, at: now });
     setRole(db, member.id, action === 'grant' ? roleName : 'member');
-    audit(db, { at: now, action: `role.${action}`, targetMemberId: member.id, details: { role: roleName, via: 'cli' } });
-    process.stdout.write(`${platformId} is now ${action === 'grant' ? roleName : 'a member'}\n`);
+    audit(db, { at: now, action: `role.${action}`, targetMemberId: member.id, details: { role: roleName, channel: ref.channel, via: 'cli' } });
+    process.stdout.write(`${refText(ref.channel, ref.id)} is now ${action === 'grant' ? roleName : 'a member'}\n`);
   } finally {
     db.$client.close();
   }
+  return 0;
+}
+
+/** `hearth db backup FILE` (beside a running bot: no instance lock) and `hearth db restore FILE` (refused while one runs). */
+async function database(args: string[]): Promise<number> {
+  const [action, file, ...extra] = args;
+  if ((action !== 'backup' && action !== 'restore') || !file || extra.length > 0) {
+    process.stderr.write('usage: hearth db backup FILE | hearth db restore FILE (the database is HEARTH_DB)\n');
+    return 2;
+  }
+  const dbPath = loadConfig().HEARTH_DB;
+  if (action === 'backup') {
+    const done = await backupDatabase(dbPath, file);
+    process.stdout.write(`backed up ${dbPath} to ${file} (${done.pages} pages)\n`);
+    return 0;
+  }
+  const done = restoreDatabase(dbPath, file);
+  process.stdout.write(`restored ${dbPath} from ${file} (${done.members} members)\n`);
   return 0;
 }

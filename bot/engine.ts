@@ -14,7 +14,7 @@ import { isCommunityGroup } from '../store/groups';
 import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf, type ConversationRow } from '../store/conversations';
 import { detectLanguage, languageFromLocale } from '../community/language';
-import { queueOutbound } from './outbox';
+import { clipText, queueOutbound } from './outbox';
 import { HearthError } from './errors';
 import { Health } from './health';
 
@@ -228,7 +228,7 @@ export class Engine {
     if (event.kind === 'message') {
       const { msg } = event;
       if (msg.from.isBot || msg.from.id === deployment.botIds[msg.channel]) return { receipt: { status: 'ignored' }, handled: Promise.resolve() };
-      if (msg.text.length > MAX_INBOUND_TEXT) event = { kind: 'message', msg: { ...msg, text: msg.text.slice(0, MAX_INBOUND_TEXT) } };
+      if (msg.text.length > MAX_INBOUND_TEXT) event = { kind: 'message', msg: { ...msg, text: clipText(msg.text, MAX_INBOUND_TEXT) } };
     }
     const record = recordOf(event, this.deps.clock.now());
     const receipt = await new Promise<InboxReceipt>((resolve, reject) => {
@@ -343,7 +343,7 @@ export class Engine {
   /** `/group on` (开通本群) from a named manager must reach its skill in a group that is not listed yet. */
   private isGroupCommandFromManager(msg: InboundMessage): boolean {
     const command = parseCommand(msg.text, this.deps.deployment.botUsernames?.[msg.channel]);
-    const asked = command?.name === 'group' || msg.text.trim() === '开通本群';
+    const asked = command?.name === 'group' || /^开通本群(\s|$)/.test(msg.text.trim());
     return asked && namedRole(this.deps, msg.channel, msg.from.id) === 'manager';
   }
 

@@ -25,6 +25,8 @@ import { grantModule } from '../skills/grant';
 import { orderModule } from '../skills/orders';
 import { tierModule } from '../skills/tiers';
 import { expiryModule } from '../skills/expiry';
+import { privacyModule } from '../skills/privacy';
+import { retentionModule } from '../skills/retention';
 
 /** A purchase or refund from the shop (CSV import, webhook, replay). Amount in CNY. */
 export interface OrderEvent {
@@ -40,7 +42,8 @@ export interface OrderEvent {
 
 /** What an order handler may say about an event (the CSV import and the webhook report it); nothing means recorded. */
 export interface OrderReport {
-  status: 'recorded' | 'duplicate' | 'rejected';
+  /** `parked`: a refund kept until its purchase arrives (durably recorded, applied with the purchase). */
+  status: 'recorded' | 'duplicate' | 'rejected' | 'parked';
   reason?: string;
   code?: string;
 }
@@ -59,7 +62,7 @@ export interface SkillModule {
 
 /** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
-  return [handoffModule, { skills: [helpSkill] }, groupsModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, escalationModule, askModule, { skills: [fallbackSkill] }];
+  return [handoffModule, { skills: [helpSkill] }, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
 }
 
 export interface Hearth {

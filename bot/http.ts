@@ -1,6 +1,6 @@
-// Hearth's HTTP server (hono): `POST /orders` takes purchase and refund events signed with HMAC-SHA256, and
-// `GET /health`. Other parts (e.g. a Telegram webhook) add their routes to the same app before it listens.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Hearth's HTTP server (hono): `POST /orders` takes purchase and refund events signed with HMAC-SHA256 (each signature
+// accepted once), and `GET /health`. Other parts (e.g. a Telegram webhook) add their routes to the same app before it listens.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,7 +8,10 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { HearthError } from './errors';
 import type { Hearth } from './hearth';
+import { inboxBacklog } from '../store/inbox';
 import { checkOrder, recordOrder } from './order-intake';
+import { toFen } from '../community/earning';
+import { pruneSignedRequests, signedRequestSeen } from '../store/order-intake';
 
 /** `sha256=<hex>`: HMAC-SHA256, keyed with the secret, of `<timestamp>.<raw body>`. */
 export const SIGNATURE_HEADER = 'X-Hearth-Signature';
@@ -16,6 +19,8 @@ export const SIGNATURE_HEADER = 'X-Hearth-Signature';
 export const TIMESTAMP_HEADER = 'X-Hearth-Timestamp';
 /** Requests signed longer ago than this (or this far in the future) are refused as replays. */
 export const MAX_SIGNATURE_AGE_MS = 5 * 60_000;
+/** Accepted signatures are kept this long, a little past the longest a signed request can be replayed (2 × 5 minutes). */
+export const SIGNATURE_RETENTION_MS = 10 * 60_000;
 /** A shorter secret is too easy to guess: the endpoint will not start with one. */
 export const MIN_SECRET_LENGTH = 16;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -35,22 +40,40 @@ function checkSecret(secret: string | undefined): string {
   return secret;
 }
 
-function fail(c: Context, status: 400 | 401 | 413 | 422 | 500, error: string, message: string) {
+function fail(c: Context, status: 400 | 401 | 409 | 413 | 422 | 500, error: string, message: string) {
   return c.json({ ok: false, error, message }, status);
 }
 
-/** Why a signed request is not authentic, or undefined when it is. */
-function verify(secret: string, body: Uint8Array, signature: string | undefined, timestamp: string | undefined, now: Date): string | undefined {
-  if (!signature) return `missing ${SIGNATURE_HEADER} header`;
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return `missing or malformed ${TIMESTAMP_HEADER} header (unix seconds)`;
+/** Why a signed request is not authentic, or its signature (lower-case hex, so a re-cased copy is the same) when it is. */
+function verify(
+  secret: string,
+  body: Uint8Array,
+  signature: string | undefined,
+  timestamp: string | undefined,
+  now: Date,
+): { problem: string } | { signature: string } {
+  if (!signature) return { problem: `missing ${SIGNATURE_HEADER} header` };
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { problem: `missing or malformed ${TIMESTAMP_HEADER} header (unix seconds)` };
   if (Math.abs(now.getTime() - Number(timestamp) * 1000) > MAX_SIGNATURE_AGE_MS) {
-    return `${TIMESTAMP_HEADER} is more than 5 minutes from the server's clock: sign the request again with a fresh timestamp`;
+    return { problem: `${TIMESTAMP_HEADER} is more than 5 minutes from the server's clock: sign the request again with a fresh timestamp` };
   }
   const m = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-  if (!m) return `malformed ${SIGNATURE_HEADER} header: expected sha256=<64 hex digits>`;
+  if (!m) return { problem: `malformed ${SIGNATURE_HEADER} header: expected sha256=<64 hex digits>` };
   const expected = Buffer.from(signOrderRequest(secret, timestamp, body).slice('sha256='.length), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(m[1]!, 'hex'))) return 'signature does not match the request';
-  return undefined;
+  if (!timingSafeEqual(expected, Buffer.from(m[1]!, 'hex'))) return { problem: 'signature does not match the request' };
+  return { signature: m[1]!.toLowerCase() };
+}
+
+const REPLAYED_MESSAGE = 'this signed request was received before and changed nothing now: sign it again with a fresh timestamp to send it again';
+
+/**
+ * The refund id of a webhook refund without the shop's id and without `at`: a hash of the event as sent (type, member,
+ * channel, order, amount), so a redelivered body is the same refund although its time defaults to now. With `at`, the
+ * store's own derivation (order, amount, time) applies, as for a CSV line: the same refund imported later counts once.
+ */
+export function webhookRefundId(evt: { member: string; channel?: string; orderId: string; amount: number }): string {
+  const canonical = JSON.stringify(['refund', evt.member, evt.channel ?? null, evt.orderId, toFen(evt.amount)]);
+  return `body:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
 /** Add `POST /orders` to an app. Refuses (HearthError bad_config) without a secret of at least 16 characters. */
@@ -64,11 +87,15 @@ export function mountOrders(app: Hono, options: { hearth: Hearth; secret: string
     async (c) => {
       const now = hearth.deps.clock.now();
       const body = new Uint8Array(await c.req.arrayBuffer());
-      const problem = verify(secret, body, c.req.header(SIGNATURE_HEADER), c.req.header(TIMESTAMP_HEADER), now);
-      if (problem) {
-        log.warn({ problem }, 'order request refused');
-        return fail(c, 401, 'unauthorized', problem);
+      const verified = verify(secret, body, c.req.header(SIGNATURE_HEADER), c.req.header(TIMESTAMP_HEADER), now);
+      if ('problem' in verified) {
+        log.warn({ problem: verified.problem }, 'order request refused');
+        return fail(c, 401, 'unauthorized', verified.problem);
       }
+      const { db } = hearth.deps;
+      // Only authentic requests write: forgetting expired signatures here keeps the table to ten minutes of traffic.
+      pruneSignedRequests(db, new Date(now.getTime() - SIGNATURE_RETENTION_MS));
+      if (signedRequestSeen(db, verified.signature)) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
       let json: unknown;
       try {
         json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
@@ -80,25 +107,53 @@ export function mountOrders(app: Hono, options: { hearth: Hearth; secret: string
       }
       const raw = json as Record<string, unknown>;
       if (raw.type !== 'purchase' && raw.type !== 'refund') return fail(c, 400, 'bad_request', 'type must be "purchase" or "refund"');
-      const checked = checkOrder(
-        { ...raw, at: raw.at === undefined ? now.toISOString() : raw.at },
-        { now, timezone: hearth.deps.program.timezone },
-      );
+      const checked = checkOrder({ ...raw, at: raw.at === undefined ? now.toISOString() : raw.at }, { now, program: hearth.deps.program });
       if (!checked.ok) return fail(c, 400, 'bad_request', checked.reason);
-      const result = await recordOrder(hearth, checked.event);
-      const { kind: type, orderId } = checked.event;
+      const event = checked.event;
+      // Derived from the body before its missing time became now: the same body again is the same refund.
+      if (event.kind === 'refund' && event.refundId === undefined && raw.at === undefined) event.refundId = webhookRefundId(event);
+      const result = await recordOrder(hearth, event, { signature: verified.signature });
+      const { kind: type, orderId } = event;
+      if (result.outcome === 'replayed') return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
       if (result.outcome === 'rejected') {
         return result.code === 'internal' ? fail(c, 500, 'internal', 'the order could not be recorded; try again later') : fail(c, 422, result.code ?? 'refused', result.reason);
       }
+      if (result.outcome === 'parked') return c.json({ ok: true, type, orderId, duplicate: false, parked: true }, 202);
       return c.json({ ok: true, type, orderId, duplicate: result.outcome === 'duplicate' }, 200);
     },
   );
 }
 
+/** How long a received message may wait to be handled before /health calls it a problem. */
+const STUCK_INBOX_MS = 5 * 60_000;
+
+/**
+ * What /health says: ok, or the problems (the database refusing writes, sent marks that cannot be recorded, a channel
+ * down, messages received long ago and not handled), with the inbox backlog.
+ */
+export function healthReport(hearth: Hearth): { ok: boolean; problems: { part: string; message: string; since: string; count: number }[]; inbox?: { pending: number; oldest?: string } } {
+  const { health, db, clock } = hearth.deps;
+  const problems = health.list().map((p) => ({ part: p.part, message: p.message, since: p.since.toISOString(), count: p.count }));
+  let inbox: { pending: number; oldest?: string } | undefined;
+  try {
+    const backlog = inboxBacklog(db);
+    inbox = { pending: backlog.pending, ...(backlog.oldestReceivedAt !== undefined ? { oldest: new Date(backlog.oldestReceivedAt).toISOString() } : {}) };
+    if (backlog.oldestReceivedAt !== undefined && clock.now().getTime() - backlog.oldestReceivedAt > STUCK_INBOX_MS) {
+      problems.push({ part: 'inbox', message: `${backlog.pending} received messages not handled yet`, since: inbox.oldest!, count: backlog.pending });
+    }
+  } catch (err) {
+    problems.push({ part: 'database', message: `cannot read the inbox: ${(err as Error).message}`, since: clock.now().toISOString(), count: 1 });
+  }
+  return { ok: problems.length === 0, problems, ...(inbox ? { inbox } : {}) };
+}
+
 /** The app: `GET /health`, and `POST /orders` when a secret is given. Add more routes before it starts listening. */
 export function createHttpApp(options: { hearth: Hearth; secret?: string }): Hono {
   const app = new Hono();
-  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/health', (c) => {
+    const report = healthReport(options.hearth);
+    return c.json(report, report.ok ? 200 : 503);
+  });
   if (options.secret !== undefined) mountOrders(app, { hearth: options.hearth, secret: options.secret });
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

@@ -1,5 +1,5 @@
-// `hearth import FILE.csv`: streams a shop's purchases and refunds into the ledger through the order handlers.
-// A bad line is reported by its number and never stops the rest; importing the same file again changes nothing.
+// `hearth import FILE.csv`: streams a shop's purchases and refunds into the ledger through the order handlers. A bad line
+// is reported by its number and never stops the rest (a refund before its purchase is parked); a re-import changes nothing.
 import { createReadStream, statSync } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -29,8 +29,10 @@ export interface ImportSummary {
   imported: number;
   purchases: number;
   refunds: number;
-  /** Order already recorded (an earlier import, the webhook, or earlier in this file). */
+  /** Order already recorded (an earlier import, the webhook, or earlier in this file), or a refund already parked. */
   duplicates: number;
+  /** Refunds of orders not recorded yet: kept until the purchase arrives (`orders.parkRefundsDays`). Not rejections. */
+  parked: number;
   rejected: Rejection[];
 }
 
@@ -40,6 +42,7 @@ export interface ImportProgress {
   lines: number;
   imported: number;
   duplicates: number;
+  parked: number;
   rejected: number;
 }
 
@@ -139,7 +142,7 @@ export async function importOrders(
   input: Readable,
   options: { onProgress?: (p: ImportProgress) => void; batchSize?: number } = {},
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = { lines: 0, imported: 0, purchases: 0, refunds: 0, duplicates: 0, rejected: [] };
+  const summary: ImportSummary = { lines: 0, imported: 0, purchases: 0, refunds: 0, duplicates: 0, parked: 0, rejected: [] };
   const rejected = new Map<number, string>();
   let blanked = 0;
   const guard = new LineGuard((r) => {
@@ -152,13 +155,20 @@ export async function importOrders(
   done.catch(() => undefined);
 
   const batchSize = options.batchSize ?? BATCH;
-  const { timezone } = hearth.deps.program;
+  const { program } = hearth.deps;
   let batch: { line: number; event: OrderEvent }[] = [];
   let columns: Partial<Record<Field, number>> | undefined;
   let line = 0;
 
   const progress = () =>
-    options.onProgress?.({ bytes: guard.bytes, lines: summary.lines, imported: summary.imported, duplicates: summary.duplicates, rejected: rejected.size });
+    options.onProgress?.({
+      bytes: guard.bytes,
+      lines: summary.lines,
+      imported: summary.imported,
+      duplicates: summary.duplicates,
+      parked: summary.parked,
+      rejected: rejected.size,
+    });
   const flush = async () => {
     const outcomes = await recordOrderBatch(hearth, batch.map((b) => b.event));
     outcomes.forEach((o, i) => {
@@ -168,7 +178,8 @@ export async function importOrders(
         if (event.kind === 'purchase') summary.purchases++;
         else summary.refunds++;
       } else if (o.outcome === 'duplicate') summary.duplicates++;
-      else rejected.set(n, o.reason);
+      else if (o.outcome === 'parked') summary.parked++;
+      else if (o.outcome === 'rejected') rejected.set(n, o.reason);
     });
     batch = [];
     progress();
@@ -186,7 +197,7 @@ export async function importOrders(
       summary.lines++;
       const raw: RawOrder = {};
       for (const [field, col] of Object.entries(columns) as [Field, number][]) raw[field] = record[col];
-      const checked = checkOrder(raw, { now: hearth.deps.clock.now(), timezone });
+      const checked = checkOrder(raw, { now: hearth.deps.clock.now(), program });
       if (!checked.ok) rejected.set(line, checked.reason);
       else batch.push({ line, event: checked.event });
       if (batch.length >= batchSize) await flush();
@@ -235,6 +246,7 @@ export function formatImportSummary(file: string, s: ImportSummary, seconds: num
   const out = [
     `${file}: ${n(s.lines)} lines in ${seconds.toFixed(1)} s`,
     `  imported              ${n(s.imported)} (${n(s.purchases)} purchases, ${n(s.refunds)} refunds)`,
+    `  parked                ${n(s.parked)} (refunds waiting for their purchase)`,
     `  skipped as duplicate  ${n(s.duplicates)}`,
     `  rejected              ${n(s.rejected.length)}`,
   ];
@@ -249,7 +261,7 @@ function progressDisplay(stream: NodeJS.WriteStream): { update(p: ImportProgress
     const bar = new SingleBar(
       {
         stream,
-        format: 'importing |{bar}| {percentage}% | {lines} lines: {imported} imported, {duplicates} duplicate, {rejected} rejected | ETA {eta_formatted}',
+        format: 'importing |{bar}| {percentage}% | {lines} lines: {imported} imported, {parked} parked, {duplicates} duplicate, {rejected} rejected | ETA {eta_formatted}',
         hideCursor: true,
         clearOnComplete: true,
       },
@@ -258,7 +270,7 @@ function progressDisplay(stream: NodeJS.WriteStream): { update(p: ImportProgress
     let started = false;
     return {
       update(p) {
-        const payload = { lines: number.format(p.lines), imported: number.format(p.imported), duplicates: p.duplicates, rejected: p.rejected };
+        const payload = { lines: number.format(p.lines), imported: number.format(p.imported), parked: p.parked, duplicates: p.duplicates, rejected: p.rejected };
         if (!started) {
           bar.start(Math.max(p.totalBytes, 1), p.bytes, payload);
           started = true;
@@ -279,7 +291,7 @@ function progressDisplay(stream: NodeJS.WriteStream): { update(p: ImportProgress
   };
 }
 
-/** `hearth import FILE.csv [--db FILE] [--program FILE]`: exit 0 when every line went in or was a duplicate, 1 when some were rejected, 2 on bad usage. */
+/** `hearth import FILE.csv [--db FILE] [--program FILE]`: exit 0 when no line was rejected (parked refunds are not), 1 when some were, 2 on bad usage. */
 export async function runImportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { program: { type: 'string' }, db: { type: 'string' } } });
   const file = positionals[0];

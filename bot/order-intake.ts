@@ -1,8 +1,10 @@
-// Purchase and refund events from outside (CSV import, the signed HTTP endpoint): one set of checks with a plain reason
-// for each refusal, and recording through the order handlers with an outcome (recorded, duplicate, refused).
+// Purchase and refund events from outside (CSV import, the signed HTTP endpoint): one set of checks (time bounds shared by
+// every path) with a plain reason for each refusal, and recording through the order handlers with an outcome.
 import { zonedTime } from '../community/calendar';
+import { toFen } from '../community/earning';
+import type { Program } from '../community/program';
 import { inTransaction } from '../store/db';
-import { orderEventRecorded } from '../store/order-intake';
+import { claimSignedRequest, forgetSignedRequest, orderEventRecorded } from '../store/order-intake';
 import { HearthError } from './errors';
 import type { Hearth, OrderEvent, OrderReport } from './hearth';
 
@@ -23,8 +25,8 @@ export type OrderCheck = { ok: true; event: OrderEvent } | { ok: false; reason: 
 /** Largest single order accepted, in CNY: anything bigger is far more likely a typo than a sale. */
 export const MAX_ORDER_AMOUNT = 10_000_000;
 const MAX_ID = 200;
-/** Times later than now plus this are refused: a shop cannot report a sale that has not happened. */
-const FUTURE_SLACK_MS = 5 * 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/i;
 const ISO_LOCAL = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d{1,9})?$/;
@@ -90,8 +92,35 @@ export function parseOrderTime(value: string, timezone: string): Date | undefine
   return at;
 }
 
-/** Check one raw order; `now` bounds the time (no sales from the future), `timezone` reads times without an offset. */
-export function checkOrder(raw: RawOrder, options: { now: Date; timezone: string }): OrderCheck {
+// The program's start as an instant (its local midnight), worked out once per program rather than once a line.
+const starts = new WeakMap<Program['orders'], { earliest: string; timezone: string; at: number }>();
+function programStart(program: Pick<Program, 'timezone' | 'orders'>, earliest: string): number {
+  const known = starts.get(program.orders);
+  if (known && known.earliest === earliest && known.timezone === program.timezone) return known.at;
+  const at = zonedTime(earliest, '00:00', program.timezone).getTime();
+  starts.set(program.orders, { earliest, timezone: program.timezone, at });
+  return at;
+}
+
+/**
+ * Why an order's time is out of the program's bounds (`orders.earliest`, else `maxAgeDays`; `maxAheadHours`), or
+ * undefined when it is fine. Every path (CSV, webhook, replay) asks this, through checkOrder or the order handler.
+ * Without `now` (a caller with no clock) only the program's start applies.
+ */
+export function orderTimeProblem(program: Pick<Program, 'timezone' | 'orders'>, at: Date, now: Date | undefined): string | undefined {
+  const { earliest, maxAgeDays, maxAheadHours } = program.orders;
+  const t = at.getTime();
+  if (earliest !== undefined) {
+    if (t < programStart(program, earliest)) return `before the program's start ${earliest}`;
+  } else if (now && t < now.getTime() - maxAgeDays * DAY_MS) {
+    return `more than ${maxAgeDays} days ago`;
+  }
+  if (now && t > now.getTime() + maxAheadHours * HOUR_MS) return `more than ${maxAheadHours} hours in the future`;
+  return undefined;
+}
+
+/** Check one raw order; `now` and the program's order settings bound the time, its timezone reads times without an offset. */
+export function checkOrder(raw: RawOrder, options: { now: Date; program: Pick<Program, 'timezone' | 'orders'> }): OrderCheck {
   const typeText = text(raw.type)?.toLowerCase() ?? '';
   const kind = typeText === '' ? 'purchase' : TYPES[typeText];
   if (!kind) return { ok: false, reason: `unknown type "${text(raw.type)}": expected purchase or refund` };
@@ -103,33 +132,40 @@ export function checkOrder(raw: RawOrder, options: { now: Date; timezone: string
   if (typeof amount !== 'number') return { ok: false, ...amount };
   const atText = typeof raw.at === 'string' ? raw.at.trim() : undefined;
   if (!atText) return { ok: false, reason: 'missing time' };
-  const at = parseOrderTime(atText, options.timezone);
+  const at = parseOrderTime(atText, options.program.timezone);
   if (!at) return { ok: false, reason: `bad time "${atText}": expected ISO 8601 like 2026-03-01T09:30:00+08:00` };
-  if (at.getTime() > options.now.getTime() + FUTURE_SLACK_MS) return { ok: false, reason: `bad time "${atText}": it is in the future` };
+  const problem = orderTimeProblem(options.program, at, options.now);
+  if (problem) return { ok: false, reason: `bad time "${atText}": ${problem}` };
   const event: OrderEvent = { kind, member, orderId, amount, at };
   if (raw.channel !== undefined && raw.channel !== null && raw.channel !== '') {
     const channel = checkId(raw.channel, 'channel');
     if (typeof channel !== 'string') return { ok: false, ...channel };
     event.channel = channel;
   }
-  if (kind === 'refund') {
-    if (raw.refundId !== undefined && raw.refundId !== null && raw.refundId !== '') {
-      const refundId = checkId(raw.refundId, 'refund id');
-      if (typeof refundId !== 'string') return { ok: false, ...refundId };
-      event.refundId = refundId;
-    } else {
-      // Without the shop's refund id, order + amount + time names the refund: the same line again is the same refund.
-      event.refundId = `${Math.round(amount * 100)}fen@${at.toISOString()}`;
-    }
+  // Without the shop's refund id the store names the refund by order, amount and time (store/orders.ts refundIdOf).
+  if (kind === 'refund' && raw.refundId !== undefined && raw.refundId !== null && raw.refundId !== '') {
+    const refundId = checkId(raw.refundId, 'refund id');
+    if (typeof refundId !== 'string') return { ok: false, ...refundId };
+    event.refundId = refundId;
   }
   return { ok: true, event };
 }
 
-/** What became of one event handed to the order handlers. */
-export type OrderResult = { outcome: 'recorded' } | { outcome: 'duplicate' } | { outcome: 'rejected'; reason: string; code?: string };
+/**
+ * What became of one event handed to the order handlers: `parked` is a refund that came before its purchase (applied
+ * when the purchase arrives); `replayed` a signed request whose signature was accepted before (nothing changed).
+ */
+export type OrderResult =
+  | { outcome: 'recorded' }
+  | { outcome: 'duplicate' }
+  | { outcome: 'parked' }
+  | { outcome: 'replayed' }
+  | { outcome: 'rejected'; reason: string; code?: string };
 
 const RECORDED: OrderResult = { outcome: 'recorded' };
 const DUPLICATE: OrderResult = { outcome: 'duplicate' };
+const PARKED: OrderResult = { outcome: 'parked' };
+const REPLAYED: OrderResult = { outcome: 'replayed' };
 
 /** Whether each Hearth's order handlers finished synchronously the last time (then batches share a transaction). */
 const handlersSync = new WeakMap<Hearth, boolean>();
@@ -168,19 +204,31 @@ function rejectedBy(hearth: Hearth, evt: OrderEvent, err: unknown): OrderResult 
 function outcomeOf(hearth: Hearth, evt: OrderEvent, report: OrderReport | undefined): OrderResult {
   if (report?.status === 'rejected') return { outcome: 'rejected', reason: report.reason ?? 'refused by the order handler', code: report.code };
   if (report?.status === 'duplicate') return DUPLICATE;
-  if (report === undefined && !orderEventRecorded(hearth.deps.db, evt)) {
+  if (report?.status === 'parked') return PARKED;
+  if (report === undefined && !recordedBefore(hearth, evt)) {
     return { outcome: 'rejected', reason: 'not recorded by the order handler (see the log)', code: 'not_recorded' };
   }
   return RECORDED;
 }
 
-// The duplicate check and the handlers' writes share one transaction (a savepoint inside a batch), so two deliveries
-// of the same order cannot both count as recorded. A known event skips the handlers: a re-import costs one read a line.
-function attempt(hearth: Hearth, evt: OrderEvent): OrderResult | Promise<OrderResult> {
+function recordedBefore(hearth: Hearth, evt: OrderEvent): boolean {
+  return orderEventRecorded(hearth.deps.db, { kind: evt.kind, orderId: evt.orderId, amountFen: toFen(evt.amount), at: evt.at, refundId: evt.refundId });
+}
+
+// The signature claim, the duplicate check and the handlers' writes share one transaction (a savepoint inside a batch),
+// so two deliveries of the same order cannot both count as recorded, and a request refused or failed leaves its
+// signature unclaimed (it may be sent again). A known event skips the handlers: a re-import costs one read a line.
+function attempt(hearth: Hearth, evt: OrderEvent, signature?: string): OrderResult | Promise<OrderResult> {
   const { db } = hearth.deps;
+  // Only for handlers that went async: their writes commit apart from the claim, so a refusal gives the signature back.
+  const unclaim = (result: OrderResult): OrderResult => {
+    if (signature !== undefined && result.outcome === 'rejected') forgetSignedRequest(db, signature);
+    return result;
+  };
   try {
     const ran = inTransaction(db, (): { result?: OrderResult; pending?: Promise<OrderReport | undefined> } => {
-      if (orderEventRecorded(db, evt)) return { result: DUPLICATE };
+      if (signature !== undefined && !claimSignedRequest(db, signature, hearth.deps.clock.now())) return { result: REPLAYED };
+      if (recordedBefore(hearth, evt)) return { result: DUPLICATE };
       const report = runHandlers(hearth, evt);
       if (report instanceof Promise) return { pending: report };
       const result = outcomeOf(hearth, evt, report);
@@ -192,8 +240,8 @@ function attempt(hearth: Hearth, evt: OrderEvent): OrderResult | Promise<OrderRe
     if (ran.result) return ran.result;
     handlersSync.set(hearth, false);
     return ran.pending!.then(
-      (report) => outcomeOf(hearth, evt, report),
-      (err: unknown) => rejectedBy(hearth, evt, err),
+      (report) => unclaim(outcomeOf(hearth, evt, report)),
+      (err: unknown) => unclaim(rejectedBy(hearth, evt, err)),
     );
   } catch (err) {
     if (err instanceof Refused) {
@@ -214,10 +262,14 @@ function requireHandler(hearth: Hearth): void {
   if (hearth.events.order.length === 0) throw new HearthError('bad_config', 'no order handler is installed: purchases cannot be recorded');
 }
 
-/** Record one purchase or refund through the order handlers, telling whether it was new, a duplicate or refused. */
-export async function recordOrder(hearth: Hearth, evt: OrderEvent): Promise<OrderResult> {
+/**
+ * Record one purchase or refund through the order handlers, telling whether it was new, a duplicate, parked or refused.
+ * With `signature` (a signed request's), the signature is claimed in the event's transaction: one claimed before makes
+ * the outcome `replayed` with nothing changed; a refused or failed event leaves it unclaimed.
+ */
+export async function recordOrder(hearth: Hearth, evt: OrderEvent, options: { signature?: string } = {}): Promise<OrderResult> {
   requireHandler(hearth);
-  return attempt(hearth, evt);
+  return attempt(hearth, evt, options.signature);
 }
 
 /**

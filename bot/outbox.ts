@@ -12,6 +12,15 @@ import { isGroupChat } from '../store/members';
 /** The longest text the bot writes in one message of its own words; channels split it into their own pieces. */
 export const MAX_OUTBOUND_TEXT = 12_000;
 
+/** `text` cut to at most `max` UTF-16 units between whole characters (an emoji is never split), with "…" when cut. */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // the first half of a surrogate pair stays with its second
+  return `${text.slice(0, cut)}…`;
+}
+
 /** Queue a message; notices and nudges started by the bot wait out quiet hours, answers go at once. Returns the row id when new. */
 export function queueOutbound(
   deps: { db: Db; program: Program },
@@ -23,7 +32,7 @@ export function queueOutbound(
   const notBefore = held ? quietHoursEnd(at, deps.program.timezone, deps.program.nudges.quietHours) : at;
   // A secret (a code, a balance) never goes to a group, whatever a skill asked for: a bug, refused loudly.
   if (msg.secret && isGroupChat(deps.db, msg.channel, msg.chat)) throw new HearthError('forbidden', `a secret message was addressed to the group ${msg.chat}`);
-  const text = msg.text.length > MAX_OUTBOUND_TEXT ? `${msg.text.slice(0, MAX_OUTBOUND_TEXT - 1)}…` : msg.text;
+  const text = clipText(msg.text, MAX_OUTBOUND_TEXT);
   return enqueueMessage(deps.db, key, text === msg.text ? msg : { ...msg, text }, at, notBefore);
 }
 

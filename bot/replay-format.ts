@@ -25,7 +25,7 @@ const message = z.object({
   action: z.string().optional(),
 });
 const purchase = z.object({ type: z.literal('purchase'), at: instant, member: id, orderId: id, amount: z.number().positive().finite() });
-const refund = z.object({ type: z.literal('refund'), at: instant, member: id, orderId: id, amount: z.number().positive().finite() });
+const refund = z.object({ type: z.literal('refund'), at: instant, member: id, orderId: id, amount: z.number().positive().finite(), refundId: id.optional() });
 const join = z.object({ type: z.literal('join'), at: instant, channel: z.string().min(1).default('console'), chat: id, from: id, name: z.string().optional(), invite: z.string().optional() });
 const role = z.object({ type: z.literal('role'), at: instant.optional(), member: id, role: z.enum(['manager', 'staff', 'member']) });
 const profile = z.object({

@@ -86,8 +86,10 @@ async function applyEvent(hearth: Hearth, event: ReplayLine['event'], now: Date)
       });
       return;
     case 'purchase':
+      await hearth.handleOrder({ kind: 'purchase', member: event.member, orderId: event.orderId, amount: event.amount, at: now });
+      return;
     case 'refund':
-      await hearth.handleOrder({ kind: event.type, member: event.member, orderId: event.orderId, amount: event.amount, at: now });
+      await hearth.handleOrder({ kind: 'refund', member: event.member, orderId: event.orderId, amount: event.amount, at: now, ...(event.refundId ? { refundId: event.refundId } : {}) });
       return;
     case 'join':
       await hearth.handleJoin({ channel: event.channel, chat: event.chat, from: { id: event.from, name: event.name }, at: now, inviteCode: event.invite });

@@ -49,7 +49,7 @@ export function placeholdersIn(template: string): string[] {
   return [...template.matchAll(placeholderToken)].map((m) => m[1]!);
 }
 
-/** What is wrong with a rule, for the program file's error list: unknown params, placeholders the kind cannot fill. */
+/** What is wrong with a rule, for the program file's error list: unknown or out-of-range params, placeholders the kind cannot fill. */
 export function nudgeRuleProblems(rule: Pick<NudgeRule, 'kind' | 'params' | 'template' | 'channel'>): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   if (rule.channel === 'group' && isPrivateTemplate(rule.template)) {
@@ -78,16 +78,26 @@ export function nudgeRuleProblems(rule: Pick<NudgeRule, 'kind' | 'params' | 'tem
   }
   if (rule.kind === 'near-tier' && rule.params.ratio !== undefined && !(rule.params.ratio > 0 && rule.params.ratio < 1))
     problems.push({ path: ['params', 'ratio'], message: 'ratio must be between 0 and 1' });
-  for (const key of ['days', 'maxDays', 'minStreak', 'lookbackDays']) {
+  for (const [key, [min, max]] of Object.entries(paramBounds(rule.kind))) {
     const v = rule.params[key];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) problems.push({ path: ['params', key], message: `${key} must be a whole number of at least 1` });
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
+      problems.push({ path: ['params', key], message: `${key} must be a whole number from ${min} to ${max.toLocaleString('en')}` });
   }
-  const minPoints = rule.params.minPoints;
-  if (minPoints !== undefined && !(Number.isInteger(minPoints) && minPoints >= 0))
-    problems.push({ path: ['params', 'minPoints'], message: 'minPoints must be a whole number of at least 0' });
   if (rule.params.maxDays !== undefined && rule.params.maxDays < (rule.params.days ?? 30))
     problems.push({ path: ['params', 'maxDays'], message: 'maxDays must not be less than days' });
   return problems;
+}
+
+// The whole-number params' ranges. An expiring reminder looks no further ahead than points.expiryReminderDays may; a
+// dormant spell or a streak is at most ten years, a near-tier lookback at most the year a tier is counted over.
+function paramBounds(kind: NudgeKind): Record<string, [number, number]> {
+  return {
+    days: [1, kind === 'expiring' ? 365 : 3650],
+    maxDays: [1, 3650],
+    minStreak: [1, 3650],
+    lookbackDays: [1, 365],
+    minPoints: [0, 1_000_000_000],
+  };
 }
 
 /** Fill `{placeholder}`s from `values`; a placeholder without a value is left as written. */

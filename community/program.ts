@@ -4,31 +4,76 @@ import { z } from 'zod';
 import { nudgeRuleProblems } from './nudges';
 import { parseRef } from './refs';
 
-const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
-const monthDay = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+// Every number has an upper bound: generous for any real program, tight enough that a slip of the keyboard (an extra
+// zero, days written as minutes) fails at start instead of paying out or scheduling nonsense for months.
+const MAX_POINTS = 1_000_000; // one reward of any kind (gift, check-in, post, referral)
+const MAX_THRESHOLD = 1_000_000_000; // growth value or a reward's cost: far above any member's lifetime
+const MAX_MULTIPLIER = 100;
+const WEEK_MINUTES = 7 * 24 * 60;
+
+/** A whole number in [min, max], with one message for every way to get it wrong. */
+function whole(min: number, max: number, unit: string) {
+  const error = `must be a whole number of ${unit} from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A number above 0 (or from 0) up to max; fractions allowed. */
+function amount(max: number, what: string, allowZero = false) {
+  const error = `must be ${what} ${allowZero ? 'from 0 to' : 'above 0 and at most'} ${max.toLocaleString('en')}`;
+  const n = z.number({ error }).max(max, { error });
+  return allowZero ? n.min(0, { error }) : n.positive({ error });
+}
+
+/** Text that is not blank and not longer than max. */
+function text(max: number) {
+  return z
+    .string()
+    .refine((v) => v.trim() !== '', { error: 'must not be empty' })
+    .refine((v) => v.length <= max, { error: `must be at most ${max} characters` });
+}
+
+function list<T extends z.ZodType>(item: T, max: number, what: string) {
+  return z.array(item).max(max, { error: `at most ${max} ${what}` });
+}
+
+const bilingual = (max: number) => z.object({ zh: text(max), en: text(max) }).strict();
+const name = bilingual(100);
+const slug = z
+  .string()
+  .max(64, { error: 'an id is at most 64 characters' })
+  .regex(/^[a-z][a-z0-9-]*$/, { error: 'an id is lowercase letters, digits and dashes, starting with a letter' });
+// 2024 is a leap year: 02-29 is a day of the year (a campaign then runs only in leap years), 02-30 is not.
+const monthDay = z.string().refine((v) => /^\d{2}-\d{2}$/.test(v) && isRealDate(`2024-${v}`), { error: 'expected a day of the year as MM-DD, e.g. "11-11"' });
+const isoDate = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v) && v >= '2000-01-01' && v <= '2100-12-31', {
+    error: 'expected a calendar date from 2000 to 2100 as YYYY-MM-DD, e.g. "2026-11-11"',
+  });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 /** A person or group with its channel (`telegram:123`, `wecom:zhangsan`; a bare id is a console id). */
 const ref = z.string().superRefine((v, ctx) => {
   const parsed = parseRef(v);
   if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  // Console ids are never all digits in practice; Telegram's are, and groups' start with -100.
+  else if (parsed.channel === 'console' && /^(-?\d+|-100.*)$/.test(v))
+    ctx.addIssue({ code: 'custom', message: `"${v}" looks like a Telegram id: write telegram:${v} (a bare id means the console)` });
 });
 
 export const tierSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    name: bilingual,
-    threshold: z.number().int().min(0),
-    multiplier: z.number().positive(),
-    upgradeGift: z.number().int().min(0).default(0),
+    id: slug,
+    name,
+    threshold: whole(0, MAX_THRESHOLD, 'growth points'),
+    multiplier: amount(MAX_MULTIPLIER, 'a multiplier'),
+    upgradeGift: whole(0, MAX_POINTS, 'points').default(0),
   })
   .strict();
 
 export const campaignSchema = z
   .object({
-    id: z.string().min(1),
-    name: bilingual,
-    multiplier: z.number().positive(),
+    id: text(64),
+    name,
+    multiplier: amount(MAX_MULTIPLIER, 'a multiplier'),
     /** Every year on this day (MM-DD) … */
     everyYear: monthDay.optional(),
     /** … or between these dates, inclusive (YYYY-MM-DD). */
@@ -36,15 +81,21 @@ export const campaignSchema = z
     to: isoDate.optional(),
   })
   .strict()
-  .refine((c) => c.everyYear !== undefined || (c.from !== undefined && c.to !== undefined), {
-    message: 'a campaign needs everyYear, or from and to',
+  .superRefine((c, ctx) => {
+    if (c.everyYear === undefined && (c.from === undefined || c.to === undefined))
+      ctx.addIssue({ code: 'custom', message: 'a campaign needs everyYear, or from and to' });
+    // The bot reads everyYear first and would ignore the dates without a word.
+    if (c.everyYear !== undefined && (c.from !== undefined || c.to !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['everyYear'], message: 'a campaign has everyYear or from and to, not both' });
+    if (c.from !== undefined && c.to !== undefined && c.from > c.to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the campaign ends (to: ${c.to}) before it starts (from: ${c.from})` });
   });
 
 export const rewardSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    name: bilingual,
-    cost: z.number().int().positive(),
+    id: slug,
+    name,
+    cost: whole(1, MAX_THRESHOLD, 'points'),
     minTier: z.string().optional(),
     /** A make-up card (补签卡) restores a missed check-in day instead of issuing a voucher. */
     kind: z.enum(['voucher', 'makeup-card']).default('voucher'),
@@ -53,14 +104,14 @@ export const rewardSchema = z
 
 export const badgeSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    name: bilingual,
-    emoji: z.string().min(1),
-    description: bilingual,
+    id: slug,
+    name,
+    emoji: text(16),
+    description: bilingual(300),
     auto: z
       .discriminatedUnion('rule', [
-        z.object({ rule: z.literal('streak'), days: z.number().int().positive() }).strict(),
-        z.object({ rule: z.literal('approved-posts'), count: z.number().int().positive() }).strict(),
+        z.object({ rule: z.literal('streak'), days: whole(1, 3650, 'days') }).strict(),
+        z.object({ rule: z.literal('approved-posts'), count: whole(1, 100_000, 'posts') }).strict(),
       ])
       .optional(),
   })
@@ -68,13 +119,13 @@ export const badgeSchema = z
 
 export const nudgeRuleSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    id: slug,
     kind: z.enum(['near-tier', 'dormant', 'expiring', 'birthday', 'streak-at-risk']),
     /** Cron expression in the program's timezone. */
-    schedule: z.string().min(9),
-    /** Kind-specific numbers: days for dormant/expiring, ratio for near-tier, minStreak for streak-at-risk. */
-    params: z.record(z.string(), z.number()).default({}),
-    template: bilingual,
+    schedule: z.string().min(9).max(100),
+    /** Kind-specific numbers: days for dormant/expiring, ratio for near-tier, minStreak for streak-at-risk (bounds: nudgeRuleProblems). */
+    params: z.record(z.string(), z.number({ error: 'must be a number' })).default({}),
+    template: bilingual(1000),
     channel: z.enum(['private', 'group']).default('private'),
     enabled: z.boolean().default(true),
   })
@@ -82,66 +133,66 @@ export const nudgeRuleSchema = z
 
 export const programSchema = z
   .object({
-    name: bilingual,
-    timezone: z.string().refine(isValidTimezone, { message: 'unknown IANA timezone' }),
+    name,
+    timezone: z.string().max(64).refine(isValidTimezone, { message: 'unknown IANA timezone' }),
     /** Community managers (they alone move points), each with its channel: `telegram:123456`. */
-    managers: z.array(ref).default([]),
+    managers: list(ref, 1000, 'managers').default([]),
     /** Support staff, each with its channel. */
-    staff: z.array(ref).default([]),
+    staff: list(ref, 1000, 'staff').default([]),
     /** The community groups Hearth serves, each with its channel: `telegram:-1001234567890` (also HEARTH_GROUPS and `/group on`). */
-    groups: z.array(ref).default([]),
+    groups: list(ref, 1000, 'groups').default([]),
     /** Serve groups that are not listed (on live platforms; the console and replay serve every group). */
     serveUnlistedGroups: z.boolean().default(false),
     /** A platform's group admins moderate their own listed group: badges and post review, never points. */
     groupAdminsModerate: z.boolean().default(true),
     /** A bare `@handle` names a member only when exactly one member used it within this many days. */
-    handleRecentDays: z.number().int().min(1).max(365).default(30),
+    handleRecentDays: whole(1, 365, 'days').default(30),
     points: z
       .object({
-        perCny: z.number().positive(),
-        expiryMonths: z.number().int().positive(),
-        expiryReminderDays: z.number().int().min(0),
-        pendingDays: z.number().int().min(0),
-        birthdayMultiplier: z.number().positive(),
+        perCny: amount(1000, 'a number of points per CNY'),
+        expiryMonths: whole(1, 120, 'months'),
+        expiryReminderDays: whole(0, 365, 'days'),
+        pendingDays: whole(0, 365, 'days'),
+        birthdayMultiplier: amount(MAX_MULTIPLIER, 'a multiplier'),
       })
       .strict(),
     growth: z
       .object({
-        perCny: z.number().min(0),
-        perCheckin: z.number().int().min(0),
-        perApprovedPost: z.number().int().min(0),
-        windowMonths: z.number().int().positive(),
+        perCny: amount(1000, 'a number of growth points per CNY', true),
+        perCheckin: whole(0, MAX_POINTS, 'growth points'),
+        perApprovedPost: whole(0, MAX_POINTS, 'growth points'),
+        windowMonths: whole(1, 120, 'months'),
       })
       .strict(),
-    tiers: z.array(tierSchema).min(1),
-    tierGraceDays: z.number().int().min(0),
-    campaigns: z.array(campaignSchema).default([]),
+    tiers: list(tierSchema, 20, 'tiers').min(1, { error: 'at least one tier' }),
+    tierGraceDays: whole(0, 365, 'days'),
+    campaigns: list(campaignSchema, 100, 'campaigns').default([]),
     checkin: z
       .object({
-        points: z.number().int().min(0),
-        bonusEvery: z.number().int().positive(),
-        bonusPoints: z.number().int().min(0),
+        points: whole(0, MAX_POINTS, 'points'),
+        bonusEvery: whole(1, 365, 'days'),
+        bonusPoints: whole(0, MAX_POINTS, 'points'),
       })
       .strict(),
     ugc: z
       .object({
-        points: z.number().int().min(0),
-        maxRewardedPerDay: z.number().int().min(0),
-        minLength: z.number().int().min(1),
+        points: whole(0, MAX_POINTS, 'points'),
+        maxRewardedPerDay: whole(0, 100, 'posts'),
+        minLength: whole(1, 2000, 'characters'),
       })
       .strict(),
     referral: z
       .object({
-        points: z.number().int().min(0),
+        points: whole(0, MAX_POINTS, 'points'),
         /** The inviter is paid at the invitee's first purchase (when true) or their Nth check-in, whichever comes first. */
         qualifyingPurchase: z.boolean().default(true),
-        qualifyingCheckins: z.number().int().min(1).max(365).default(3),
+        qualifyingCheckins: whole(1, 365, 'check-ins').default(3),
       })
       .strict(),
     redemption: z
       .object({
         /** Rewards one member may redeem in a local day. */
-        maxPerDay: z.number().int().min(1).max(1000).default(3),
+        maxPerDay: whole(1, 1000, 'rewards').default(3),
       })
       .strict()
       .default({ maxPerDay: 3 }),
@@ -149,51 +200,54 @@ export const programSchema = z
       .object({
         /** No order dated before this day is accepted (the program's start); without it, no older than maxAgeDays. */
         earliest: isoDate.optional(),
-        maxAgeDays: z.number().int().min(1).max(3650).default(730),
+        maxAgeDays: whole(1, 3650, 'days').default(730),
         /** How far in the future an order's time may be (shop clocks and time zones), in hours. */
-        maxAheadHours: z.number().int().min(0).max(72).default(24),
+        maxAheadHours: whole(0, 72, 'hours').default(24),
         /** A refund that arrives before its purchase waits this many days for it, then is dropped and reported. */
-        parkRefundsDays: z.number().int().min(1).max(90).default(7),
+        parkRefundsDays: whole(1, 90, 'days').default(7),
       })
       .strict()
       .default({ maxAgeDays: 730, maxAheadHours: 24, parkRefundsDays: 7 }),
     retention: z
       .object({
         /** Received messages' text is kept this long after they were handled (their ids longer, for redelivery checks). */
-        inboxDays: z.number().int().min(1).max(3650).default(30),
+        inboxDays: whole(1, 3650, 'days').default(30),
         /** Messages the bot sent (including codes) are kept this long after delivery. */
-        sentMessagesDays: z.number().int().min(1).max(3650).default(30),
+        sentMessagesDays: whole(1, 3650, 'days').default(30),
         /** Closed tickets' transcripts are kept this long. */
-        transcriptsDays: z.number().int().min(1).max(3650).default(180),
+        transcriptsDays: whole(1, 3650, 'days').default(180),
         /** Members' recent messages (a ticket's opening context) are kept this long. */
-        recentMessagesDays: z.number().int().min(1).max(3650).default(30),
+        recentMessagesDays: whole(1, 3650, 'days').default(30),
       })
       .strict()
       .default({ inboxDays: 30, sentMessagesDays: 30, transcriptsDays: 180, recentMessagesDays: 30 }),
-    rewards: z.array(rewardSchema).default([]),
-    badges: z.array(badgeSchema).default([]),
+    rewards: list(rewardSchema, 200, 'rewards').default([]),
+    badges: list(badgeSchema, 200, 'badges').default([]),
     nudges: z
       .object({
-        monthlyCap: z.number().int().min(0),
-        dailyCap: z.number().int().min(0),
-        quietHours: z.object({ from: hhmm, to: hhmm }).strict(),
-        rules: z.array(nudgeRuleSchema).default([]),
+        monthlyCap: whole(0, 100, 'nudges a month'),
+        dailyCap: whole(0, 24, 'nudges a day'),
+        quietHours: z
+          .object({ from: hhmm, to: hhmm })
+          .strict()
+          .refine((q) => q.from !== q.to, { error: 'quiet hours need different from and to times (from equal to to is not a range)', path: ['to'] }),
+        rules: list(nudgeRuleSchema, 50, 'nudge rules').default([]),
       })
       .strict(),
     escalation: z
       .object({
-        highValueCny: z.number().positive(),
-        highValueUnits: z.number().int().positive(),
+        highValueCny: amount(100_000_000, 'an amount in CNY'),
+        highValueUnits: whole(1, 1_000_000, 'units'),
         vipTier: z.string(),
-        misunderstoodInARow: z.number().int().positive(),
-        remindAfterMinutes: z.number().int().positive(),
-        managersAfterMinutes: z.number().int().positive(),
+        misunderstoodInARow: whole(1, 20, 'messages'),
+        remindAfterMinutes: whole(1, WEEK_MINUTES, 'minutes'),
+        managersAfterMinutes: whole(1, WEEK_MINUTES, 'minutes'),
         /** Language of the staff room (cards, reminders). */
         staffLang: z.enum(['zh', 'en']).default('en'),
         /** A bare 1–5 from the member this long after a handoff ends is their rating of it. */
-        ratingWindowMinutes: z.number().int().positive().default(60),
+        ratingWindowMinutes: whole(1, WEEK_MINUTES, 'minutes').default(60),
         /** New tickets one member may open in a local day; more requests join their latest ticket. */
-        maxTicketsPerDay: z.number().int().min(1).max(100).default(3),
+        maxTicketsPerDay: whole(1, 100, 'tickets').default(3),
       })
       .strict(),
   })
@@ -211,6 +265,12 @@ export const programSchema = z
     });
     if (!tierIds.has(p.escalation.vipTier))
       ctx.addIssue({ code: 'custom', path: ['escalation', 'vipTier'], message: `no tier "${p.escalation.vipTier}"` });
+    if (p.escalation.managersAfterMinutes <= p.escalation.remindAfterMinutes)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['escalation', 'managersAfterMinutes'],
+        message: `managers are told after staff are reminded: managersAfterMinutes (${p.escalation.managersAfterMinutes}) must be more than remindAfterMinutes (${p.escalation.remindAfterMinutes})`,
+      });
     for (const [key, list] of [['rewards', p.rewards], ['badges', p.badges], ['tiers', p.tiers]] as const) {
       const seen = new Set<string>();
       list.forEach((item, i) => {
@@ -232,6 +292,13 @@ export type Reward = z.infer<typeof rewardSchema>;
 export type Badge = z.infer<typeof badgeSchema>;
 export type NudgeRule = z.infer<typeof nudgeRuleSchema>;
 export type Campaign = z.infer<typeof campaignSchema>;
+
+// A date that exists: 2024-02-29 does, 2025-02-29 and 2025-04-31 do not.
+function isRealDate(date: string): boolean {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
 
 function isValidTimezone(tz: string): boolean {
   try {

@@ -22,6 +22,7 @@ import {
 import { formatNumber, nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
 import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
+import { replyPrivately } from './private';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
 
@@ -183,7 +184,8 @@ function nudgesCommand(ctx: SkillContext): void {
     return;
   }
   if (action === 'preview') {
-    ctx.reply(formatPreview(previewNudge(deps, rule.id, ctx.now, ctx.lang)!, ctx.lang));
+    // Samples show members' names and balances: a manager sees them privately, never the group.
+    replyPrivately(ctx, formatPreview(previewNudge(deps, rule.id, ctx.now, ctx.lang)!, ctx.lang));
     return;
   }
   const enable = action === 'resume';

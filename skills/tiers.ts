@@ -11,6 +11,7 @@ import { HearthError } from '../bot/errors';
 import { inTransaction } from '../store/db';
 import { balanceOf, earnPoints, growthBetween } from '../store/ledger';
 import { tierStateOf } from '../store/standing';
+import { alreadyPaidOf } from '../store/members';
 import { membersAboveEntryTier, noticeReach, previousJobRun, setTierState, tierReviewCandidates } from '../store/tiers';
 
 /** A change a review made. `grace` on a downgrade means the member is still below the new tier: a new grace period. */
@@ -44,8 +45,10 @@ export function reviewTier(deps: TierDeps, memberId: number, now: Date, options:
       if (d.kind === 'none') break;
       if (d.kind === 'upgrade') {
         let gift = 0;
+        // A returning erased person had these gifts under their old member id: each tier's gift is paid once per person.
+        const paidBefore = alreadyPaidOf(db, memberId);
         for (const t of d.climbed) {
-          if (t.upgradeGift <= 0) continue;
+          if (t.upgradeGift <= 0 || paidBefore.includes(`tier-gift:${t.id}`)) continue;
           const w = earnPoints(db, {
             memberId,
             points: t.upgradeGift,

@@ -256,7 +256,8 @@ export const reviewSkill: Skill = {
     if (!slash && !alias) return next();
     const authority = await moderationAuthority(ctx);
     if (authority === 'none') {
-      if (alias) return next();
+      // 通过 and 驳回 are everyday words: in group chatter they pass by; said to the bot they get a polite no.
+      if (alias && !ctx.addressed) return next();
       ctx.handled = true;
       managerOnly(ctx, ctx.lang === 'zh');
       return;

@@ -81,9 +81,12 @@ export function pendingInbound(db: Db, limit = 500, afterId = 0): PendingInbound
   ).all(afterId, limit);
 }
 
-/** How many rows wait to be handled, and since when the oldest (for /health). */
+/** How many rows wait to be handled, and since when the oldest (for /health); an erased person's blanked rows never will. */
 export function inboxBacklog(db: Db): { pending: number; oldestReceivedAt?: number } {
-  const row = statement<[], { n: number; oldest: number | null }>(db, 'SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE done_at IS NULL').get()!;
+  const row = statement<[], { n: number; oldest: number | null }>(
+    db,
+    'SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE done_at IS NULL AND payload IS NOT NULL',
+  ).get()!;
   return { pending: row.n, ...(row.oldest !== null ? { oldestReceivedAt: row.oldest } : {}) };
 }
 

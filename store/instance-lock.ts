@@ -2,7 +2,10 @@
 // The operating system releases it when the process ends, however it ends (a crash, SIGKILL), so a standby can take
 // over; two processes can never both hold it. Short admin commands (import, role, members) do not take it.
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { HearthError } from '../bot/errors';
 import { statement, type Db } from './db';
 
 /** A held lock; `release` gives it up (closing the process does too). */
@@ -20,7 +23,13 @@ export interface Holder {
 /** Take the lock of the database at `dbPath` now; undefined when another process holds it. */
 export function tryLockDatabase(dbPath: string): InstanceLock | undefined {
   if (dbPath === ':memory:') return { release: () => undefined };
-  const lock = new Database(`${dbPath}.lock`, { timeout: 0 });
+  let lock: Database.Database;
+  try {
+    mkdirSync(dirname(dbPath), { recursive: true });
+    lock = new Database(`${dbPath}.lock`, { timeout: 0 });
+  } catch (err) {
+    throw cannotLock(dbPath, err);
+  }
   try {
     // In exclusive locking mode the first write keeps the file's lock until the connection closes.
     lock.pragma('locking_mode = EXCLUSIVE');
@@ -28,9 +37,16 @@ export function tryLockDatabase(dbPath: string): InstanceLock | undefined {
   } catch (err) {
     lock.close();
     if ((err as { code?: string }).code === 'SQLITE_BUSY') return undefined;
-    throw err;
+    throw cannotLock(dbPath, err);
   }
   return { release: () => lock.close() };
+}
+
+function cannotLock(dbPath: string, err: unknown): HearthError {
+  return new HearthError(
+    'bad_config',
+    `cannot write to the database ${dbPath}: its lock file ${dbPath}.lock cannot be used (${(err as Error).message}); check that the folder is writable by this user`,
+  );
 }
 
 /** Wait until the lock is free (polling), calling `waiting` once if it is not free at first. */

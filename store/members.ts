@@ -1,4 +1,5 @@
 // Members and their platform identities: find-or-create by (channel, platform id), language, role, profile.
+import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { statement, type Db } from './db';
 import { identities, members, chatMembers } from './schema';
@@ -15,9 +16,14 @@ export interface IdentitySeen {
   at: Date;
 }
 
-const memberColumns = `id, name, lang, lang_fixed AS langFixed, birthday, role, created_at AS createdAt, last_active_at AS lastActiveAt`;
-type RawMember = Omit<MemberRow, 'langFixed'> & { langFixed: number };
-const toMember = (raw: RawMember): MemberRow => ({ ...raw, langFixed: raw.langFixed === 1 });
+const memberColumns = `id, name, lang, lang_fixed AS langFixed, birthday, role, created_at AS createdAt, last_active_at AS lastActiveAt,
+  erased_at AS erasedAt, already_paid AS alreadyPaid`;
+type RawMember = Omit<MemberRow, 'langFixed' | 'alreadyPaid'> & { langFixed: number; alreadyPaid: string | null };
+const toMember = (raw: RawMember): MemberRow => ({
+  ...raw,
+  langFixed: raw.langFixed === 1,
+  alreadyPaid: raw.alreadyPaid === null ? null : (JSON.parse(raw.alreadyPaid) as string[]),
+});
 
 /**
  * Find the member behind a platform identity, creating both on first sight; refreshes the name and activity time.
@@ -42,10 +48,12 @@ export function ensureMember(db: Db, seen: IdentitySeen): MemberRow {
     }
     return toMember(updated);
   }
-  const member = statement<[string, number, number], RawMember>(
+  // A person who had their data erased comes back as a new member, who is not paid the one-time rewards twice.
+  const paid = erasedPaidOf(db, seen.channel, seen.platformId);
+  const member = statement<[string, number, number, string | null], RawMember>(
     db,
-    `INSERT INTO members (name, created_at, last_active_at) VALUES (?, ?, ?) RETURNING ${memberColumns}`,
-  ).get(seen.name ?? seen.platformId, at, at)!;
+    `INSERT INTO members (name, created_at, last_active_at, already_paid) VALUES (?, ?, ?, ?) RETURNING ${memberColumns}`,
+  ).get(seen.name ?? seen.platformId, at, at, paid && paid.length > 0 ? JSON.stringify(paid) : null)!;
   statement<[string, string, number, string | null]>(db, 'INSERT INTO identities (channel, platform_id, member_id, username) VALUES (?, ?, ?, ?)').run(
     seen.channel,
     seen.platformId,
@@ -53,6 +61,48 @@ export function ensureMember(db: Db, seen: IdentitySeen): MemberRow {
     seen.username ?? null,
   );
   return toMember(member);
+}
+
+/** The `meta` key of the per-install salt that erased identities are hashed with. */
+export const ERASE_SALT_KEY = 'erase_salt';
+
+// The salt never changes once made, so a connection keeps it after the first read; until it exists nobody was erased.
+const salts = new WeakMap<object, string>();
+
+/** The install's erase salt, if one was made (by the first erase). */
+export function eraseSalt(db: Db): string | undefined {
+  const cached = salts.get(db.$client);
+  if (cached !== undefined) return cached;
+  const value = statement<[string], string>(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(ERASE_SALT_KEY);
+  if (value !== undefined) salts.set(db.$client, value);
+  return value;
+}
+
+/** The install's erase salt, made (32 random bytes) on first use. */
+export function ensureEraseSalt(db: Db): string {
+  const existing = eraseSalt(db);
+  if (existing !== undefined) return existing;
+  statement<[string, string]>(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(ERASE_SALT_KEY, randomBytes(32).toString('hex'));
+  return eraseSalt(db)!;
+}
+
+/** The salted hash an erased identity is remembered by: HMAC-SHA256 of `channel:platformId`, hex. */
+export function erasedIdentityHash(salt: string, channel: string, platformId: string): string {
+  return createHmac('sha256', salt).update(`${channel}:${platformId}`).digest('hex');
+}
+
+/** The one-time rewards an erased person with this identity had received; undefined when it was never erased. */
+export function erasedPaidOf(db: Db, channel: string, platformId: string): string[] | undefined {
+  const salt = eraseSalt(db);
+  if (salt === undefined) return undefined;
+  const paid = statement<[string], string>(db, 'SELECT paid FROM erased_identities WHERE hash = ?').pluck().get(erasedIdentityHash(salt, channel, platformId));
+  return paid === undefined ? undefined : (JSON.parse(paid) as string[]);
+}
+
+/** The one-time rewards a member (a returning erased person) already had before, e.g. "tier-gift:gold". */
+export function alreadyPaidOf(db: Db, memberId: number): string[] {
+  const paid = statement<[number], string | null>(db, 'SELECT already_paid FROM members WHERE id = ?').pluck().get(memberId);
+  return paid ? (JSON.parse(paid) as string[]) : [];
 }
 
 /** The member known by a platform id on a channel, if any. */

@@ -11,7 +11,7 @@ import { silentLogger } from '../bot/log';
 import type { Program } from '../community/program';
 import { openDatabase, type Db } from '../store/db';
 import { createHearth, type Hearth, type SkillModule } from '../bot/hearth';
-import type { HearthDeps } from '../bot/engine';
+import type { Deployment, HearthDeps } from '../bot/engine';
 import { VirtualClock } from '../bot/clock';
 
 const cleanups: (() => void)[] = [];
@@ -82,6 +82,8 @@ export function testHearth(
     everyGroupListed?: boolean;
     /** Channels where the bot may write privately only to people who opened a private chat (as on Telegram). */
     privateChatOptIn?: string[];
+    /** Anything else of the deployment (usernameHandles, groups, …). */
+    deployment?: Partial<Deployment>;
   } = {},
 ): Hearth {
   return createHearth({
@@ -94,6 +96,7 @@ export function testHearth(
       botIds: { console: 'hearth' },
       everyGroupListed: options.everyGroupListed ?? true,
       privateChatOptIn: options.privateChatOptIn,
+      ...options.deployment,
     },
     modules: options.modules,
     isGroupAdmin: options.isGroupAdmin,

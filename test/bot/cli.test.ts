@@ -96,4 +96,18 @@ describe('hearth CLI', () => {
     expect(res.code).toBe(1);
     expect(res.err).toMatch(/p\.yaml:\d+: .*ugc\.points/);
   });
+
+  it('check-program reports a YAML alias bomb as a mistake at its line, without a stack trace', () => {
+    const bomb = [
+      'lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      ...Array.from({ length: 8 }, (_, i) => `lol${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`),
+    ].join('\n');
+    const file = join(tempDir(), 'bomb.yaml');
+    writeFileSync(file, `${bomb}\n${readFileSync(defaultProgramPath, 'utf8')}`);
+    const res = hearth(['check-program', file]);
+    expect(res.code).toBe(1);
+    expect(res.out).toBe('');
+    expect(res.err).toMatch(/^hearth: .*bomb\.yaml:\d+: too many aliases/m);
+    expect(res.err).not.toMatch(/^ {4}at /m);
+  });
 });

@@ -1,8 +1,9 @@
 // The signed order endpoint over real HTTP on 127.0.0.1: a good signed purchase is recorded; forged, altered, unsigned
-// and stale requests are refused with 401 and change nothing; duplicates and bad bodies get clear answers.
+// and stale requests are refused with 401 and replayed ones with 409, changing nothing; duplicates, refunds that overtake
+// their purchase, orders from nonsense dates and bad bodies get clear answers.
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDb, program } from '../harness';
-import { createHearth } from '../../bot/hearth';
+import { createHearth, skillModules, type SkillModule } from '../../bot/hearth';
 import { VirtualClock } from '../../bot/clock';
 import { silentLogger } from '../../bot/log';
 import { createHttpServer, signOrderRequest, type HttpServer } from '../../bot/http';
@@ -21,23 +22,25 @@ afterEach(async () => {
   while (servers.length > 0) await servers.pop()!.close();
 });
 
-async function start(): Promise<{ server: HttpServer; db: Db }> {
+async function start(options: { modules?: SkillModule[] } = {}): Promise<{ server: HttpServer; db: Db; clock: VirtualClock }> {
   const { db } = tempDb();
+  const clock = new VirtualClock(NOW);
   const hearth = createHearth({
     db,
     program: program(),
-    clock: new VirtualClock(NOW),
+    clock,
     log: silentLogger(),
     deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} },
+    modules: options.modules,
   });
   const server = await createHttpServer({ hearth, secret: SECRET, port: 0, hostname: '127.0.0.1' });
   servers.push(server);
-  return { server, db };
+  return { server, db, clock };
 }
 
 interface Sent {
   status: number;
-  json: { ok: boolean; error?: string; message?: string; duplicate?: boolean };
+  json: { ok: boolean; error?: string; message?: string; duplicate?: boolean; parked?: boolean };
 }
 
 async function post(server: HttpServer, body: string, headers: Record<string, string>): Promise<Sent> {
@@ -50,43 +53,139 @@ function signed(body: string, options: { secret?: string; timestamp?: number } =
   return { 'X-Hearth-Timestamp': ts, 'X-Hearth-Signature': signOrderRequest(options.secret ?? SECRET, ts, body) };
 }
 
+// Each call signs a second earlier (still inside the 5-minute window): a fresh signature, as a shop's retry would send.
+let resigned = 0;
+function fresh(body: string): Record<string, string> {
+  resigned = (resigned + 1) % 240;
+  return signed(body, { timestamp: nowSeconds - resigned });
+}
+
 const purchase = (member: string, orderId: string, amount: number) =>
   JSON.stringify({ type: 'purchase', member, orderId, amount, at: '2026-06-01T10:00:00+08:00' });
+
+function balance(db: Db, member: string): number {
+  return balanceOf(db, findMemberByAnyPlatformId(db, member)!.id);
+}
 
 function recorded(db: Db, member: string, orderId: string): boolean {
   return findMemberByAnyPlatformId(db, member) !== undefined || orderById(db, orderId) !== undefined;
 }
 
 describe('POST /orders', () => {
-  it('records a signed purchase once; the same delivery again is a duplicate', async () => {
+  it('records a signed purchase once; the same order signed again is a duplicate', async () => {
     const { server, db } = await start();
     const body = purchase('alice', 'w1', 500);
     const first = await post(server, body, signed(body));
     expect(first).toEqual({ status: 200, json: { ok: true, type: 'purchase', orderId: 'w1', duplicate: false } });
-    const alice = findMemberByAnyPlatformId(db, 'alice')!;
-    expect(balanceOf(db, alice.id)).toBe(500);
+    expect(balance(db, 'alice')).toBe(500);
 
-    const again = await post(server, body, signed(body));
-    expect(again.status).toBe(200);
-    expect(again.json.duplicate).toBe(true);
-    expect(balanceOf(db, alice.id)).toBe(500);
+    const again = await post(server, body, fresh(body));
+    expect(again).toEqual({ status: 200, json: { ok: true, type: 'purchase', orderId: 'w1', duplicate: true } });
+    expect(balance(db, 'alice')).toBe(500);
   });
 
-  it('records a signed refund, and refuses a refund of an order it never saw', async () => {
-    const { server, db } = await start();
+  it('refuses a captured signed request sent again with 409, changing nothing', async () => {
+    const { server, db, clock } = await start();
     const buy = purchase('bob', 'w2', 300);
     await post(server, buy, signed(buy));
     const refund = JSON.stringify({ type: 'refund', member: 'bob', orderId: 'w2', amount: 100, at: '2026-06-01T11:00:00+08:00' });
-    expect((await post(server, refund, signed(refund))).status).toBe(200);
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'bob')!.id)).toBe(200);
-    // The same refund delivered twice takes the points back once.
-    expect((await post(server, refund, signed(refund))).json.duplicate).toBe(true);
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'bob')!.id)).toBe(200);
+    const headers = signed(refund);
+    expect((await post(server, refund, headers)).status).toBe(200);
+    expect(balance(db, 'bob')).toBe(200);
 
-    const unknown = JSON.stringify({ type: 'refund', member: 'bob', orderId: 'nope', amount: 10 });
-    const res = await post(server, unknown, signed(unknown));
-    expect(res.status).toBe(422);
-    expect(res.json.message).toMatch(/nope/);
+    clock.set(new Date(NOW.getTime() + 1000));
+    for (const h of [headers, { ...headers, 'X-Hearth-Signature': headers['X-Hearth-Signature']!.toUpperCase().replace('SHA256=', 'sha256=') }]) {
+      const replayed = await post(server, refund, h);
+      expect(replayed.status).toBe(409);
+      expect(replayed.json).toMatchObject({ ok: false, error: 'replayed' });
+      expect(replayed.json.message).toMatch(/sign it again with a fresh timestamp to send it again$/);
+    }
+    expect(balance(db, 'bob')).toBe(200);
+    expect(orderById(db, 'w2')!.refunded).toBe(100_00);
+    // Signed afresh, the same refund is answered as a duplicate.
+    expect((await post(server, refund, fresh(refund))).json).toMatchObject({ ok: true, duplicate: true });
+    expect(balance(db, 'bob')).toBe(200);
+  });
+
+  it('takes a refund without time or refund id back once, however often the same body is sent', async () => {
+    const { server, db, clock } = await start();
+    const buy = purchase('cleo', 'w3', 300);
+    await post(server, buy, signed(buy));
+    const refund = JSON.stringify({ type: 'refund', member: 'cleo', orderId: 'w3', amount: 50 });
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      // Delivered again later, each time signed afresh: its time would default to a different now.
+      clock.set(new Date(NOW.getTime() + (i + 1) * 60_000));
+      answers.push(await post(server, refund, fresh(refund)));
+    }
+    expect(answers.map((a) => [a.status, a.json.duplicate])).toEqual([
+      [200, false],
+      [200, true],
+      [200, true],
+    ]);
+    expect(balance(db, 'cleo')).toBe(250);
+    expect(orderById(db, 'w3')!.refunded).toBe(50_00);
+  });
+
+  it('parks a refund that overtakes its purchase with 202 and applies it when the purchase arrives', async () => {
+    const { server, db } = await start();
+    const refund = JSON.stringify({ type: 'refund', member: 'dan', orderId: 'w4', amount: 40, refundId: 'R-1' });
+    expect(await post(server, refund, fresh(refund))).toEqual({ status: 202, json: { ok: true, type: 'refund', orderId: 'w4', duplicate: false, parked: true } });
+    // The parked refund delivered again is a duplicate.
+    expect(await post(server, refund, fresh(refund))).toEqual({ status: 200, json: { ok: true, type: 'refund', orderId: 'w4', duplicate: true } });
+    expect(orderById(db, 'w4')).toBeUndefined();
+
+    const buy = purchase('dan', 'w4', 100);
+    expect((await post(server, buy, fresh(buy))).status).toBe(200);
+    expect(balance(db, 'dan')).toBe(60);
+    expect(orderById(db, 'w4')!.refunded).toBe(40_00);
+    expect((await post(server, refund, fresh(refund))).json.duplicate).toBe(true);
+    expect(balance(db, 'dan')).toBe(60);
+  });
+
+  it('lets a request that failed with 500 be sent again with the same signature', async () => {
+    let failures = 1;
+    const flaky: SkillModule = {
+      install: (h) =>
+        void h.events.order.push(() => {
+          if (failures-- > 0) throw new Error('disk hiccup');
+        }),
+    };
+    const { server, db } = await start({ modules: [...skillModules(), flaky] });
+    const body = purchase('eve', 'w5', 120);
+    const headers = signed(body);
+    const failed = await post(server, body, headers);
+    expect(failed).toMatchObject({ status: 500, json: { ok: false, error: 'internal' } });
+    expect(recorded(db, 'eve', 'w5')).toBe(false);
+    expect(await post(server, body, headers)).toEqual({ status: 200, json: { ok: true, type: 'purchase', orderId: 'w5', duplicate: false } });
+    expect(balance(db, 'eve')).toBe(120);
+    expect((await post(server, body, headers)).status).toBe(409);
+  });
+
+  it('forgets accepted signatures after 10 minutes, as requests come in', async () => {
+    const { server, db, clock } = await start();
+    const count = () => (db.$client.prepare('SELECT count(*) AS n FROM signed_requests').get() as { n: number }).n;
+    for (const id of ['p1', 'p2', 'p3']) {
+      const body = purchase('fay', id, 10);
+      await post(server, body, signed(body));
+    }
+    expect(count()).toBe(3);
+    clock.set(new Date(NOW.getTime() + 10 * 60_000 + 1000));
+    const later = purchase('fay', 'p4', 10);
+    await post(server, later, signed(later, { timestamp: nowSeconds + 601 }));
+    expect(count()).toBe(1);
+  });
+
+  it('refuses orders dated before 730 days ago or more than 24 hours ahead with 400 and the reason', async () => {
+    const { server, db } = await start();
+    for (const [at, reason] of [
+      ['1970-01-01T00:00:00Z', 'bad time "1970-01-01T00:00:00Z": more than 730 days ago'],
+      ['2026-06-02T04:00:01Z', 'bad time "2026-06-02T04:00:01Z": more than 24 hours in the future'],
+    ] as const) {
+      const body = JSON.stringify({ type: 'purchase', member: 'gil', orderId: `t-${at}`, amount: 5000, at });
+      expect(await post(server, body, fresh(body))).toEqual({ status: 400, json: { ok: false, error: 'bad_request', message: reason } });
+    }
+    expect(findMemberByAnyPlatformId(db, 'gil')).toBeUndefined();
   });
 
   it('refuses forged, altered, unsigned and stale requests with 401 and records nothing', async () => {
@@ -127,7 +226,7 @@ describe('POST /orders', () => {
     const { server } = await start();
     const res = await fetch(`${server.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, problems: [], inbox: { pending: 0 } });
 
     const { db } = tempDb();
     const hearth = createHearth({ db, program: program(), clock: new VirtualClock(NOW), log: silentLogger(), deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} } });

@@ -1,7 +1,8 @@
 // /grant through the real engine: managers add or deduct points (audited, one write per message), members are refused
 // and nothing changes, and the target is found by mention, @name or reply.
 import { describe, expect, it } from 'vitest';
-import { msg } from '../harness';
+import { msg, program, tempDb, testHearth } from '../harness';
+import type { InboundMessage } from '../../bot/types';
 import { at, ledgerRows, replayKept } from './ledger-helpers';
 
 const manager = { type: 'role', member: 'boss', role: 'manager' };
@@ -63,5 +64,54 @@ describe('/grant', () => {
     expect(text('g4')).toContain("can't find that member");
     expect(db.$client.prepare('SELECT count(*) AS n FROM ledger_entries').get()).toEqual({ n: 0 });
     close();
+  });
+});
+
+describe('/grant finds its member by what carries an id', () => {
+  const t0 = new Date('2026-03-01T04:00:00Z');
+  const day = 86_400_000;
+  async function setUp() {
+    const { db } = tempDb();
+    const h = testHearth(db, t0, { program: program((p) => void (p.managers = ['telegram:900'])), deployment: { usernameHandles: ['telegram'] } });
+    let n = 0;
+    const say = (from: { id: string; name: string; username?: string }, text: string, at: Date, extra: Partial<InboundMessage> = {}) =>
+      h.handleMessage({ id: `g1:${++n}`, channel: 'telegram', chat: '-100', chatType: 'group', from, text, at, ...extra });
+    const balance = (id: string) => db.$client.prepare("SELECT coalesce(sum(e.points), 0) FROM ledger_entries e JOIN identities i ON i.member_id = e.member_id WHERE i.channel = 'telegram' AND i.platform_id = ?").pluck().get(id) as number;
+    const lastReply = () => db.$client.prepare('SELECT text FROM outbox ORDER BY id DESC LIMIT 1').pluck().get() as string;
+    return { say, balance, lastReply };
+  }
+  const mia = { id: '900', name: 'Mia' };
+
+  it('a @handle used by exactly one member recently names them', async () => {
+    const { say, balance } = await setUp();
+    await say({ id: '1', name: 'Alice', username: 'ali' }, 'hello', t0);
+    await say(mia, '/grant @ali 10 welcome', t0);
+    expect(balance('1')).toBe(10);
+  });
+
+  it('a handle that changed hands is ambiguous until the old use is stale: the manager is asked to reply instead', async () => {
+    const { say, balance, lastReply } = await setUp();
+    await say({ id: '1', name: 'Alice', username: 'lucky' }, 'hello', t0);
+    // Alice gives the username up; Mallory takes it a few days later.
+    const later = new Date(t0.getTime() + 5 * day);
+    await say({ id: '2', name: 'Mallory', username: 'lucky' }, 'hi all', later);
+    await say(mia, '/grant @lucky 100 prize', later);
+    expect(balance('1') + balance('2')).toBe(0);
+    expect(lastReply()).toMatch(/reply to one of their messages/);
+    // A reply carries the author's id: that always works.
+    await say(mia, '/grant 100 prize', later, { replyTo: 'g1:2' });
+    expect(balance('2')).toBe(100);
+    // Once Alice's use is older than handleRecentDays (30), the handle names Mallory alone.
+    const muchLater = new Date(t0.getTime() + 40 * day);
+    await say({ id: '2', name: 'Mallory', username: 'lucky' }, 'still here', muchLater);
+    await say(mia, '/grant @lucky 5 prize', muchLater);
+    expect(balance('2')).toBe(105);
+    expect(balance('1')).toBe(0);
+  });
+
+  it('an unknown @handle is never guessed', async () => {
+    const { say, lastReply } = await setUp();
+    await say(mia, '/grant @nobody 10 prize', t0);
+    expect(lastReply()).toMatch(/can't find that member/);
   });
 });

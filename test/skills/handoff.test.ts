@@ -322,3 +322,44 @@ describe('handoff', () => {
     expect(texts(out, 'u1')[1]).toMatch(/Sorry for the wait/);
   });
 });
+
+describe('handoff: no member can flood the staff room', () => {
+  it('100 rounds of /human then 取消 post a few cards and notes, not 200; the member still reaches a person', async () => {
+    const events: Record<string, unknown>[] = [staff('s1')];
+    for (let i = 0; i < 100; i++) {
+      const t = `10:${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 === 0 ? '10' : '40'}`;
+      events.push(msg(`h${i}`, at(t), 'u1', '/human', { name: 'Alice' }));
+      events.push(msg(`c${i}`, at(t.replace(/:\d\d$/, (s) => `:${Number(s.slice(1)) + 5}`)), 'u1', '取消', { name: 'Alice' }));
+    }
+    events.push(msg('last', at('11:30:00'), 'u1', '/human 我真的需要帮助', { name: 'Alice' }));
+    const { out, db, close } = await runOn(tempDb().path, events);
+    const room = out.filter((o) => o.chat === 'staff');
+    // maxTicketsPerDay (3) cards, and one "cancelled" note per ticket.
+    expect(room.filter((o) => o.text.includes('🆕'))).toHaveLength(3);
+    expect(room.filter((o) => o.text.includes('cancelled'))).toHaveLength(3);
+    expect(room.length).toBeLessThanOrEqual(6);
+    // The last request reopened her latest ticket: it waits in the queue with what she said.
+    const tickets = db.$client.prepare("SELECT id, state, transcript FROM tickets ORDER BY id").all() as { id: number; state: string; transcript: string }[];
+    expect(tickets).toHaveLength(3);
+    expect(tickets[2]!.state).toBe('waiting');
+    expect(tickets[2]!.transcript).toContain('我真的需要帮助');
+    expect(out.find((o) => o.replyTo === 'last')!.text).toContain(`#${tickets[2]!.id}`);
+    close();
+  });
+
+  it('a repeat while a ticket is open joins that ticket; a card stays short however long the member wrote', async () => {
+    const long = '我要投诉，'.repeat(400);
+    const { out, db, close } = await runOn(tempDb().path, [
+      staff('s1'),
+      msg('m1', at('10:00:00'), 'u1', long, { name: 'Alice' }),
+      msg('m2', at('10:01:00'), 'u1', '/human', { name: 'Alice' }),
+      msg('m3', at('10:02:00'), 'u1', '/human 还在吗', { chat: 'g1', name: 'Alice' }),
+    ]);
+    const cards = out.filter((o) => o.chat === 'staff');
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.text.length).toBeLessThanOrEqual(1500);
+    const transcript = JSON.parse(db.$client.prepare('SELECT transcript FROM tickets').pluck().get() as string) as { text: string }[];
+    expect(transcript.map((l) => l.text)).toContain('/human 还在吗');
+    close();
+  });
+});

@@ -1,11 +1,13 @@
 // Purchases and refunds as the shop sends them (handleOrderEvent, the module behind hearth.handleOrder): what is
-// recorded, ignored as a duplicate or rejected with a reason, and what the member sees afterwards.
+// recorded, ignored as a duplicate, parked until its purchase, or rejected with a reason, and what the member sees.
 import { describe, expect, it } from 'vitest';
 import { program, tempDb } from '../harness';
 import { handleOrderEvent } from '../../skills/orders';
 import { balanceOf } from '../../store/ledger';
 import { findMemberByAnyPlatformId, getMember } from '../../store/members';
 import { orderById } from '../../store/orders';
+import { parkedRefundsOf } from '../../store/parked-refunds';
+import { VirtualClock } from '../../bot/clock';
 import type { OrderEvent } from '../../bot/hearth';
 
 const p = program();
@@ -41,13 +43,16 @@ describe('handleOrderEvent', () => {
     const deps = { db, program: p };
     handleOrderEvent(deps, order('purchase', 'o1', 100, '12:00'));
     handleOrderEvent(deps, order('purchase', 'o2', 50, '12:00', { member: 'u2' }));
-    expect(handleOrderEvent(deps, order('refund', 'nope', 10, '12:01'))).toMatchObject({ status: 'rejected', code: 'not_found', reason: 'no order "nope" to refund' });
     expect(handleOrderEvent(deps, order('refund', 'o2', 10, '12:01'))).toMatchObject({ status: 'rejected', reason: 'order "o2" belongs to another member' });
     expect(handleOrderEvent(deps, order('refund', 'o1', 100.01, '12:01'))).toMatchObject({
       status: 'rejected',
       reason: 'refund of ¥100.01 is more than the ¥100.00 left on order "o1"',
     });
-    expect(handleOrderEvent(deps, order('refund', 'o1', 10, '12:01', { member: 'ghost' }))).toMatchObject({ status: 'rejected', code: 'not_found' });
+    expect(handleOrderEvent(deps, order('refund', 'o1', 10, '12:01', { member: 'ghost' }))).toMatchObject({
+      status: 'rejected',
+      code: 'not_found',
+      reason: 'no member "ghost": order "o1" belongs to another member',
+    });
     expect(handleOrderEvent(deps, order('purchase', 'o3', -5, '12:01'))).toMatchObject({ status: 'rejected', code: 'bad_input' });
     expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(100);
     expect(orderById(db, 'o1')!.refunded).toBe(0);
@@ -61,6 +66,65 @@ describe('handleOrderEvent', () => {
     handleOrderEvent(deps, order('refund', 'o1', 40, '12:02', { refundId: 'r-1' }));
     expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(60);
     expect(orderById(db, 'o1')!.refunded).toBe(40_00);
+  });
+
+  it('takes a refund without a refund id back once, however often the same one arrives', () => {
+    const { db } = tempDb();
+    const deps = { db, program: p };
+    handleOrderEvent(deps, order('purchase', 'o1', 100, '12:00'));
+    expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'recorded', points: -30, balance: 70 });
+    expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'duplicate', kind: 'refund' });
+    expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'duplicate' });
+    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(70);
+    expect(orderById(db, 'o1')!.refunded).toBe(30_00);
+  });
+
+  it('parks a refund that comes before its purchase and applies it when the purchase arrives', () => {
+    const { db } = tempDb();
+    const deps = { db, program: p };
+    expect(handleOrderEvent(deps, order('refund', 'o9', 40, '12:05'))).toEqual({ status: 'parked', kind: 'refund', orderId: 'o9' });
+    // The same refund again (a redelivery) is a duplicate, not a second refund.
+    expect(handleOrderEvent(deps, order('refund', 'o9', 40, '12:05'))).toMatchObject({ status: 'duplicate' });
+    expect(handleOrderEvent(deps, order('refund', 'o9', 10, '12:06', { member: 'u2' }))).toMatchObject({ status: 'parked' });
+    expect(orderById(db, 'o9')).toBeUndefined();
+
+    const bought = handleOrderEvent(deps, order('purchase', 'o9', 100, '12:00'));
+    expect(bought).toMatchObject({ status: 'recorded', points: 100, balance: 60, refundsApplied: 1 });
+    expect(bought.status === 'recorded' && bought.refundsDropped!.map((d) => [d.refund.member, d.problem])).toEqual([['u2', 'other_member']]);
+    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(60);
+    expect(orderById(db, 'o9')!.refunded).toBe(40_00);
+    expect(parkedRefundsOf(db, 'o9')).toEqual([]);
+    // Applied: delivering it once more changes nothing.
+    expect(handleOrderEvent(deps, order('refund', 'o9', 40, '12:05'))).toMatchObject({ status: 'duplicate' });
+    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(60);
+  });
+
+  it('refuses orders from before the program\'s start, too long ago or too far in the future, with the reason', () => {
+    const { db } = tempDb();
+    const clock = new VirtualClock(new Date('2026-06-01T00:00:00Z'));
+    const when = (iso: string, extra: Partial<OrderEvent> = {}) => ({ ...order('purchase', `o-${iso}`, 100, '12:00'), at: new Date(iso), ...extra });
+    const deps = { db, program: p, clock };
+    expect(handleOrderEvent(deps, when('1970-01-01T00:00:00Z'))).toEqual({
+      status: 'rejected',
+      kind: 'purchase',
+      code: 'bad_input',
+      reason: 'bad time "1970-01-01T00:00:00.000Z": more than 730 days ago',
+    });
+    expect(handleOrderEvent(deps, when('2026-06-02T00:00:01Z'))).toMatchObject({ status: 'rejected', reason: /more than 24 hours in the future$/ });
+    expect(handleOrderEvent(deps, when('2026-06-01T23:59:00Z'))).toMatchObject({ status: 'recorded' });
+    expect(handleOrderEvent(deps, when('2024-06-02T00:00:00Z'))).toMatchObject({ status: 'recorded' });
+    // With the program's start set, nothing before its local midnight (Asia/Shanghai) counts, however recent.
+    const started = program((x) => (x.orders.earliest = '2026-05-01'));
+    const sdeps = { db, program: started, clock };
+    expect(handleOrderEvent(sdeps, when('2026-04-30T15:59:59Z'))).toMatchObject({
+      status: 'rejected',
+      reason: 'bad time "2026-04-30T15:59:59.000Z": before the program\'s start 2026-05-01',
+    });
+    expect(handleOrderEvent(sdeps, when('2026-04-30T16:00:00Z'))).toMatchObject({ status: 'recorded' });
+    // Refunds are bounded the same way, and nothing was parked for the refused one.
+    expect(handleOrderEvent(deps, when('2030-01-01T00:00:00Z', { kind: 'refund', orderId: 'later' }))).toMatchObject({ status: 'rejected', code: 'bad_input' });
+    expect(parkedRefundsOf(db, 'later')).toEqual([]);
+    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(300);
   });
 
   it('finds the member on the channel the shop names', () => {

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../../store/db';
 import { ensureMember, getMember } from '../../store/members';
 import { balanceOf, debitPoints, earnPoints, entriesOf, expireAllDue, openLotsOf, spendableOf } from '../../store/ledger';
 import { orderById, recordPurchase, recordRefund } from '../../store/orders';
+import { parkRefund, parkedRefundsOf } from '../../store/parked-refunds';
 import { redeemReward } from '../../store/redemptions';
 import { memberStanding } from '../../store/standing';
 import { lotExpiresAt } from '../../community/earning';
@@ -98,8 +99,9 @@ describe('refunds', () => {
     const { db } = tempDb();
     const m = member(db);
     recordPurchase(db, p, { memberId: m.id, orderId: 'o1', amountFen: 100_00, at: T0 });
-    const r1 = recordRefund(db, { orderId: 'o1', amountFen: 33_33, at: T0 });
-    const r2 = recordRefund(db, { orderId: 'o1', amountFen: 33_33, at: T0 });
+    // Two refunds of the same amount at the same instant are two refunds only with the shop's refund ids.
+    const r1 = recordRefund(db, { orderId: 'o1', amountFen: 33_33, at: T0, refundId: 'r1' });
+    const r2 = recordRefund(db, { orderId: 'o1', amountFen: 33_33, at: T0, refundId: 'r2' });
     const r3 = recordRefund(db, { orderId: 'o1', amountFen: 33_34, at: T0 });
     expect([r1.points, r2.points, r3.points]).toEqual([33, 34, 33]);
     expect(balanceOf(db, m.id)).toBe(0);
@@ -152,6 +154,43 @@ describe('refunds', () => {
     expect(recordRefund(db, { orderId: 'o1', amountFen: 10_00, at: T0, refundId: 'r1' }).created).toBe(true);
     expect(recordRefund(db, { orderId: 'o1', amountFen: 10_00, at: T0, refundId: 'r1' }).created).toBe(false);
     expect(balanceOf(db, m.id)).toBe(90);
+  });
+
+  it('without a refund id are keyed by order, amount and time: the same refund again changes nothing', () => {
+    const { db } = tempDb();
+    const m = member(db);
+    recordPurchase(db, p, { memberId: m.id, orderId: 'o1', amountFen: 100_00, at: T0 });
+    const later = new Date(T0.getTime() + day);
+    for (let i = 0; i < 3; i++) recordRefund(db, { orderId: 'o1', amountFen: 10_00, at: later });
+    expect(balanceOf(db, m.id)).toBe(90);
+    expect(orderById(db, 'o1')!.refunded).toBe(10_00);
+    // Another time is another refund.
+    expect(recordRefund(db, { orderId: 'o1', amountFen: 10_00, at: new Date(later.getTime() + 1000) }).created).toBe(true);
+    expect(balanceOf(db, m.id)).toBe(80);
+    expect(entriesOf(db, m.id).filter((e) => e.kind === 'reverse')).toHaveLength(2);
+  });
+
+  it('parked before their purchase are applied in the purchase\'s transaction; another member\'s is dropped and reported', () => {
+    const { db } = tempDb();
+    const m = member(db);
+    member(db, 'u2');
+    const park = (key: string, who: string, fen: number) =>
+      parkRefund(db, { key, orderId: 'o1', channel: null, member: who, amountFen: fen, refundId: key, at: T0, parkedAt: T0 });
+    expect(park('k1', 'u1', 30_00)).toBe(true);
+    expect(park('k1', 'u1', 30_00)).toBe(false); // the same refund again is a duplicate
+    park('k2', 'u2', 10_00);
+    park('k3', 'u1', 90_00); // more than is left after k1
+    const res = recordPurchase(db, p, { memberId: m.id, orderId: 'o1', amountFen: 100_00, at: T0 });
+    expect(res.appliedRefunds.map((r) => r.refundId)).toEqual(['k1']);
+    expect(res.droppedRefunds.map((d) => [d.refund.key, d.problem])).toEqual([
+      ['k2', 'other_member'],
+      ['k3', 'refused'],
+    ]);
+    expect(res.balance).toBe(70);
+    expect(balanceOf(db, m.id)).toBe(70);
+    expect(orderById(db, 'o1')!.refunded).toBe(30_00);
+    expect(parkedRefundsOf(db, 'o1')).toEqual([]);
+    checkMember(db, m.id);
   });
 });
 
@@ -253,9 +292,11 @@ describe('ledger property', () => {
                 if (!o) break;
                 const left = o.amountFen - orderById(db, o.id)!.refunded;
                 const fen = Math.max(1, Math.round(o.amountFen * op.part));
+                const r = { orderId: o.id, amountFen: fen, at, refundId: `r${run}rf${i}` };
                 try {
-                  recordRefund(db, { orderId: o.id, amountFen: fen, at });
+                  recordRefund(db, r);
                   expect(fen).toBeLessThanOrEqual(left);
+                  last = () => recordRefund(db, r);
                 } catch (err) {
                   expect(err).toBeInstanceOf(HearthError);
                   expect(fen).toBeGreaterThan(left);
