@@ -474,7 +474,8 @@ class ContextImpl implements SkillContext {
       buttons: opts.buttons,
       kind: 'reply',
       thread: this.msg.thread,
-      ...(opts.secret ? { secret: true } : {}),
+      // What is said in a private chat stays there: its answer never falls back to a group (it may name a balance).
+      ...(opts.secret || this.msg.chatType === 'private' ? { secret: true } : {}),
     });
   }
 

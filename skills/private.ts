@@ -7,7 +7,7 @@ import { identitiesOf } from '../store/members';
 const copy = {
   sent: { zh: '📩 已私信发给你。', en: "📩 I've sent it to you privately." },
   openFirst: {
-    zh: '🔒 积分和券码只在私聊里告诉你。请先私聊我（点下方按钮，或搜索我发送 /start），再问我一次。',
+    zh: '🔒 积分和券码只在私聊里告诉你。请先私聊我（点下方按钮，或搜索我并发送 /start），再问我一次。',
     en: "🔒 I keep points and codes to private chats. Open a private chat with me (the button below, or find me and send /start), then ask me again.",
   },
   openButton: { zh: '私聊我', en: 'Chat with me privately' },

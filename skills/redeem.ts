@@ -125,12 +125,12 @@ export const redeemSkill: Skill = {
     // A code read in a group can be used by anyone: it goes privately, or waits for the member in `我的券`.
     if (canReachPrivately(ctx)) {
       ctx.send({ chat: ctx.msg.from.id, text: secret, kind: 'reply', secret: true });
-      ctx.reply(zh ? `兑换成功！${name} 的兑换码已私信发给你。` : `Redeemed! I've sent your ${name} code in a private message.`);
+      ctx.reply(zh ? `兑换成功！${name}的兑换码已私信发给你。` : `Redeemed! I've sent your ${name} code in a private message.`);
       return;
     }
     ctx.reply(
       zh
-        ? `兑换成功！${name} 的兑换码已为你保存好。请私聊我（点下方按钮），发送「我的券」查看。`
+        ? `兑换成功！${name}的兑换码已为你保存好。请私聊我（点下方按钮），发送「我的券」查看。`
         : `Redeemed! Your ${name} code is saved for you: open a private chat with me (the button below) and send /mycodes to see it.`,
       { buttons: [privateChatButton(ctx.lang)] },
     );

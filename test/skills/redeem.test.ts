@@ -53,7 +53,7 @@ describe('/redeem', () => {
     ]);
     const groupReply = out.find((o) => o.replyTo === 'm1')!;
     expect(groupReply.chat).toBe('g1');
-    expect(groupReply.text).toBe('兑换成功！包邮券 的兑换码已私信发给你。');
+    expect(groupReply.text).toBe('兑换成功！包邮券的兑换码已私信发给你。');
     expect(out.find((o) => o.chat === 'u1' && o.text.includes('兑换码：HX-'))!.text).toContain('剩余积分：100');
     close();
   });
