@@ -1,6 +1,6 @@
 // Check-in traffic for the inbound mix: members checking in (签到 / "check in" / /checkin) across groups, with the
 // duplicates of a real morning rush, and the rate of check-ins through the engine beside /help traffic.
-import type { InboundMessage } from '../bot/types';
+import type { InboundMessage } from '../bot/core/types';
 import { engineRate, helpTraffic } from './engine';
 import { median, perSecond, report } from './util';
 

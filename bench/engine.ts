@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../store/db';
 import { createHearth, type Hearth } from '../bot/hearth';
-import { VirtualClock } from '../bot/clock';
+import { localDeployment } from '../bot/deployment';
+import { VirtualClock } from '../bot/core/clock';
 import { silentLogger } from '../bot/log';
 import { loadProgram } from '../bot/program-file';
-import type { InboundMessage } from '../bot/types';
+import type { InboundMessage } from '../bot/core/types';
 import { median, perSecond, report } from './util';
 
 /** A Hearth over a fresh file database in a temp folder. */
@@ -22,7 +23,7 @@ export function benchHearth(): { hearth: Hearth; dispose(): void } {
     clock: new VirtualClock(new Date('2026-03-01T01:00:00Z')),
     log: silentLogger(),
     // As in the console and replay, every group is the community's: the bench measures serving them.
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' }, everyGroupListed: true },
+    deployment: localDeployment(['console']),
   });
   return {
     hearth,

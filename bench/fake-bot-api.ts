@@ -4,9 +4,10 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
 import { createHearth } from '../bot/hearth';
-import { VirtualClock } from '../bot/clock';
+import { VirtualClock } from '../bot/core/clock';
 import { silentLogger } from '../bot/log';
-import { createTelegramApi, createTelegramSender, TelegramRateLimiter, type RateLimits } from '../bot/channels/telegram';
+import { createTelegramChannel } from '../bot/channels/telegram';
+import type { RateLimits } from '../bot/core/channel';
 import type { FakeBotApiSetup, FakeSnapshot } from './fake-bot-api-worker';
 
 export type { Accepted, FakeSnapshot } from './fake-bot-api-worker';
@@ -65,27 +66,24 @@ export async function startFakeBotApi(setup: Partial<FakeBotApiSetup> = {}): Pro
 }
 
 /**
- * A Hearth without skills whose outbox delivers through the real Telegram sender to a fake Bot API at `apiUrl`
- * (the rate bench and the sender tests share it).
+ * A Hearth without skills whose outbox delivers through the real Telegram channel to a fake Bot API at `apiUrl`
+ * (the rate bench and the channel tests share it).
  */
-export function hearthOnFakeBotApi(options: { db: Db; program: Program; at: Date; apiUrl: string; limits?: Partial<RateLimits> }) {
+export async function hearthOnFakeBotApi(options: { db: Db; program: Program; at: Date; apiUrl: string; limits?: Partial<RateLimits> }) {
   const { db, at } = options;
+  const channel = createTelegramChannel(
+    { TELEGRAM_BOT_TOKEN: '123456:FAKE-token', TELEGRAM_API_ROOT: options.apiUrl },
+    { log: silentLogger(), botInfo: { id: 6000000001, username: 'hearth_test_bot' }, limits: options.limits },
+  );
+  const me = await channel.connect();
   const hearth = createHearth({
     db,
     program: options.program,
     clock: new VirtualClock(at),
     log: silentLogger(),
-    deployment: { staffRoom: { channel: 'telegram', chat: '-100999' }, botIds: { telegram: '6000000001' } },
+    deployment: { staffRoom: { channel: 'telegram', chat: '-100999' }, channels: { telegram: { ...me, capabilities: channel.capabilities } } },
+    channels: [channel],
     modules: [],
   });
-  const sender = createTelegramSender({
-    channel: 'telegram',
-    db,
-    log: silentLogger(),
-    call: createTelegramApi('123456:FAKE-token', options.apiUrl),
-    limiter: new TelegramRateLimiter(options.limits),
-    botUsername: 'hearth_test_bot',
-  });
-  hearth.dispatcher.register('telegram', sender.send);
-  return { hearth, sender };
+  return { hearth, channel };
 }

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../store/db';
-import { createHearth, type SkillModule } from '../bot/hearth';
-import { VirtualClock } from '../bot/clock';
+import { createHearth } from '../bot/hearth';
+import type { SkillModule } from '../bot/core/skill';
+import { VirtualClock } from '../bot/core/clock';
 import { silentLogger } from '../bot/log';
 import { loadProgram } from '../bot/program-file';
 import { importOrdersFile, type ImportSummary } from '../bot/import';
@@ -36,7 +37,7 @@ async function timedImport(file: string, modules?: SkillModule[]): Promise<{ sec
       program: loadProgram(),
       clock: new VirtualClock(new Date('2026-06-01T00:00:00Z')),
       log: silentLogger(),
-      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} },
+      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} },
       modules,
     });
     let start = performance.now();

@@ -10,6 +10,10 @@ import { inTransaction, openDatabase, type Db } from '../store/db';
 import { loadProgram } from '../bot/program-file';
 import { recordPurchase } from '../store/orders';
 import { handleOrderEvent } from '../skills/orders';
+import { createHearth } from '../bot/hearth';
+import { localDeployment } from '../bot/deployment';
+import { VirtualClock } from '../bot/core/clock';
+import { silentLogger } from '../bot/log';
 import { expireAllDue } from '../store/ledger';
 import { EXPIRY_BATCH } from '../skills/expiry';
 import { median, perSecond, report } from './util';
@@ -143,8 +147,15 @@ export async function runLedgerBench(): Promise<void> {
   const record = (db: Db, p: ReturnType<typeof monthOfPurchases>[number]) => {
     recordPurchase(db, program, { memberId: p.member, orderId: p.orderId, amountFen: p.amountFen, at: p.at });
   };
+  // The order handler needs the runtime's services (queue, reach): one Hearth without skills per database.
+  const hearths = new WeakMap<Db, ReturnType<typeof createHearth>>();
+  const depsOf = (db: Db) => {
+    let h = hearths.get(db);
+    if (!h) hearths.set(db, (h = createHearth({ db, program, clock: new VirtualClock(new Date()), log: silentLogger(), deployment: localDeployment(['shop']), modules: [] })));
+    return h.deps;
+  };
   const handle = (db: Db, p: ReturnType<typeof monthOfPurchases>[number]) => {
-    handleOrderEvent({ db, program }, { kind: 'purchase', member: `m${p.member}`, channel: 'shop', orderId: p.orderId, amount: p.amountFen / 100, at: p.at });
+    handleOrderEvent(depsOf(db), { kind: 'purchase', member: `m${p.member}`, channel: 'shop', orderId: p.orderId, amount: p.amountFen / 100, at: p.at });
   };
   const SAMPLE = Math.min(20_000, MEMBERS);
   const single = await median(3, () => monthThrough(record, { perTransaction: 1, limit: SAMPLE }).rate);

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { openDatabase } from '../store/db';
 import { ensureMember, markCanMessagePrivately } from '../store/members';
 import { loadProgram } from '../bot/program-file';
-import { queueOutbound } from '../bot/outbox';
 import { TELEGRAM_LIMITS } from '../bot/channels/telegram';
 import { hearthOnFakeBotApi, startFakeBotApi, STRICT_LIMITS } from './fake-bot-api';
 import { report } from './util';
@@ -25,12 +24,12 @@ export async function runTelegramRateBench(options: { nudges?: number; groups?: 
   const db = openDatabase(join(dir, 'bench.db'));
   const at = new Date('2026-03-02T03:00:00Z'); // 11:00 in Shanghai, outside quiet hours
   try {
-    const { hearth, sender } = hearthOnFakeBotApi({ db, program: loadProgram(), at, apiUrl: fake.url });
+    const { hearth, channel: sender } = await hearthOnFakeBotApi({ db, program: loadProgram(), at, apiUrl: fake.url });
     for (let i = 0; i < nudges; i++) {
       const id = String(100_000_000 + i);
       ensureMember(db, { channel: 'telegram', platformId: id, name: `member ${i}`, at });
       markCanMessagePrivately(db, 'telegram', id);
-      queueOutbound(hearth.deps, `nudge:${i}`, { channel: 'telegram', chat: id, text: `Only 120 points to Gold, member ${i}!`, kind: 'nudge' }, at);
+      hearth.deps.queue(`nudge:${i}`, { channel: 'telegram', chat: id, text: `Only 120 points to Gold, member ${i}!`, kind: 'nudge' }, at);
     }
     const flush = () => void hearth.dispatcher.flush(at);
     const ticker = setInterval(flush, 1000); // what `hearth start` does
@@ -41,7 +40,7 @@ export async function runTelegramRateBench(options: { nudges?: number; groups?: 
       const chat = groups[replies % groups.length]!;
       const text = `reply ${replies} in ${chat}`;
       queuedAt.set(text, Date.now());
-      queueOutbound(hearth.deps, `reply:${replies}`, { channel: 'telegram', chat, text, kind: 'reply' }, at);
+      hearth.deps.queue(`reply:${replies}`, { channel: 'telegram', chat, text, kind: 'reply' }, at);
       replies++;
       flush(); // an answer is flushed as soon as it is written, as the channel does
     }, replyEveryMs / groups.length);

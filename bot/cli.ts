@@ -1,26 +1,26 @@
 // The `hearth` command: start (Telegram when a token is set, else the console), console, replay, check-program, role.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from './config';
+import { loadConfig, staffRoomOf, type Config } from './config';
 import { createLogger } from './log';
 import { loadProgram } from './program-file';
-import { HearthError } from './errors';
+import { HearthError } from './core/errors';
 import { parseReplay, ReplayFormatError } from './replay-format';
 import { runReplay } from './replay';
 import { openDatabase } from '../store/db';
 import { tryLockDatabase } from '../store/instance-lock';
 import { parseRef, refText } from '../community/refs';
-import { startLiveHearth } from './live';
-import { systemClock } from './clock';
-import { runConsoleChannel, CONSOLE_BOT_ID } from './channels/console';
+import { startLive, type LiveHearth } from './live';
+import { systemClock } from './core/clock';
+import { createConsoleChannel } from './channels/console';
 import { ensureMember, findMemberByPlatformId, setRole } from '../store/members';
 import { audit } from '../store/audit';
 import { runNudgesCommand } from './nudges-cli';
 import { runImportCommand } from './import';
 import { runMembersCommand } from './members-cli';
 import { backupDatabase, restoreDatabase } from '../store/retention';
-import { startOrdersEndpoint } from './http';
-import { runTelegram } from './channels/telegram/run';
+import { createTelegramChannel } from './channels/telegram';
+import { Health } from './health';
 
 const usage = `Usage: hearth <command>
   start                          run the bot (Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat)
@@ -86,29 +86,70 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * `hearth start`: every channel whose variables are set, in one process (Telegram now), with the staff room on any of
+ * them; the console chat when none is set.
+ */
 async function start(config: Config): Promise<number> {
-  if (config.TELEGRAM_BOT_TOKEN) return runTelegram(config);
-  return startConsole(config, { orders: true });
-}
-
-async function startConsole(config: Config, options: { orders?: boolean } = {}): Promise<number> {
+  if (!config.TELEGRAM_BOT_TOKEN) return startConsole(config);
   const log = createLogger(config.HEARTH_LOG_LEVEL);
-  const live = await startLiveHearth({
+  const program = loadProgram(config.HEARTH_PROGRAM);
+  const health = new Health();
+  let stopped: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (stopped = resolve));
+  const telegram = createTelegramChannel(config, {
+    log,
+    health,
+    onStopped: (err) => {
+      process.stderr.write(`hearth: Telegram polling stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+      stopped(1);
+    },
+  });
+  const staffRoom = staffRoomOf(config);
+  if (!staffRoom) log.warn('HEARTH_STAFF_ROOM is not set: handoffs have no staff room to go to');
+  const live = await startLive({
     config,
     log,
-    program: loadProgram(config.HEARTH_PROGRAM),
-    // The console is a demo: its one group needs no setup step.
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: CONSOLE_BOT_ID }, botUsernames: { console: CONSOLE_BOT_ID }, everyGroupListed: true },
+    program,
+    health,
+    channels: [{ channel: telegram, webhook: telegram.webhook }],
+    staffRoom: staffRoom ?? { channel: 'telegram', chat: '' },
   });
-  const http = options.orders ? await startOrdersEndpoint(live.hearth, config) : undefined;
+  const bot = live.hearth.deps.deployment.channels.telegram!;
+  const how = telegram.webhook ? `webhook ${telegram.webhook.path} on port ${live.http!.port}` : 'long polling';
+  process.stderr.write(`hearth: on Telegram as @${bot.botUsername} (${how}); Ctrl-C stops\n`);
+  process.once('SIGINT', () => stopped(0));
+  process.once('SIGTERM', () => stopped(0));
   try {
-    await runConsoleChannel(live.hearth, {
-      input: process.stdin,
-      write: (line) => process.stdout.write(`${line}\n`),
-      interactive: process.stdin.isTTY === true,
-    });
+    return await finished;
   } finally {
-    await http?.close();
+    await live.stop();
+  }
+}
+
+/** The console chat on the configured database (and the order endpoint when its secret is set). */
+async function startConsole(config: Config): Promise<number> {
+  const log = createLogger(config.HEARTH_LOG_LEVEL);
+  let live: LiveHearth | undefined;
+  const consoleChannel = createConsoleChannel({
+    input: process.stdin,
+    write: (line) => process.stdout.write(`${line}\n`),
+    interactive: process.stdin.isTTY === true,
+    now: () => systemClock.now(),
+    settle: async () => {
+      await live?.hearth.engine.idle();
+      await live?.hearth.dispatcher.flush(systemClock.now());
+    },
+    setRole: (platformId, name, role) => {
+      const db = live!.hearth.deps.db;
+      setRole(db, ensureMember(db, { channel: 'console', platformId, name, at: systemClock.now() }).id, role);
+    },
+  });
+  // The console is a demo: its one group needs no setup step.
+  live = await startLive({ config, log, program: loadProgram(config.HEARTH_PROGRAM), channels: [{ channel: consoleChannel }], staffRoom: { channel: 'console', chat: 'staff' }, everyGroupListed: true });
+  try {
+    await consoleChannel.done;
+  } finally {
     await live.stop();
   }
   return 0;

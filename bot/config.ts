@@ -1,6 +1,6 @@
 // Process configuration from the environment, parsed once with zod. Secrets stay here and never reach logs.
 import { z } from 'zod';
-import { HearthError } from './errors';
+import { HearthError } from './core/errors';
 import { parseRef } from '../community/refs';
 
 const optional = z
@@ -36,10 +36,26 @@ export const configSchema = z.object({
   TELEGRAM_API_ROOT: optional,
   TELEGRAM_WEBHOOK_URL: optional,
   TELEGRAM_WEBHOOK_SECRET: optional,
+  /** The old name of the staff room on Telegram: TELEGRAM_STAFF_CHAT_ID=-100… is HEARTH_STAFF_ROOM=telegram:-100…. */
   TELEGRAM_STAFF_CHAT_ID: optional,
+  /** The staff room, on any channel: `telegram:-1001234567890`. */
+  HEARTH_STAFF_ROOM: optional.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const ref = parseRef(v);
+    if ('problem' in ref) ctx.addIssue({ code: 'custom', message: ref.problem });
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Where the staff room is: HEARTH_STAFF_ROOM, or Telegram's TELEGRAM_STAFF_CHAT_ID; undefined when neither is set. */
+export function staffRoomOf(config: Config): { channel: string; chat: string } | undefined {
+  if (config.HEARTH_STAFF_ROOM) {
+    const ref = parseRef(config.HEARTH_STAFF_ROOM);
+    if ('channel' in ref) return { channel: ref.channel, chat: ref.id };
+  }
+  return config.TELEGRAM_STAFF_CHAT_ID ? { channel: 'telegram', chat: config.TELEGRAM_STAFF_CHAT_ID } : undefined;
+}
 
 /** Parse the environment; a bad value stops the start with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

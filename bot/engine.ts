@@ -1,115 +1,17 @@
 // The engine: records every inbound event in the inbox (one commit for the events of a moment) before its channel
 // acknowledges it, then turns it into skill runs — one queue per conversation, each skill's errors contained, and a
 // message's replies committed with its "done" mark. What a crash interrupted is finished by `resume` at the next start.
-import type { Logger } from 'pino';
-import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
-import type { Program } from '../community/program';
-import { refsInclude } from '../community/refs';
-import type { Clock } from './clock';
-import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './types';
-import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteHandle, rememberLanguage, type MemberRow } from '../store/members';
+import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './core/types';
+import type { Command, Conversation, HearthDeps, Member, Next, Skill, SkillContext } from './core/skill';
+import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteHandle, rememberLanguage } from '../store/members';
 import { isInboundPending, markInboundDone, markInboundFailed, pendingInbound, recordInbound, type InboundRecord, type InboxReceipt } from '../store/inbox';
-import { isCommunityGroup } from '../store/groups';
 import { noteMessageAuthor } from '../store/message-authors';
-import { conversationOf, type ConversationRow } from '../store/conversations';
+import { conversationOf } from '../store/conversations';
 import { detectLanguage, languageFromLocale } from '../community/language';
-import { clipText, queueOutbound } from './outbox';
-import { HearthError } from './errors';
-import { Health } from './health';
-
-/** Where the staff room is, the bot's own platform id per channel, and which groups are the community's. */
-export interface Deployment {
-  staffRoom: { channel: string; chat: string };
-  botIds: Record<string, string>;
-  botUsernames?: Record<string, string>;
-  /** Community groups listed by the deployment (HEARTH_GROUPS), besides the program's and `/group on`. */
-  groups?: string[];
-  /** Every group counts as listed (the console and replay: scripts and demos have no setup step). */
-  everyGroupListed?: boolean;
-  /** Channels where a member must open a private chat before the bot may write to them there (Telegram). */
-  privateChatOptIn?: string[];
-  /** Channels whose `@handle` is a username (Telegram); elsewhere an `@name` is a display name. */
-  usernameHandles?: string[];
-}
-
-/** What every skill can reach: the store, the program, the clock, logs, and where things are. */
-export interface HearthDeps {
-  db: Db;
-  program: Program;
-  clock: Clock;
-  log: Logger;
-  deployment: Deployment;
-  /** What is wrong right now (the database refusing writes, a channel down), for /health. */
-  health: Health;
-  /** Whether a platform id is an admin of a group (set by channels that know them); admins moderate listed groups. */
-  isGroupAdmin?: (channel: string, chat: string, platformId: string) => Promise<boolean>;
-}
-
-/** True when the group is one of the community's: listed by the program, the deployment or a manager's `/group on`. */
-export function isListedGroup(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment'>, channel: string, chat: string): boolean {
-  const { deployment, program } = deps;
-  if (deployment.everyGroupListed) return true;
-  if (deployment.staffRoom.channel === channel && deployment.staffRoom.chat === chat) return true;
-  return refsInclude(program.groups, channel, chat) || refsInclude(deployment.groups ?? [], channel, chat) || isCommunityGroup(deps.db, channel, chat);
-}
-
-/** The role the program file or the store (`hearth role`) gives a platform identity; a platform's own roles never count. */
-export function namedRole(deps: Pick<HearthDeps, 'db' | 'program'>, channel: string, platformId: string, stored?: MemberRow): Role {
-  const member = stored ?? findMemberByPlatformId(deps.db, channel, platformId);
-  if (member && member.role !== 'member') return member.role;
-  if (refsInclude(deps.program.managers, channel, platformId)) return 'manager';
-  if (refsInclude(deps.program.staff, channel, platformId)) return 'staff';
-  return 'member';
-}
-
-/** True when the bot may write to this identity privately now (it opened a private chat, or the channel needs no opt-in). */
-export function canWritePrivately(deps: Pick<HearthDeps, 'deployment'>, identity: { channel: string; canMessagePrivately: boolean }): boolean {
-  return identity.canMessagePrivately || !(deps.deployment.privateChatOptIn ?? []).includes(identity.channel);
-}
-
-/** A parsed slash command or its Chinese alias: `/badge@hearth_bot @bob helper` → { name: 'badge', args: '@bob helper' }. */
-export interface Command {
-  name: string;
-  args: string;
-}
-
-/** What a skill sees for one inbound message. */
-export interface SkillContext {
-  readonly msg: InboundMessage;
-  readonly deps: HearthDeps;
-  readonly member: MemberRow;
-  readonly role: Role;
-  readonly lang: Lang;
-  readonly now: Date;
-  readonly command?: Command;
-  /** A private chat, a command, a mention of the bot or a reply to the bot: the message is for the bot. */
-  readonly addressed: boolean;
-  /** The chat is a listed community group (where group admins may moderate); false in private chats. */
-  readonly communityGroup: boolean;
-  /** Who owns this member's conversation in this chat right now. */
-  readonly conversation: ConversationRow;
-  /** Answer in the same chat (threaded to the message); `secret` refuses to let it reach a group. */
-  reply(text: string, opts?: { buttons?: Button[]; secret?: boolean }): void;
-  /** Send elsewhere (the staff room, a private chat); `key` makes it idempotent beyond this message. */
-  send(msg: Omit<OutboundMessage, 'channel'> & { channel?: string }): void;
-  /**
-   * A store write to make once the skills are done, in the transaction that commits the replies and marks the message
-   * handled (bookkeeping such as the recent-message window: one commit per message instead of one each).
-   */
-  afterHandled(write: () => void): void;
-  /** Set by a skill that handled the message, so later skills and the fallback know. */
-  handled: boolean;
-}
-
-export type Next = () => Promise<void>;
-export type Middleware = (ctx: SkillContext, next: Next) => Promise<void> | void;
-
-/** A named skill: the engine contains its errors and logs them with its name. */
-export interface Skill {
-  name: string;
-  middleware: Middleware;
-}
+import { isListedGroup, namedRole } from '../skills/authority';
+import { clipText } from './outbox';
+import { HearthError } from './core/errors';
 
 const slashCommand = /^\/([A-Za-z_]+)(?:@(\w+))?(?:\s+([\s\S]*))?$/;
 
@@ -227,7 +129,7 @@ export class Engine {
     const { deployment } = this.deps;
     if (event.kind === 'message') {
       const { msg } = event;
-      if (msg.from.isBot || msg.from.id === deployment.botIds[msg.channel]) return { receipt: { status: 'ignored' }, handled: Promise.resolve() };
+      if (msg.from.isBot || msg.from.id === deployment.channels[msg.channel]?.botId) return { receipt: { status: 'ignored' }, handled: Promise.resolve() };
       if (msg.text.length > MAX_INBOUND_TEXT) event = { kind: 'message', msg: { ...msg, text: clipText(msg.text, MAX_INBOUND_TEXT) } };
     }
     const record = recordOf(event, this.deps.clock.now());
@@ -327,7 +229,7 @@ export class Engine {
       if (!markInboundDone(db, id, this.deps.clock.now())) return; // handled meanwhile (a second process): its replies stand
       for (const o of ctx.outgoing) {
         try {
-          inTransaction(db, () => queueOutbound(this.deps, o.key, o.msg, ctx.now));
+          inTransaction(db, () => this.deps.queue(o.key, o.msg, ctx.now));
         } catch (err) {
           this.deps.log.error({ err, messageId: msg.id, chat: o.msg.chat }, 'a reply was refused');
         }
@@ -342,7 +244,7 @@ export class Engine {
 
   /** `/group on` (开通本群) from a named manager must reach its skill in a group that is not listed yet. */
   private isGroupCommandFromManager(msg: InboundMessage): boolean {
-    const command = parseCommand(msg.text, this.deps.deployment.botUsernames?.[msg.channel]);
+    const command = parseCommand(msg.text, this.deps.deployment.channels[msg.channel]?.botUsername);
     const asked = command?.name === 'group' || /^开通本群(\s|$)/.test(msg.text.trim());
     return asked && namedRole(this.deps, msg.channel, msg.from.id) === 'manager';
   }
@@ -351,12 +253,12 @@ export class Engine {
   private answerUnlistedGroup(id: number, msg: InboundMessage): void {
     const { db, deployment } = this.deps;
     const addressed =
-      parseCommand(msg.text, deployment.botUsernames?.[msg.channel]) !== undefined || (msg.mentions ?? []).includes(deployment.botIds[msg.channel] ?? '') || msg.action !== undefined;
+      parseCommand(msg.text, deployment.channels[msg.channel]?.botUsername) !== undefined || (msg.mentions ?? []).includes(deployment.channels[msg.channel]?.botId ?? '') || msg.action !== undefined;
     inTransaction(db, () => {
       if (!markInboundDone(db, id, this.deps.clock.now())) return;
       if (!addressed) return;
       const lang: Lang = detectLanguage(msg.text) ?? languageFromLocale(msg.from.lang) ?? 'en';
-      queueOutbound(this.deps, `unlisted-group:${msg.channel}:${msg.chat}`, { channel: msg.channel, chat: msg.chat, text: unlistedGroupText[lang], replyTo: msg.id, kind: 'reply', thread: msg.thread }, msg.at);
+      this.deps.queue(`unlisted-group:${msg.channel}:${msg.chat}`, { channel: msg.channel, chat: msg.chat, text: unlistedGroupText[lang], replyTo: msg.id, kind: 'reply', thread: msg.thread }, msg.at);
     });
     this.deps.log.info({ channel: msg.channel, chat: msg.chat }, 'message in a group that is not listed: not served');
   }
@@ -378,14 +280,15 @@ export class Engine {
       noteChat(db, msg.channel, msg.chat, msg.chatType, m.id, msg.at);
       // Reply-commands (`/badge helper` as a reply) need to know who wrote the message replied to.
       if (msg.chatType === 'group') noteMessageAuthor(db, { channel: msg.channel, messageId: msg.id, chat: msg.chat, memberId: m.id, at: msg.at });
+      // A member who writes privately has opened that chat: the bot may write there on its own from now on.
       if (msg.chatType === 'private') markCanMessagePrivately(db, msg.channel, msg.from.id);
       if (detected && !m.langFixed && detected !== m.lang) rememberLanguage(db, m.id, detected);
       return m;
     });
     if (!member) return undefined;
     const lang: Lang = (member.langFixed ? member.lang : null) ?? detected ?? member.lang ?? languageFromLocale(msg.from.lang) ?? 'en';
-    const botId = deployment.botIds[msg.channel];
-    const botUsername = deployment.botUsernames?.[msg.channel];
+    const botId = deployment.channels[msg.channel]?.botId;
+    const botUsername = deployment.channels[msg.channel]?.botUsername;
     const command = parseCommand(msg.text, botUsername);
     const mentionsBot =
       (botId !== undefined && (msg.mentions ?? []).includes(botId)) ||
@@ -454,13 +357,13 @@ class ContextImpl implements SkillContext {
   constructor(
     readonly deps: HearthDeps,
     readonly msg: InboundMessage,
-    readonly member: MemberRow,
+    readonly member: Member,
     readonly role: Role,
     readonly lang: Lang,
     readonly command: Command | undefined,
     readonly addressed: boolean,
     readonly communityGroup: boolean,
-    readonly conversation: ConversationRow,
+    readonly conversation: Conversation,
   ) {
     this.now = msg.at;
   }

@@ -1,14 +1,19 @@
-// Assembles a running Hearth: the engine with its skills in order, the scheduler, the outbox dispatcher and the
-// handlers for non-message events (purchases, refunds, joins). Live runs, the console and replay all build this.
+// Assembles a running Hearth: the engine with its skills in order, the scheduler, the outbox dispatcher, the channels
+// it delivers through, the runtime's services for skills (queue, reach, private links) and the handlers for
+// non-message events (purchases, refunds, joins). Live runs, the console and replay all build this.
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
-import type { Clock } from './clock';
-import { Engine, type Deployment, type HearthDeps, type InboundEvent, type Receipt, type Skill } from './engine';
+import type { Clock } from './core/clock';
+import type { Channel } from './core/channel';
+import type { Deployment, EventHandlers, HearthDeps, ModuleHost, OrderEvent, SkillModule } from './core/skill';
+import { Engine, type InboundEvent, type Receipt } from './engine';
 import { Health } from './health';
 import { Scheduler } from './scheduler';
-import { OutboxDispatcher } from './outbox';
-import type { InboundMessage, JoinEvent } from './types';
+import { OutboxDispatcher, queueOutbound } from './outbox';
+import { reach, reroute } from './reach';
+import type { LimiterClock } from './rate-limiter';
+import type { InboundMessage, JoinEvent } from './core/types';
 import { helpSkill } from '../skills/help';
 import { groupsModule } from '../skills/groups';
 import { fallbackSkill } from '../skills/fallback';
@@ -28,49 +33,20 @@ import { expiryModule } from '../skills/expiry';
 import { privacyModule } from '../skills/privacy';
 import { retentionModule } from '../skills/retention';
 
-/** A purchase or refund from the shop (CSV import, webhook, replay). Amount in CNY. */
-export interface OrderEvent {
-  kind: 'purchase' | 'refund';
-  member: string;
-  channel?: string;
-  orderId: string;
-  amount: number;
-  at: Date;
-  /** A refund's own id (from the shop, or derived from order, amount and time), so a redelivered refund changes nothing. */
-  refundId?: string;
-}
-
-/** What an order handler may say about an event (the CSV import and the webhook report it); nothing means recorded. */
-export interface OrderReport {
-  /** `parked`: a refund kept until its purchase arrives (durably recorded, applied with the purchase). */
-  status: 'recorded' | 'duplicate' | 'rejected' | 'parked';
-  reason?: string;
-  code?: string;
-}
-
-/** Non-message events and the handlers a skill module registers for them. */
-export interface EventHandlers {
-  join: ((evt: JoinEvent, deps: HearthDeps) => Promise<void> | void)[];
-  order: ((evt: OrderEvent, deps: HearthDeps) => Promise<OrderReport | void> | OrderReport | void)[];
-}
-
-/** A skill module: its middleware, plus any jobs, timers and event handlers it needs. */
-export interface SkillModule {
-  skills?: Skill[];
-  install?(hearth: Hearth): void;
-}
-
 /** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
   return [handoffModule, { skills: [helpSkill] }, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
 }
 
-export interface Hearth {
-  deps: HearthDeps;
+/** A running Hearth: what modules are installed on (a ModuleHost), and what channels and live runs drive. */
+export interface Hearth extends ModuleHost {
+  /** What is wrong right now (read by /health). */
+  health: Health;
   engine: Engine;
   scheduler: Scheduler;
   dispatcher: OutboxDispatcher;
-  events: EventHandlers;
+  /** Deliver a channel's messages through it (and ask it about group admins and private links). */
+  addChannel(channel: Channel, clock?: LimiterClock): void;
   /** Record an event from a channel; resolves once it is durably recorded (then acknowledge it), before it is handled. */
   receive(event: InboundEvent): Promise<Receipt>;
   /** Record and handle a message, resolving once it is handled (replay, the console, tests). */
@@ -81,39 +57,57 @@ export interface Hearth {
   handleOrder(evt: OrderEvent): Promise<void>;
 }
 
-/** Build Hearth over an open database with a program, a clock and where things are. */
+/** Build Hearth over an open database with a program, a clock and where things are; `channels` deliver its messages. */
 export function createHearth(options: {
   db: Db;
   program: Program;
   clock: Clock;
   log: Logger;
   deployment: Deployment;
+  channels?: Channel[];
+  /** Overrides the channels' own answer (tests). */
   isGroupAdmin?: HearthDeps['isGroupAdmin'];
   modules?: SkillModule[];
   health?: Health;
 }): Hearth {
+  const channels = new Map<string, Channel>();
+  const health = options.health ?? new Health();
   const deps: HearthDeps = {
     db: options.db,
     program: options.program,
     clock: options.clock,
     log: options.log,
     deployment: options.deployment,
-    health: options.health ?? new Health(),
-    isGroupAdmin: options.isGroupAdmin,
+    health,
+    isGroupAdmin:
+      options.isGroupAdmin ??
+      (async (channel, chat, platformId) => {
+        const c = channels.get(channel);
+        return c?.isGroupAdmin ? c.isGroupAdmin(chat, platformId) : false;
+      }),
+    queue: (key, msg, at) => queueOutbound(deps, key, msg, at),
+    reach: (memberId, purpose, opts) => reach(deps, memberId, purpose, opts),
+    privateLink: (channel, payload) => channels.get(channel)?.privateLink?.(payload),
   };
   const engine = new Engine(deps);
   const scheduler = new Scheduler({ db: deps.db, log: deps.log, timezone: deps.program.timezone });
-  const dispatcher = new OutboxDispatcher({ db: deps.db, log: deps.log, health: deps.health });
+  const dispatcher = new OutboxDispatcher({ db: deps.db, log: deps.log, health: deps.health, unreachable: (row, now) => reroute(deps, row, now) });
   const events: EventHandlers = { join: [], order: [] };
   engine.onJoin(async (evt) => {
     for (const h of events.join) await h(evt, deps);
   });
   const hearth: Hearth = {
     deps,
+    health,
     engine,
     scheduler,
     dispatcher,
     events,
+    onHandled: (listener) => engine.onHandled(listener),
+    addChannel(channel, clock) {
+      channels.set(channel.name, channel);
+      dispatcher.register(channel, clock);
+    },
     receive: (event) => engine.receive(event),
     handleMessage: (msg) => engine.handle(msg),
     handleJoin: (evt) => engine.handleJoin(evt),
@@ -121,6 +115,7 @@ export function createHearth(options: {
       for (const h of events.order) await h(evt, deps);
     },
   };
+  for (const channel of options.channels ?? []) hearth.addChannel(channel);
   for (const mod of options.modules ?? skillModules()) {
     if (mod.skills) engine.use(...mod.skills);
     mod.install?.(hearth);

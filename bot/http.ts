@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { HearthError } from './errors';
+import { HearthError } from './core/errors';
 import type { Hearth } from './hearth';
 import { inboxBacklog } from '../store/inbox';
 import { checkOrder, recordOrder } from './order-intake';
@@ -132,7 +132,8 @@ const STUCK_INBOX_MS = 5 * 60_000;
  * down, messages received long ago and not handled), with the inbox backlog.
  */
 export function healthReport(hearth: Hearth): { ok: boolean; problems: { part: string; message: string; since: string; count: number }[]; inbox?: { pending: number; oldest?: string } } {
-  const { health, db, clock } = hearth.deps;
+  const { db, clock } = hearth.deps;
+  const { health } = hearth;
   const problems = health.list().map((p) => ({ part: p.part, message: p.message, since: p.since.toISOString(), count: p.count }));
   let inbox: { pending: number; oldest?: string } | undefined;
   try {

@@ -8,10 +8,11 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { Presets, SingleBar } from 'cli-progress';
 import { openDatabase } from '../store/db';
-import { systemClock } from './clock';
+import { systemClock } from './core/clock';
 import { loadConfig } from './config';
-import { HearthError } from './errors';
-import { createHearth, type Hearth, type OrderEvent } from './hearth';
+import { HearthError } from './core/errors';
+import type { OrderEvent } from './core/skill';
+import { createHearth, type Hearth } from './hearth';
 import { createLogger } from './log';
 import { loadProgram } from './program-file';
 import { checkOrder, recordOrderBatch, type RawOrder } from './order-intake';
@@ -310,7 +311,7 @@ export async function runImportCommand(args: string[]): Promise<number> {
       clock: systemClock,
       // Refused lines are in the summary; a warning per line on stderr would only scramble the progress bar.
       log: createLogger(process.env.HEARTH_LOG_LEVEL ? config.HEARTH_LOG_LEVEL : 'error'),
-      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} },
+      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} },
     });
     const started = performance.now();
     let summary: ImportSummary;

@@ -1,58 +1,64 @@
-// Live runs (console or a platform): Hearth on the real clock over the configured database, holding the database's
-// instance lock (a second process waits as a standby), finishing what a crash left, and running its cron jobs,
-// timers, inbox retries and a steady outbox flush until stopped.
+// Live runs: every configured channel in one process, on one store, with one staff room. Hearth takes the database's
+// instance lock first (a second process waits as a standby), connects the channels, serves HTTP (health, orders,
+// webhooks) when anything needs it, finishes what a crash left, and runs its jobs, timers, retries and outbox flush
+// until stopped.
 import type { Logger } from 'pino';
 import type { Program } from '../community/program';
-import { openDatabase } from '../store/db';
+import { openDatabase, type Db } from '../store/db';
 import { holderOf, lockDatabase, noteHolder, type InstanceLock } from '../store/instance-lock';
-import { systemClock } from './clock';
+import { systemClock } from './core/clock';
+import type { Channel, MenuCommand } from './core/channel';
+import type { ChannelInfo, Deployment } from './core/skill';
 import type { Config } from './config';
-import type { Deployment, HearthDeps } from './engine';
 import { createHearth, type Hearth } from './hearth';
+import { Health } from './health';
+import { createHttpApp, listen, type HttpServer } from './http';
+import { COMMANDS } from '../skills/commands';
+import type { Hono } from 'hono';
 
-/** A running Hearth; `stop` ends timekeeping, waits for queued messages, closes the database and releases its lock. */
+/** A running Hearth; `stop` stops the channels and timekeeping, waits for queued messages, closes the database. */
 export interface LiveHearth {
   hearth: Hearth;
+  http?: HttpServer;
   stop(): Promise<void>;
+}
+
+/** A channel to run, and anything it adds to the HTTP server (a webhook route). */
+export interface LiveChannel {
+  channel: Channel;
+  webhook?: { path: string; mount(app: Hono): void };
 }
 
 /** How often messages whose handling failed are tried again, and the outbox is flushed. */
 const RETRY_MS = 30_000;
 const FLUSH_MS = 1_000;
 
+/** The commands as platform menus show them, from the one command list. */
+export function menuCommands(): MenuCommand[] {
+  return COMMANDS.filter((c) => c.menus && c.menus.length > 0).map((c) => ({ command: c.name, description: c.description, menus: c.menus! }));
+}
+
 /**
  * Take the database's instance lock — waiting as a standby, with a line on stderr, while another Hearth holds it — then
- * open the database, build Hearth on the system clock, finish what was received and not handled before a restart, and
- * start its jobs, timers and outbox flush.
+ * open the database, connect and start every channel on one Hearth, serve HTTP when a webhook or the order endpoint
+ * needs it, finish what was received and not handled before a restart, and start jobs, timers and the outbox flush.
  */
-export async function startLiveHearth(options: {
+export async function startLive(options: {
   config: Config;
   log: Logger;
   program: Program;
-  deployment: Deployment;
-  isGroupAdmin?: HearthDeps['isGroupAdmin'];
+  channels: LiveChannel[];
+  staffRoom: { channel: string; chat: string };
+  /** Every group counts as listed (the console). */
+  everyGroupListed?: boolean;
+  health?: Health;
   /** Told when this process waits for another to stop (default: a line on stderr). */
   onStandby?: (message: string) => void;
 }): Promise<LiveHearth> {
-  const { config, log } = options;
-  const lock = await lockDatabase(config.HEARTH_DB, {
-    waiting: () => {
-      let holder = '';
-      try {
-        const peek = openDatabase(config.HEARTH_DB);
-        const h = holderOf(peek);
-        peek.$client.close();
-        if (h) holder = ` (pid ${h.pid} on ${h.host}, since ${h.since})`;
-      } catch {
-        // the holder's details are a courtesy
-      }
-      const line = `hearth: another Hearth is running on ${config.HEARTH_DB}${holder}; waiting as a standby — this one takes over when it stops`;
-      (options.onStandby ?? ((m: string) => process.stderr.write(`${m}\n`)))(line);
-      log.warn({ db: config.HEARTH_DB }, 'database held by another Hearth: standing by');
-    },
-  });
+  const { config } = options;
+  const lock = await lockDatabase(config.HEARTH_DB, { waiting: () => standby(options) });
   if (!lock) throw new Error('the instance lock was not taken');
-  let db;
+  let db: Db;
   try {
     db = openDatabase(config.HEARTH_DB, { synchronous: config.HEARTH_DB_SYNC });
     noteHolder(db, systemClock.now());
@@ -60,16 +66,50 @@ export async function startLiveHearth(options: {
     lock.release();
     throw err;
   }
-  return runLive(db, lock, options);
+  try {
+    return await run(db, lock, options);
+  } catch (err) {
+    db.$client.close();
+    lock.release();
+    throw err;
+  }
 }
 
-function runLive(db: ReturnType<typeof openDatabase>, lock: InstanceLock, options: Parameters<typeof startLiveHearth>[0]): LiveHearth {
+function standby(options: { config: Config; log: Logger; onStandby?: (message: string) => void }): void {
+  const { config } = options;
+  let holder = '';
+  try {
+    const peek = openDatabase(config.HEARTH_DB);
+    const h = holderOf(peek);
+    peek.$client.close();
+    if (h) holder = ` (pid ${h.pid} on ${h.host}, since ${h.since})`;
+  } catch {
+    // the holder's details are a courtesy
+  }
+  const line = `hearth: another Hearth is running on ${config.HEARTH_DB}${holder}; waiting as a standby — this one takes over when it stops`;
+  (options.onStandby ?? ((m: string) => process.stderr.write(`${m}\n`)))(line);
+  options.log.warn({ db: config.HEARTH_DB }, 'database held by another Hearth: standing by');
+}
+
+async function run(db: Db, lock: InstanceLock, options: Parameters<typeof startLive>[0]): Promise<LiveHearth> {
   const { config, log } = options;
-  const deployment: Deployment = { ...options.deployment, groups: [...(options.deployment.groups ?? []), ...config.HEARTH_GROUPS] };
-  const hearth = createHearth({ db, program: options.program, clock: systemClock, log, deployment, isGroupAdmin: options.isGroupAdmin });
-  const flush = () => hearth.dispatcher.flush(systemClock.now());
+  const infos: Record<string, ChannelInfo> = {};
+  for (const { channel } of options.channels) {
+    const me = await channel.connect();
+    infos[channel.name] = { botId: me.botId, ...(me.botUsername ? { botUsername: me.botUsername } : {}), capabilities: channel.capabilities };
+  }
+  const deployment: Deployment = {
+    staffRoom: options.staffRoom,
+    channels: infos,
+    groups: config.HEARTH_GROUPS,
+    ...(options.everyGroupListed ? { everyGroupListed: true } : {}),
+  };
+  const health = options.health ?? new Health();
+  const hearth = createHearth({ db, program: options.program, clock: systemClock, log, deployment, channels: options.channels.map((c) => c.channel), health });
+  const flush = () => hearth.dispatcher.flush(systemClock.now()).catch((err: unknown) => log.error({ err }, 'outbox flush failed'));
+  hearth.onHandled(() => void flush()); // answers go out as soon as they are committed
   hearth.scheduler.start(systemClock, async () => void (await flush()));
-  const flushTimer = setInterval(() => void flush().catch((err: unknown) => log.error({ err }, 'outbox flush failed')), FLUSH_MS);
+  const flushTimer = setInterval(() => void flush(), FLUSH_MS);
   flushTimer.unref();
   const resume = () => {
     try {
@@ -80,16 +120,34 @@ function runLive(db: ReturnType<typeof openDatabase>, lock: InstanceLock, option
   };
   const retryTimer = setInterval(resume, RETRY_MS);
   retryTimer.unref();
+
+  let http: HttpServer | undefined;
+  const webhooks = options.channels.filter((c) => c.webhook);
+  if (webhooks.length > 0 || config.HEARTH_ORDERS_SECRET !== undefined) {
+    const app = createHttpApp({ hearth, secret: config.HEARTH_ORDERS_SECRET });
+    for (const c of webhooks) c.webhook!.mount(app);
+    http = await listen(app, { port: config.HEARTH_HTTP_PORT });
+    log.info({ port: http.port }, 'http listening');
+  }
   resume(); // what was received and not handled before a restart is finished now, in order per chat
+  const menus = menuCommands();
+  for (const { channel } of options.channels) {
+    await channel.start(hearth);
+    await channel.publishCommands?.(menus, options.staffRoom.channel === channel.name ? options.staffRoom.chat : undefined);
+  }
   void flush(); // and what was written and not sent goes out
   return {
     hearth,
+    http,
     async stop() {
       clearInterval(flushTimer);
       clearInterval(retryTimer);
+      for (const { channel } of options.channels) await channel.stop();
+      await http?.close();
       await hearth.scheduler.stop();
       await hearth.engine.idle();
-      await flush().catch((err: unknown) => log.error({ err }, 'outbox flush failed'));
+      await flush();
+      hearth.dispatcher.stop();
       db.$client.close();
       lock.release();
     },

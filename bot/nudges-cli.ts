@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
 import { loadProgram } from './program-file';
-import { systemClock } from './clock';
+import { systemClock } from './core/clock';
 import { openDatabase } from '../store/db';
 import { seedNudgeRules, activeNudgeRules } from '../store/nudges';
 import { formatPreview, formatRuleList, previewNudge } from '../skills/nudges';

@@ -1,12 +1,14 @@
 // Purchase and refund events from outside (CSV import, the signed HTTP endpoint): one set of checks (time bounds shared by
 // every path) with a plain reason for each refusal, and recording through the order handlers with an outcome.
 import { zonedTime } from '../community/calendar';
+import { orderTimeProblem } from '../community/orders';
 import { toFen } from '../community/earning';
 import type { Program } from '../community/program';
 import { inTransaction } from '../store/db';
 import { claimSignedRequest, forgetSignedRequest, orderEventRecorded } from '../store/order-intake';
-import { HearthError } from './errors';
-import type { Hearth, OrderEvent, OrderReport } from './hearth';
+import { HearthError } from './core/errors';
+import type { OrderEvent, OrderReport } from './core/skill';
+import type { Hearth } from './hearth';
 
 /** The raw fields of one order event, as text (CSV) or JSON values (HTTP). */
 export interface RawOrder {
@@ -25,8 +27,6 @@ export type OrderCheck = { ok: true; event: OrderEvent } | { ok: false; reason: 
 /** Largest single order accepted, in CNY: anything bigger is far more likely a typo than a sale. */
 export const MAX_ORDER_AMOUNT = 10_000_000;
 const MAX_ID = 200;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/i;
 const ISO_LOCAL = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d{1,9})?$/;
@@ -90,33 +90,6 @@ export function parseOrderTime(value: string, timezone: string): Date | undefine
   const check = new Date(Date.UTC(y, mo - 1, d));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
   return at;
-}
-
-// The program's start as an instant (its local midnight), worked out once per program rather than once a line.
-const starts = new WeakMap<Program['orders'], { earliest: string; timezone: string; at: number }>();
-function programStart(program: Pick<Program, 'timezone' | 'orders'>, earliest: string): number {
-  const known = starts.get(program.orders);
-  if (known && known.earliest === earliest && known.timezone === program.timezone) return known.at;
-  const at = zonedTime(earliest, '00:00', program.timezone).getTime();
-  starts.set(program.orders, { earliest, timezone: program.timezone, at });
-  return at;
-}
-
-/**
- * Why an order's time is out of the program's bounds (`orders.earliest`, else `maxAgeDays`; `maxAheadHours`), or
- * undefined when it is fine. Every path (CSV, webhook, replay) asks this, through checkOrder or the order handler.
- * Without `now` (a caller with no clock) only the program's start applies.
- */
-export function orderTimeProblem(program: Pick<Program, 'timezone' | 'orders'>, at: Date, now: Date | undefined): string | undefined {
-  const { earliest, maxAgeDays, maxAheadHours } = program.orders;
-  const t = at.getTime();
-  if (earliest !== undefined) {
-    if (t < programStart(program, earliest)) return `before the program's start ${earliest}`;
-  } else if (now && t < now.getTime() - maxAgeDays * DAY_MS) {
-    return `more than ${maxAgeDays} days ago`;
-  }
-  if (now && t > now.getTime() + maxAheadHours * HOUR_MS) return `more than ${maxAheadHours} hours in the future`;
-  return undefined;
 }
 
 /** Check one raw order; `now` and the program's order settings bound the time, its timezone reads times without an offset. */

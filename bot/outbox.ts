@@ -1,13 +1,16 @@
-// Queues outgoing messages (holding bot-initiated ones through quiet hours) and delivers due rows through channel senders.
+// Queues outgoing messages (holding bot-initiated ones through quiet hours) and delivers due rows through their
+// channels under each channel's rate limits: typed results decide sent, retry later, give up, or reroute.
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
-import type { OutboundMessage } from './types';
+import type { OutboundMessage } from './core/types';
+import type { Channel, Delivery, DeliveryResult } from './core/channel';
+import type { HealthReporter } from './core/skill';
 import { nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, type OutboxRow } from '../store/outbox';
 import { quietHoursEnd } from '../community/quiet-hours';
-import { HearthError } from './errors';
-import type { Health } from './health';
-import { isGroupChat } from '../store/members';
+import { HearthError } from './core/errors';
+import { canMessagePrivatelyTo, findMemberByPlatformId, isGroupChat } from '../store/members';
+import { PRIORITY, RateLimiter, wallClock, type LimiterClock } from './rate-limiter';
 
 /** The longest text the bot writes in one message of its own words; channels split it into their own pieces. */
 export const MAX_OUTBOUND_TEXT = 12_000;
@@ -36,29 +39,44 @@ export function queueOutbound(
   return enqueueMessage(deps.db, key, text === msg.text ? msg : { ...msg, text }, at, notBefore);
 }
 
-/** Delivers one outbox row on its platform; throws a HearthError('rate_limited') with `retryAfterMs`, or any error. */
-export type Sender = (row: OutboxRow) => Promise<void>;
+/** How delivery failures that are not the platform's answer (a network error) are retried: this many times, then given up. */
+const MAX_ATTEMPTS = 5;
 
 /**
- * Delivers due outbox rows through the sender of each row's channel, marking each sent as soon as its platform took it.
- * Delivery streams: a flush hands every due row not already on its way to its sender at once (the channel's limiter
- * paces and orders them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still
- * go strictly in order.
+ * Delivers due outbox rows through each row's channel, marking each sent as soon as its platform took it. Delivery
+ * streams: a flush hands every due row not already on its way to its channel's limiter at once (which paces and orders
+ * them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still go strictly in order.
  */
 export class OutboxDispatcher {
-  private readonly senders = new Map<string, Sender>();
-  /** Rows handed to a sender and not finished yet, and delivered rows whose "sent" mark could not be written yet. */
+  private readonly channels = new Map<string, { channel: Channel; limiter: RateLimiter }>();
+  /** Rows handed to a channel and not finished yet, and delivered rows whose "sent" mark could not be written yet. */
   private readonly inFlight = new Set<number>();
   /** The tail of each chat's delivery chain, and whether a row of that chain failed (its later rows then wait). */
   private readonly chains = new Map<string, { tail: Promise<boolean>; failed: boolean }>();
   /** Delivered rows the store refused to mark sent (a full disk): kept from being sent again, marked when it can. */
   private readonly unmarked = new Map<number, Date>();
+  /** A row was rerouted during this flush: its new row is due now too. */
+  private rerouted = false;
 
-  constructor(private readonly deps: { db: Db; log: Logger; health: Health }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      log: Logger;
+      health: HealthReporter;
+      /** What to do with a row whose private chat cannot be written to: the runtime reroutes it (true when it queued a row). */
+      unreachable?: (row: OutboxRow, now: Date) => boolean;
+    },
+  ) {}
 
-  /** Register the sender of a channel. */
-  register(channel: string, sender: Sender): void {
-    this.senders.set(channel, sender);
+  /** Deliver a channel's rows, paced by a limiter built from the channel's limits (on `clock`, the wall clock by default). */
+  register(channel: Channel, clock: LimiterClock = wallClock): void {
+    this.channels.get(channel.name)?.limiter.stop();
+    this.channels.set(channel.name, { channel, limiter: new RateLimiter(channel.limits, clock) });
+  }
+
+  /** Stop pacing: sends waiting for their turn are dropped (their rows stay pending for the next start). */
+  stop(): void {
+    for (const { limiter } of this.channels.values()) limiter.stop();
   }
 
   /**
@@ -69,26 +87,28 @@ export class OutboxDispatcher {
     if (this.unmarked.size > 0) this.markUnmarked();
     const due = nextDueTime(this.deps.db);
     if (due === undefined || due > now.getTime()) return 0; // the common case after a job: nothing to send
+    this.rerouted = false;
     const started: Promise<boolean>[] = [];
-    const noSender = new Set<number>(); // rows of channels not running in this process
+    const noChannel = new Set<number>(); // rows of channels not running in this process
     const inFlight = this.inFlight;
     const skip = {
-      has: (id: number) => inFlight.has(id) || noSender.has(id),
+      has: (id: number) => inFlight.has(id) || noChannel.has(id),
       get size(): number {
-        return inFlight.size + noSender.size;
+        return inFlight.size + noChannel.size;
       },
     };
     for (;;) {
       const batch = 500;
       const rows = dueMessages(this.deps.db, now, batch, undefined, skip);
       for (const row of rows) {
-        if (this.senders.has(row.channel)) started.push(this.enqueue(row, now));
-        else noSender.add(row.id);
+        if (this.channels.has(row.channel)) started.push(this.enqueue(row, now));
+        else noChannel.add(row.id);
       }
       if (rows.length < batch) break;
     }
     const results = await Promise.all(started);
-    return results.filter(Boolean).length;
+    const sent = results.filter(Boolean).length;
+    return this.rerouted ? sent + (await this.flush(now)) : sent;
   }
 
   /** Chain a row behind the rows of its chat already on their way. */
@@ -97,7 +117,7 @@ export class OutboxDispatcher {
     this.inFlight.add(row.id);
     const chain = this.chains.get(key);
     const entry = chain ?? { tail: Promise.resolve(true), failed: false };
-    // The first row of an idle chat starts at once, so rows of different chats reach their senders in row order.
+    // The first row of an idle chat starts at once, so rows of different chats reach their channel in row order.
     const run = chain ? chain.tail.then(() => this.deliver(row, now, entry)) : this.deliver(row, now, entry);
     entry.tail = run;
     this.chains.set(key, entry);
@@ -107,26 +127,59 @@ export class OutboxDispatcher {
     return run;
   }
 
+  /** The row as its channel delivers it: a group or not, and the mentioned member's name. */
+  private delivery(row: OutboxRow): Delivery {
+    const { db } = this.deps;
+    const mentions = (row.mentions ?? []).map((platformId) => ({ platformId, name: findMemberByPlatformId(db, row.channel, platformId)?.name || platformId }));
+    return {
+      id: row.id,
+      chat: row.chat,
+      group: isGroupChat(db, row.channel, row.chat),
+      text: row.text,
+      kind: row.kind,
+      secret: row.secret,
+      ...(row.replyTo ? { replyTo: row.replyTo } : {}),
+      ...(row.replyHandle ? { replyHandle: row.replyHandle } : {}),
+      ...(row.thread ? { thread: row.thread } : {}),
+      ...(row.buttons && row.buttons.length > 0 ? { buttons: row.buttons } : {}),
+      ...(row.buttonsText ? { buttonsText: row.buttonsText } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
+    };
+  }
+
   private async deliver(row: OutboxRow, now: Date, chain: { failed: boolean }): Promise<boolean> {
     const { db, log } = this.deps;
     let delivered = false;
     try {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
-      await this.senders.get(row.channel)!(row);
-      delivered = true;
-      this.markDelivered(row.id, now);
-      return true;
-    } catch (err) {
-      if (delivered) throw err;
-      chain.failed = true;
-      const retryAfterMs = err instanceof HearthError ? Number(err.details?.retryAfterMs ?? 0) : 0;
-      // A sender marks failures that no retry can fix (the chat is gone, the bot was blocked) as permanent.
-      const permanent = err instanceof HearthError && err.details?.permanent === true;
-      const giveUp = permanent || (!(err instanceof HearthError && err.code === 'rate_limited') && row.attempts >= 4);
-      const backoff = retryAfterMs > 0 ? retryAfterMs : 2 ** row.attempts * 1000;
-      log.warn({ err, outboxId: row.id, chat: row.chat, giveUp }, 'delivery failed');
+      const { channel, limiter } = this.channels.get(row.channel)!;
+      const message = this.delivery(row);
+      let result: DeliveryResult;
       try {
-        markFailed(db, row.id, String((err as Error)?.message ?? err), { at: now, giveUp, retryAt: new Date(now.getTime() + backoff) });
+        // Where members must open a private chat first, one who has not is known to be unreachable: no call is made.
+        const closed = !message.group && channel.capabilities.privateMessages === 'opened' && canMessagePrivatelyTo(db, row.channel, row.chat) === false;
+        result = closed
+          ? { status: 'unreachable', reason: 'the member has not opened a private chat with the bot' }
+          : await limiter.schedule(row.chat, message.group, PRIORITY[row.kind], (pacer) => channel.deliver(message, pacer));
+      } catch (err) {
+        // Not the platform's answer (a network error, stopping): try again later, a few times.
+        result = { status: row.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'retry', afterMs: 2 ** row.attempts * 1000, reason: String((err as Error)?.message ?? err) } as DeliveryResult;
+      }
+      if (result.status === 'sent') {
+        delivered = true;
+        this.markDelivered(row.id, now);
+        return true;
+      }
+      chain.failed = true;
+      if (result.status === 'retry') limiter.pause(row.chat, message.group, result.afterMs);
+      log.warn({ outboxId: row.id, chat: row.chat, result }, 'delivery not done');
+      try {
+        markFailed(db, row.id, result.reason, {
+          at: now,
+          giveUp: result.status !== 'retry',
+          ...(result.status === 'retry' ? { retryAt: new Date(now.getTime() + result.afterMs) } : {}),
+        });
+        if (result.status === 'unreachable' && this.deps.unreachable?.(row, now)) this.rerouted = true;
       } catch (markErr) {
         log.error({ err: markErr, outboxId: row.id }, 'could not record a failed delivery');
       }

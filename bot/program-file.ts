@@ -6,8 +6,8 @@ import cron from 'node-cron';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { programSchema, type Program } from '../community/program';
 import { startOfLocalDay } from '../community/calendar';
-import { HearthError } from './errors';
-import { nextCronRun } from './scheduler';
+import { HearthError } from './core/errors';
+import { nextCronRun } from '../community/cron';
 
 /** The program shipped with Hearth (DESIGN.md's default program). */
 export const defaultProgramPath = fileURLToPath(new URL('../program/default.yaml', import.meta.url));

@@ -7,14 +7,14 @@ import { openDatabase } from '../store/db';
 import { ensureMember, findMemberByAnyPlatformId, setRole, updateProfile } from '../store/members';
 import { nextDueTime } from '../store/outbox';
 import type { Program } from '../community/program';
-import { VirtualClock } from './clock';
+import { VirtualClock } from './core/clock';
 import { createHearth, type Hearth } from './hearth';
 import { createReplayChannel } from './channels/replay';
 import type { ReplayLine } from './replay-format';
-import type { Deployment } from './engine';
+import { LOCAL_BOT_ID, localDeployment } from './deployment';
 
 /** The bot's own id in replay files: mention it as "hearth". */
-export const REPLAY_BOT_ID = 'hearth';
+export const REPLAY_BOT_ID = LOCAL_BOT_ID;
 const START = new Date('2026-01-01T00:00:00Z');
 
 /** Run parsed replay events; every message the bot sends is passed to `write` as one JSON line, in send order. */
@@ -31,16 +31,10 @@ export async function runReplay(
     const firstAt = lines.find((l) => l.event.at !== undefined)?.event.at;
     const clock = new VirtualClock(firstAt ? new Date(firstAt) : START);
     const channels = new Set(['console', ...lines.flatMap((l) => ('channel' in l.event ? [l.event.channel] : []))]);
-    const deployment: Deployment = {
-      staffRoom: { channel: 'console', chat: 'staff' },
-      botIds: Object.fromEntries([...channels].map((c) => [c, REPLAY_BOT_ID])),
-      botUsernames: Object.fromEntries([...channels].map((c) => [c, REPLAY_BOT_ID])),
-      // Scripts have no setup step: every group is the community's.
-      everyGroupListed: true,
-    };
-    const hearth = createHearth({ db, program: options.program, clock, log: options.log, deployment });
-    const sender = createReplayChannel({ clock, timezone: options.program.timezone, write: options.write });
-    for (const c of channels) hearth.dispatcher.register(c, sender.send);
+    // Scripts have no setup step: every group is the community's, and each channel they name writes JSON lines.
+    const deployment = localDeployment([...channels]);
+    const replayChannels = [...channels].map((name) => createReplayChannel({ name, clock, timezone: options.program.timezone, write: options.write }));
+    const hearth = createHearth({ db, program: options.program, clock, log: options.log, deployment, channels: replayChannels });
     const flush = async () => {
       await hearth.engine.idle();
       await hearth.dispatcher.flush(clock.now());

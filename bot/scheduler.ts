@@ -2,56 +2,11 @@
 // Live runs fire them with node-cron; replay moves a virtual clock and runs everything due on the way, in time order.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import { CronError, nextCronRun } from '../community/cron';
 import type { Db } from '../store/db';
-import { claimJobRun, dueTimers, finishJobRun, markTimerFired, nextTimerTime, type TimerRow } from '../store/jobs';
-import { addDays, localDate, localParts, zonedTime } from '../community/calendar';
-import { HearthError } from './errors';
-
-/** A recurring job: `run` gets the occurrence's due time, which is also "now" for the work it does. */
-export interface Job {
-  name: string;
-  /** Cron expression (5 or 6 fields) in the program's timezone. */
-  cron: string;
-  run(dueAt: Date): Promise<void> | void;
-}
-
-/** Handles timers of one kind. */
-export type TimerHandler = (timer: TimerRow, now: Date) => Promise<void> | void;
-
-const matchers = new Map<string, { fields: ReturnType<typeof cron.parse>; matcher: ScheduledTask }>();
-
-function matcherFor(expression: string, tz: string) {
-  const key = `${tz} ${expression}`;
-  let found = matchers.get(key);
-  if (!found) {
-    if (!cron.validate(expression)) throw new HearthError('bad_config', `invalid cron expression "${expression}"`);
-    // An unstarted task is node-cron's own matcher for the expression in that timezone.
-    found = { fields: cron.parse(expression), matcher: cron.createTask(expression, () => undefined, { timezone: tz }) };
-    matchers.set(key, found);
-  }
-  return found;
-}
-
-/** Next instant strictly after `after` at which the cron expression matches in `tz`. */
-export function nextCronRun(expression: string, tz: string, after: Date): Date {
-  const { fields, matcher } = matcherFor(expression, tz);
-  const seconds = [...fields.second].sort((a, b) => a - b);
-  const minutes = [...fields.minute].sort((a, b) => a - b);
-  const hours = [...fields.hour].sort((a, b) => a - b);
-  let day = localDate(after, tz);
-  for (let i = 0; i < 366 * 5; i++, day = addDays(day, 1)) {
-      const start = zonedTime(day, '12:00', tz);
-      const p = localParts(start, tz);
-      if (!fields.month.includes(p.month)) continue;
-      for (const h of hours)
-        for (const m of minutes)
-          for (const s of seconds) {
-            const t = zonedTime(day, `${h}:${m}:${s}`, tz);
-            if (t.getTime() > after.getTime() && matcher.match(t)) return t;
-          }
-  }
-  throw new HearthError('bad_config', `cron expression "${expression}" never runs`);
-}
+import { claimJobRun, dueTimers, finishJobRun, markTimerFired, nextTimerTime } from '../store/jobs';
+import { HearthError } from './core/errors';
+import type { Job, TimerHandler } from './core/skill';
 
 /** Owns the jobs and timers; `advanceTo` (replay) or `start` (live) runs them. */
 export class Scheduler {
@@ -65,7 +20,11 @@ export class Scheduler {
 
   /** Register a recurring job. */
   addJob(job: Job): void {
-    nextCronRun(job.cron, this.deps.timezone, new Date(0)); // fail at start on a bad expression
+    try {
+      nextCronRun(job.cron, this.deps.timezone, new Date(0)); // fail at start on a bad expression
+    } catch (err) {
+      throw err instanceof CronError ? new HearthError('bad_config', `job ${job.name}: ${err.message}`) : err;
+    }
     this.jobs.push(job);
   }
 

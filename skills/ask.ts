@@ -1,8 +1,7 @@
 // Members asking about their points in their own words ("how far to Gold?", 积分什么时候过期): recognised by
 // community/intents.ts and answered from their own ledger, short, in their language. Groups: only when addressed.
-import type { Skill, SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
+import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import type { Program, Tier } from '../community/program';
 import { recogniseIntent, type Intent, type IntentName } from '../community/intents';
 import { redeemGap } from '../community/rewards';

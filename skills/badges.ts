@@ -1,8 +1,7 @@
 // Badges: managers grant (`/badge @member <badge>` or as a reply, 颁发勋章) and revoke (`/unbadge`, 收回勋章) from the
 // program's catalog, the group sees a short announcement, and members list theirs with `/badges` 我的勋章.
-import type { Skill, SkillContext } from '../bot/engine';
-import type { Hearth, SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
+import type { Skill, SkillContext, ModuleHost, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import type { Badge, Program } from '../community/program';
 import { addDays, localDate, startOfLocalDay } from '../community/calendar';
 import { findBadge } from '../community/community-life';
@@ -14,9 +13,6 @@ import { ensureMember, findMemberByPlatformId, getMember, lastGroupOf, membersBy
 import { commandArgs, isCommand } from './commands';
 import { moderationAuthority } from './authority';
 
-const grantAliases = ['颁发勋章', '授予勋章'];
-const revokeAliases = ['收回勋章', '撤销勋章'];
-const listAliases = ['我的勋章'];
 
 /** How a badge reads in one language: emoji and name. */
 export function badgeName(b: Badge, lang: Lang): string {
@@ -46,8 +42,8 @@ export interface Target {
 export function resolveTarget(ctx: SkillContext, args: string): Target {
   const { db, deployment, program } = ctx.deps;
   const { channel } = ctx.msg;
-  const botId = deployment.botIds[channel];
-  const botUsername = deployment.botUsernames?.[channel]?.toLowerCase();
+  const botId = deployment.channels[channel]?.botId;
+  const botUsername = deployment.channels[channel]?.botUsername?.toLowerCase();
   const tokens = args.split(/\s+/).filter((t) => t !== '');
   const atTokens = tokens.filter((t) => t.startsWith('@') && t.length > 1 && t.slice(1).toLowerCase() !== botUsername);
   const rest = tokens.filter((t) => !t.startsWith('@')).join(' ');
@@ -61,7 +57,7 @@ export function resolveTarget(ctx: SkillContext, args: string): Target {
     const handle = atTokens[0]!.slice(1);
     const since = new Date(ctx.now.getTime() - program.handleRecentDays * 86_400_000);
     let ids: number[];
-    if ((deployment.usernameHandles ?? []).includes(channel)) {
+    if (deployment.channels[channel]?.capabilities.handles === 'username') {
       ids = membersByHandle(db, channel, handle, since);
     } else {
       // Display names are not unique: a platform id (stable) first, then a name only one member here used recently.
@@ -100,7 +96,7 @@ export function targetProblemText(lang: Lang, problem: NonNullable<Target['probl
 
 type Action = 'grant' | 'revoke';
 
-async function manageBadge(ctx: SkillContext, action: Action, aliases: string[]): Promise<void> {
+async function manageBadge(ctx: SkillContext, action: Action): Promise<void> {
   const { lang } = ctx;
   const zh = lang === 'zh';
   const authority = await moderationAuthority(ctx);
@@ -116,7 +112,7 @@ async function manageBadge(ctx: SkillContext, action: Action, aliases: string[])
     );
     return;
   }
-  const target = resolveTarget(ctx, commandArgs(ctx, aliases));
+  const target = resolveTarget(ctx, commandArgs(ctx, action === 'grant' ? 'badge' : 'unbadge'));
   const usage =
     action === 'grant'
       ? zh
@@ -197,9 +193,9 @@ async function manageBadge(ctx: SkillContext, action: Action, aliases: string[])
 export const grantBadgeSkill: Skill = {
   name: 'badge-grant',
   async middleware(ctx, next) {
-    if (!isCommand(ctx, ['badge'], grantAliases)) return next();
+    if (!isCommand(ctx, 'badge')) return next();
     ctx.handled = true;
-    await manageBadge(ctx, 'grant', grantAliases);
+    await manageBadge(ctx, 'grant');
   },
 };
 
@@ -207,9 +203,9 @@ export const grantBadgeSkill: Skill = {
 export const revokeBadgeSkill: Skill = {
   name: 'badge-revoke',
   async middleware(ctx, next) {
-    if (!isCommand(ctx, ['unbadge'], revokeAliases)) return next();
+    if (!isCommand(ctx, 'unbadge')) return next();
     ctx.handled = true;
-    await manageBadge(ctx, 'revoke', revokeAliases);
+    await manageBadge(ctx, 'revoke');
   },
 };
 
@@ -217,10 +213,10 @@ export const revokeBadgeSkill: Skill = {
 export const listBadgesSkill: Skill = {
   name: 'badges',
   middleware(ctx, next) {
-    if (!isCommand(ctx, ['badges', 'mybadges'], listAliases)) return next();
+    if (!isCommand(ctx, 'badges')) return next();
     ctx.handled = true;
     const zh = ctx.lang === 'zh';
-    const target = resolveTarget(ctx, commandArgs(ctx, listAliases));
+    const target = resolveTarget(ctx, commandArgs(ctx, 'badges'));
     const member = target.member ?? ctx.member;
     const self = member.id === ctx.member.id;
     const program = ctx.deps.program;
@@ -245,7 +241,7 @@ const AUTHOR_MEMORY_DAYS = 90;
 /** The badges module: grant, revoke, list; and the nightly trim of remembered message authors. */
 export const badgesModule: SkillModule = {
   skills: [grantBadgeSkill, revokeBadgeSkill, listBadgesSkill],
-  install(hearth: Hearth) {
+  install(hearth: ModuleHost) {
     const tz = hearth.deps.program.timezone;
     hearth.scheduler.addJob({
       name: 'prune-message-authors',

@@ -1,8 +1,8 @@
 // Daily check-in (签到 打卡 /checkin "check in"): once per member per local day, points and growth, the streak and its
 // bonus, the referral reward on an invited member's first check-in, automatic streak badges; and `/top` 排行榜.
 import { recogniseIntent } from '../community/intents';
-import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
-import type { Lang } from '../bot/types';
+import type { HearthDeps, Skill, SkillContext } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import type { Badge } from '../community/program';
 import { addDays, addMonths, localDate, localMonth, startOfLocalDay } from '../community/calendar';
 import { lotExpiresAt } from '../community/earning';
@@ -13,12 +13,10 @@ import { checkinOn, insertCheckin, latestCheckinBefore, leaderboard, leaderboard
 import { markRedemptionUsed, unusedRedemptions } from '../store/redemptions';
 import { badgesOf, grantAutoBadge } from '../store/badges';
 import { getMember } from '../store/members';
-import { isCommand } from './commands';
+import { commandSpec, isCommand } from './commands';
 import { reviewTier, tierChangeText } from './tiers';
 import { notifyReferralPaid, payReferralIfDue } from './welcome';
 
-const checkinWords = ['签到', '打卡', '每日签到', 'check in', 'checkin', 'check-in'];
-const topAliases = ['排行榜', '排行', 'leaderboard'];
 
 /** What a check-in did. */
 export type CheckinResult =
@@ -75,7 +73,7 @@ export function checkIn(
 }
 
 /** After growth value was earned: review the member's tier; returns the line about any change, for the reply. */
-export function afterGrowth(deps: Pick<HearthDeps, 'db' | 'program'>, memberId: number, now: Date, lang: Lang): string[] {
+export function afterGrowth(deps: Pick<HearthDeps, 'db' | 'program' | 'queue' | 'reach'>, memberId: number, now: Date, lang: Lang): string[] {
   const change = reviewTier(deps, memberId, now);
   return change ? [tierChangeText(change, lang)] : [];
 }
@@ -113,7 +111,9 @@ export function isCheckinText(ctx: SkillContext): boolean {
     .toLowerCase()
     .replace(/[\s!！。.~～]+$/u, '')
     .replace(/\s+/g, ' ');
-  if (checkinWords.includes(text)) return true;
+  const { words } = commandSpec('checkin');
+  // The whole message is the word (a mention of the bot and trailing punctuation aside); "checkin" without a slash too.
+  if ([...words.zh, ...words.en, 'checkin'].includes(text)) return true;
   return ctx.addressed && text.length <= 60 && recogniseIntent(ctx.msg.text).name === 'checkin';
 }
 
@@ -184,8 +184,6 @@ export const checkinSkill: Skill = {
     if (result.kind === 'checked-in' && result.referral) notifyReferralPaid(ctx.deps, result.referral, ctx.member.id, ctx.now);
   },
 };
-
-const makeupAliases = ['补签', '使用补签卡', '补签卡'];
 
 /** What using a make-up card (补签卡) did. */
 export type MakeupResult =
@@ -268,7 +266,7 @@ function makeupText(ctx: SkillContext, r: MakeupResult): string {
 export const makeupSkill: Skill = {
   name: 'makeup',
   middleware(ctx, next) {
-    if (!isCommand(ctx, ['makeup'], makeupAliases)) return next();
+    if (!isCommand(ctx, 'makeup')) return next();
     ctx.handled = true;
     ctx.reply(makeupText(ctx, useMakeupCard(ctx.deps, ctx.member.id, { channel: ctx.msg.channel, chat: ctx.msg.chat, messageId: ctx.msg.id }, ctx.now)));
   },
@@ -280,7 +278,7 @@ const monthNames = new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: '
 export const topSkill: Skill = {
   name: 'top',
   middleware(ctx, next) {
-    if (!isCommand(ctx, ['top', 'leaderboard'], topAliases)) return next();
+    if (!isCommand(ctx, 'top')) return next();
     ctx.handled = true;
     const { db, program } = ctx.deps;
     const tz = program.timezone;

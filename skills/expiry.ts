@@ -1,7 +1,6 @@
 // The daily expiry job: just after local midnight, what is left of every lot whose expiry has come is removed, in
 // batches (one transaction each), so members never see points that can no longer be spent.
-import type { SkillModule } from '../bot/hearth';
-import type { HearthDeps } from '../bot/engine';
+import type { SkillModule, HearthDeps } from '../bot/core/skill';
 import { expireAllDue } from '../store/ledger';
 
 /** When the expiry job runs, in the program's timezone: lots expire at local midnight, so five minutes after. */

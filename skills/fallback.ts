@@ -1,6 +1,6 @@
 // The last skill: a message for the bot that nobody understood gets a short pointer to help (or, after a few in a row,
 // a person); group chatter gets nothing.
-import type { Skill } from '../bot/engine';
+import type { Skill } from '../bot/core/skill';
 import { misunderstood } from './handoff';
 
 /** Replies to unclaimed messages addressed to the bot; stays silent in groups otherwise. */

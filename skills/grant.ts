@@ -1,8 +1,7 @@
 // `/grant @member <points> <reason>` (调整积分): a manager adds points (a new lot) or deducts them (negative; the balance
 // may go below zero), audited with who, whom, how much and why. Members are refused politely.
-import type { Skill, SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
+import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import { lotExpiresAt } from '../community/earning';
 import { inTransaction } from '../store/db';
 import { debitPoints, earnPoints } from '../store/ledger';
@@ -11,7 +10,6 @@ import { commandArgs, isCommand } from './commands';
 import { isNamedManager } from './authority';
 import { resolveTarget, targetProblemText } from './badges';
 
-const ALIASES = ['调整积分', '发积分'];
 /** The largest single adjustment: a bigger number is far more likely a slip of the finger than a decision. */
 export const MAX_GRANT = 100_000;
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -26,7 +24,7 @@ function usage(lang: Lang): string {
 export const grantSkill: Skill = {
   name: 'grant',
   async middleware(ctx: SkillContext, next) {
-    if (!isCommand(ctx, ['grant'], ALIASES)) return next();
+    if (!isCommand(ctx, 'grant')) return next();
     ctx.handled = true;
     const zh = ctx.lang === 'zh';
     // Points are global: only a manager the program (or `hearth role`) names moves them, never a platform's group admin.
@@ -34,7 +32,7 @@ export const grantSkill: Skill = {
       ctx.reply(zh ? '抱歉，只有社群管理员可以调整积分。' : 'Sorry, only community managers can adjust points.');
       return;
     }
-    const target = resolveTarget(ctx, commandArgs(ctx, ALIASES));
+    const target = resolveTarget(ctx, commandArgs(ctx, 'grant'));
     if (target.problem) return void ctx.reply(targetProblemText(ctx.lang, target.problem));
     const m = /^([+-]?\d[\d,]*)(?:\s+([\s\S]*))?$/.exec(target.rest.trim());
     if (!target.member || !m) return void ctx.reply(usage(ctx.lang));

@@ -1,7 +1,7 @@
 // `/group on` and `/group off` (开通本群, 关闭本群): a named manager turns Hearth on or off in a community group, beside
 // the groups the program file and HEARTH_GROUPS list. Group adminship is no authority here: anyone can create a group.
-import { isListedGroup, type Skill, type SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
+import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import { isListedGroup } from './authority';
 import { refsInclude } from '../community/refs';
 import { inTransaction } from '../store/db';
 import { audit } from '../store/audit';
@@ -9,8 +9,6 @@ import { listCommunityGroup, unlistCommunityGroup } from '../store/groups';
 import { commandArgs, isCommand } from './commands';
 import { isNamedManager } from './authority';
 
-const ON_ALIASES = ['开通本群'];
-const OFF_ALIASES = ['关闭本群'];
 
 const copy = {
   usage: { zh: '用法：在群里发送 /group on 开通本群服务，/group off 关闭。', en: 'Usage: in the group, send /group on to have me serve it, or /group off to stop.' },
@@ -36,8 +34,7 @@ function configured(ctx: SkillContext): boolean {
 
 function groupCommand(ctx: SkillContext): void {
   const lang = ctx.lang;
-  const args = commandArgs(ctx, [...ON_ALIASES, ...OFF_ALIASES]).toLowerCase();
-  const action = ctx.command ? args : isCommand(ctx, [], ON_ALIASES) ? 'on' : 'off';
+  const action = ctx.command ? commandArgs(ctx, 'group').toLowerCase() : ctx.msg.text.trim().startsWith('开通本群') ? 'on' : 'off';
   if (!isNamedManager(ctx)) return ctx.reply(copy.managersOnly[lang]);
   if (ctx.msg.chatType !== 'group') return ctx.reply(copy.inGroup[lang]);
   if (action !== 'on' && action !== 'off') return ctx.reply(copy.usage[lang]);
@@ -59,7 +56,7 @@ function groupCommand(ctx: SkillContext): void {
 export const groupSkill: Skill = {
   name: 'group',
   middleware(ctx, next) {
-    if (!isCommand(ctx, ['group'], [...ON_ALIASES, ...OFF_ALIASES])) return next();
+    if (!isCommand(ctx, 'group')) return next();
     ctx.handled = true;
     groupCommand(ctx);
   },

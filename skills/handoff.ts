@@ -1,10 +1,10 @@
 // Human handoff: the gate and bridge (first skill: while staff own or are about to own a conversation the bot stays
 // quiet and passes words both ways), staff commands (/take /done /transfer /queue, /stats, /human), escalation
 // detection (before the bot tries to answer), the misunderstood count for the fallback, and the SLA timers.
-import { namedRole, type HearthDeps, type Skill, type SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import type { Button, Lang, OutboundMessage, Role } from '../bot/types';
-import { queueOutbound } from '../bot/outbox';
+import type { HearthDeps, Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import { namedRole } from './authority';
+import { privateChatButton } from './private';
+import type { Button, Lang, OutboundMessage, Role } from '../bot/core/types';
 import { asksForHelp, escalationSignal, handoffFigures, isVip, normalise, priorityOf, type EscalationReason, type EscalationSignal } from '../community/escalation';
 import { localDate, localTime, startOfLocalDay } from '../community/calendar';
 import { parseRef } from '../community/refs';
@@ -44,8 +44,6 @@ import { isNamedManager } from './authority';
 
 const REMIND = 'handoff-remind';
 const MANAGERS = 'handoff-managers';
-const humanAliases = ['转人工', '人工客服', '人工', '客服', '真人', '找客服', 'human', 'agent'];
-const cancelAliases = ['取消', '取消转人工', '取消人工', 'cancel'];
 const CARD_LINES = 5;
 /** A staff card never grows past this: one member's long messages must not flood the staff room. */
 const CARD_MAX_CHARS = 1500;
@@ -85,6 +83,10 @@ const minutesText = (lang: Lang, minutes: number) => {
 };
 
 const text = {
+  openBridge: (lang: Lang, staff: string, member: string) =>
+    lang === 'zh'
+      ? `${staff}，请点下方按钮私聊我，我才能把 ${member} 的消息转给你。`
+      : `${staff}, please open a private chat with me (the button below) so I can pass ${member}'s messages to you.`,
   opened(lang: Lang, t: TicketRow, ahead: number, minutes: number): string {
     const sorry = t.reason === 'complaint';
     const lost = t.reason === 'misunderstood';
@@ -217,7 +219,7 @@ function toMember(t: TicketRow, textOut: string, kind: OutboundMessage['kind'] =
     chat: t.chatId,
     text: textOut,
     kind,
-    ...(t.chatType === 'group' ? { mention: t.platformId } : {}),
+    ...(t.chatType === 'group' ? { mentions: [t.platformId] } : {}),
     ...(buttons ? { buttons } : {}),
   };
 }
@@ -409,7 +411,7 @@ export const handoffGate: Skill = {
       const t = getTicket(db, conv.ticketId);
       if (t && t.state !== 'closed') {
         ctx.handled = true;
-        if (t.state === 'waiting' && isCommand(ctx, ['cancel'], cancelAliases)) {
+        if (t.state === 'waiting' && isCommand(ctx, 'cancel')) {
           const before = wasCancelledBefore(db, t.id);
           inTransaction(db, () => {
             closeTicket(db, t.id, ctx.member.id, ctx.now, 'cancelled by the member');
@@ -519,16 +521,14 @@ function take(ctx: SkillContext, arg: string): void {
     ctx.reply(summary);
     ctx.send({ ...deployment.staffRoom, text: roomNote, kind: 'reply' });
   } else {
-    // The bridge is the staff member's private chat: a platform only lets the bot write there once they opened it.
-    const reachable = identitiesOf(db, ctx.member.id).some((i) => i.channel === ctx.msg.channel && i.platformId === ctx.msg.from.id && i.canMessagePrivately);
-    const hint = reachable
-      ? ''
-      : roomLang === 'zh'
-        ? `\n${ctx.member.name}，请先私聊我（发送 /start），我才能把 ${name} 的消息转给你。`
-        : `\n${ctx.member.name}, please open a private chat with me (send /start) so I can pass ${name}'s messages to you.`;
-    if (isStaffRoom(ctx)) ctx.reply(roomNote + hint);
-    else ctx.send({ ...deployment.staffRoom, text: roomNote + hint, kind: 'reply' });
-    ctx.send({ channel: ctx.msg.channel, chat: ctx.msg.from.id, text: summary, kind: 'reply' });
+    // The bridge is the staff member's private chat: where the bot may not write there yet, the room says how to open it.
+    const bridge = ctx.deps.reach(ctx.member.id, 'bridge', { channel: ctx.msg.channel });
+    const reachable = bridge?.channel === ctx.msg.channel && bridge.chat === ctx.msg.from.id;
+    const note = reachable ? roomNote : `${roomNote}\n${text.openBridge(roomLang, ctx.member.name, name)}`;
+    const opts = reachable ? {} : { buttons: [privateChatButton(roomLang)] };
+    if (isStaffRoom(ctx)) ctx.reply(note, opts);
+    else ctx.send({ ...deployment.staffRoom, text: note, kind: 'reply', ...opts });
+    if (reachable) ctx.send({ channel: ctx.msg.channel, chat: ctx.msg.from.id, text: summary, kind: 'bridge' });
   }
 }
 
@@ -572,7 +572,7 @@ function done(ctx: SkillContext, arg: string): void {
 /** The staff member named in `/transfer`: a mention, their id here or with its channel (`telegram:123`), or a recent @handle. */
 function findStaffTarget(ctx: SkillContext, token: string): MemberRow | undefined {
   const { db, deployment, program } = ctx.deps;
-  const botId = deployment.botIds[ctx.msg.channel];
+  const botId = deployment.channels[ctx.msg.channel]?.botId;
   const mentioned = (ctx.msg.mentions ?? []).find((m) => m !== botId);
   if (mentioned) return findMemberByPlatformId(db, ctx.msg.channel, mentioned);
   const bare = token.replace(/^@/, '');
@@ -697,12 +697,12 @@ export const handoffCommands: Skill = {
   async middleware(ctx, next) {
     const action = /^take:(\d+)$/.exec(ctx.msg.action ?? '');
     if (action) return take(ctx, action[1]!);
-    if (isCommand(ctx, ['take'])) return take(ctx, commandArgs(ctx));
-    if (isCommand(ctx, ['done'])) return done(ctx, commandArgs(ctx));
-    if (isCommand(ctx, ['transfer'])) return transfer(ctx, commandArgs(ctx));
-    if (isCommand(ctx, ['queue'])) return queue(ctx);
-    if (isCommand(ctx, ['stats'])) return stats(ctx, commandArgs(ctx));
-    if (!isStaffRoom(ctx) && isCommand(ctx, ['human'], humanAliases)) {
+    if (isCommand(ctx, 'take')) return take(ctx, commandArgs(ctx, 'take'));
+    if (isCommand(ctx, 'done')) return done(ctx, commandArgs(ctx, 'done'));
+    if (isCommand(ctx, 'transfer')) return transfer(ctx, commandArgs(ctx, 'transfer'));
+    if (isCommand(ctx, 'queue')) return queue(ctx);
+    if (isCommand(ctx, 'stats')) return stats(ctx, commandArgs(ctx, 'stats'));
+    if (!isStaffRoom(ctx) && isCommand(ctx, 'human')) {
       const s = standingOf(ctx);
       const vip = isVip(ctx.deps.program, s.tierId);
       return escalate(ctx, { reason: 'request', priority: priorityOf('request', vip), vip, detail: ctx.msg.text.trim().slice(0, 40) }, s);
@@ -743,8 +743,8 @@ function remind(deps: HearthDeps, t: TicketRow, now: Date): void {
       ? `⏰ 工单 #${t.id}（${name}，${reasonLabel.zh[t.reason](deps.program.escalation.misunderstoodInARow)}）已等待 ${waited}，还没有人接手。发送 /take ${t.id}。`
       : `⏰ Ticket #${t.id} (${name}, ${reasonLabel.en[t.reason](deps.program.escalation.misunderstoodInARow)}) has waited ${waited} and no one has taken it. Send /take ${t.id}.`;
   inTransaction(deps.db, () => {
-    queueOutbound(deps, `${REMIND}:${t.id}:room`, { ...deps.deployment.staffRoom, text: roomText, buttons: [takeButton(lang, t.id)], kind: 'reply' }, now);
-    queueOutbound(deps, `${REMIND}:${t.id}:member`, toMember(t, text.remindMember(t.lang)), now);
+    deps.queue(`${REMIND}:${t.id}:room`, { ...deps.deployment.staffRoom, text: roomText, buttons: [takeButton(lang, t.id)], kind: 'reply' }, now);
+    deps.queue(`${REMIND}:${t.id}:member`, toMember(t, text.remindMember(t.lang)), now);
   });
 }
 
@@ -782,14 +782,14 @@ function alertManagers(deps: HearthDeps, t: TicketRow, now: Date): void {
   const inRoom = managers.filter((m) => !m.canMessagePrivately);
   inTransaction(deps.db, () => {
     for (const m of managers.filter((x) => x.canMessagePrivately)) {
-      queueOutbound(deps, `${MANAGERS}:${t.id}:${m.platformId}`, { channel: room.channel, chat: m.platformId, text: alert(m.lang), kind: 'reply' }, now);
+      deps.queue(`${MANAGERS}:${t.id}:${m.platformId}`, { channel: room.channel, chat: m.platformId, text: alert(m.lang), kind: 'reply' }, now);
     }
     if (inRoom.length > 0 || managers.length === 0) {
-      const mentions = inRoom.map((m) => `@${m.name}`).join(' ');
-      queueOutbound(
-        deps,
+      // The managers who cannot be written to privately are mentioned in the room: the channel shows the mentions.
+      const mentions = inRoom.map((m) => m.platformId);
+      deps.queue(
         `${MANAGERS}:${t.id}:room`,
-        { ...room, text: `${mentions ? `${mentions} ` : ''}${alert(roomLang)}`, buttons: [takeButton(roomLang, t.id)], kind: 'reply', ...(inRoom[0] ? { mention: inRoom[0].platformId } : {}) },
+        { ...room, text: alert(roomLang), buttons: [takeButton(roomLang, t.id)], kind: 'reply', ...(mentions.length > 0 ? { mentions } : {}) },
         now,
       );
     }

@@ -1,9 +1,7 @@
 // Nudges: seeds the rules store on install and runs each rule on its cron (virtual clock in replay, node-cron live,
 // same code); managers list, pause, resume and preview rules with /nudges; members opt out with /mute 免打扰.
-import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import { queueOutbound } from '../bot/outbox';
-import { nextCronRun } from '../bot/scheduler';
+import type { HearthDeps, Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import { nextCronRun } from '../community/cron';
 import { inTransaction } from '../store/db';
 import { audit } from '../store/audit';
 import {
@@ -27,7 +25,7 @@ import { replyPrivately } from './private';
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
 
 /** Run one rule at `now`: choose its audience and queue one nudge each, in one transaction. Returns how many were queued. */
-export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number {
+export function runNudgeRule(deps: NudgeDeps & Pick<HearthDeps, 'queue'>, ruleId: string, now: Date): number {
   const { db, program } = deps;
   return inTransaction(db, () => {
     const rule = getNudgeRule(db, ruleId);
@@ -50,7 +48,8 @@ export function runNudgeRule(deps: NudgeDeps, ruleId: string, now: Date): number
           outboxKey,
         });
         if (!recorded) continue;
-        queueOutbound(deps, outboxKey, { ...target, text: renderNudge(program, rule.template, row), kind: 'nudge', secret: window.privateOnly }, now);
+        const mentions = target.mention ? [target.mention] : undefined;
+        deps.queue(outboxKey, { channel: target.channel, chat: target.chat, mentions, text: renderNudge(program, rule.template, row), kind: 'nudge', secret: window.privateOnly }, now);
         sent++;
       }
     }
@@ -155,7 +154,7 @@ function nudgesCommand(ctx: SkillContext): void {
     );
     return;
   }
-  const [sub, id, ...extra] = commandArgs(ctx, ['提醒规则']).split(/\s+/).filter(Boolean);
+  const [sub, id, ...extra] = commandArgs(ctx, 'nudges').split(/\s+/).filter(Boolean);
   if (sub === undefined || sub === 'list') {
     ctx.reply(formatRuleList(deps, ctx.now, ctx.lang));
     return;
@@ -216,7 +215,7 @@ export const nudgesSkill: Skill = {
   name: 'nudges',
   middleware(ctx, next) {
     const zh = ctx.lang === 'zh';
-    if (isCommand(ctx, ['mute'], ['免打扰'])) {
+    if (isCommand(ctx, 'mute')) {
       const changed = muteNudges(ctx.deps.db, ctx.member.id, ctx.now);
       ctx.reply(
         changed
@@ -227,7 +226,7 @@ export const nudgesSkill: Skill = {
             ? '你已经开启了免打扰。想恢复提醒时发送「取消免打扰」。'
             : 'Reminders are already off for you. Send /unmute to turn them back on.',
       );
-    } else if (isCommand(ctx, ['unmute'], ['取消免打扰'])) {
+    } else if (isCommand(ctx, 'unmute')) {
       const changed = unmuteNudges(ctx.deps.db, ctx.member.id);
       ctx.reply(
         changed
@@ -238,7 +237,7 @@ export const nudgesSkill: Skill = {
             ? '你没有开启免打扰，会正常收到提醒。'
             : "Reminders are already on for you.",
       );
-    } else if (isCommand(ctx, ['nudges'], ['提醒规则'])) {
+    } else if (isCommand(ctx, 'nudges')) {
       nudgesCommand(ctx);
     } else {
       return next();

@@ -1,10 +1,8 @@
 // Purchases and refunds from the shop (replay, CSV import, webhook) onto the ledger, with a tier review; refunds that
 // overtake their purchase wait parked for it, and a daily job drops and reports to the staff room those that wait too long.
-import type { HearthDeps } from '../bot/engine';
-import type { OrderEvent, OrderReport, SkillModule } from '../bot/hearth';
-import { HearthError } from '../bot/errors';
-import { orderTimeProblem } from '../bot/order-intake';
-import { queueOutbound } from '../bot/outbox';
+import type { HearthDeps, OrderEvent, OrderReport, SkillModule } from '../bot/core/skill';
+import { HearthError } from '../bot/core/errors';
+import { orderTimeProblem } from '../community/orders';
 import { toFen } from '../community/earning';
 import { inTransaction } from '../store/db';
 import { fenText, orderById, recordPurchase, recordRefund, refundIdOf, refundKey, type DroppedRefund } from '../store/orders';
@@ -36,7 +34,7 @@ export const PARKED_REFUNDS_CRON = '10 0 * * *';
 const LISTED_REFUNDS = 50;
 const DAY_MS = 86_400_000;
 
-type OrderDeps = Pick<HearthDeps, 'db' | 'program'> & Partial<Pick<HearthDeps, 'deployment' | 'clock' | 'log'>>;
+type OrderDeps = Pick<HearthDeps, 'db' | 'program' | 'deployment' | 'queue' | 'reach'> & Partial<Pick<HearthDeps, 'clock' | 'log'>>;
 
 /** The member an order belongs to: by platform id on its channel (any channel when none is given), created on first sight. */
 export function memberIdForOrder(deps: Pick<HearthDeps, 'db'>, evt: OrderEvent): number {
@@ -62,7 +60,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
       if (res.droppedRefunds.length > 0) reportDroppedRefunds(deps, 'mismatch', res.droppedRefunds, evt.at);
       // A first purchase may be what makes an invited member count: their inviter is paid now.
       const referral = payReferralIfDue(deps, memberId, evt.at, 'purchase');
-      if (referral && deps.deployment) notifyReferralPaid({ ...deps, deployment: deps.deployment }, referral, memberId, evt.at);
+      if (referral) notifyReferralPaid(deps, referral, memberId, evt.at);
       const tierChange = reviewTier(deps, memberId, evt.at, { notify: true });
       return {
         status: 'recorded',
@@ -113,7 +111,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
  * The daily job: drop the refunds parked longer than `orders.parkRefundsDays` (their purchase never came), with a warn
  * log line and one message to the staff room listing them. Returns what it dropped.
  */
-export function dropStaleParkedRefunds(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment' | 'log'>, now: Date): ParkedRefund[] {
+export function dropStaleParkedRefunds(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment' | 'log' | 'queue'>, now: Date): ParkedRefund[] {
   const days = deps.program.orders.parkRefundsDays;
   const dropped = inTransaction(deps.db, () => {
     const gone = dropRefundsParkedBefore(deps.db, new Date(now.getTime() - days * DAY_MS));
@@ -133,9 +131,9 @@ function reportDroppedRefunds(deps: OrderDeps, why: 'mismatch', dropped: Dropped
   queueStaffReport({ ...deps, deployment: deps.deployment }, `parked-refunds-${why}:${dropped[0]!.refund.key}`, droppedText(deps.program.escalation.staffLang, dropped), at);
 }
 
-function queueStaffReport(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment'>, key: string, text: string, at: Date): void {
+function queueStaffReport(deps: Pick<HearthDeps, 'deployment' | 'queue'>, key: string, text: string, at: Date): void {
   const room = deps.deployment.staffRoom;
-  queueOutbound(deps, key, { channel: room.channel, chat: room.chat, kind: 'notice', text }, at);
+  deps.queue(key, { channel: room.channel, chat: room.chat, kind: 'notice', text }, at);
 }
 
 function listed<T>(items: T[], line: (item: T) => string, more: (n: number) => string): string {

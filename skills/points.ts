@@ -1,8 +1,7 @@
 // `/points` 积分 and `/tier` 等级: the member's balance, tier, gap to the next tier and points expiring soon, short and
 // in their language. The words live here so the ask skill can answer free-form questions with the same sentences.
-import type { Skill, SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
+import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import type { Tier } from '../community/program';
 import { graceLastDay } from '../community/tiers';
 import type { Program } from '../community/program';
@@ -90,8 +89,8 @@ export function tierReply(s: Standing, program: Program, lang: Lang): string {
 export const pointsSkill: Skill = {
   name: 'points',
   middleware(ctx: SkillContext, next) {
-    const points = isCommand(ctx, ['points', 'balance'], ['积分', '我的积分', '查积分']);
-    const tier = !points && isCommand(ctx, ['tier', 'level'], ['等级', '我的等级', '会员等级']);
+    const points = isCommand(ctx, 'points');
+    const tier = !points && isCommand(ctx, 'tier');
     if (!points && !tier) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
     replyPrivately(ctx, points ? pointsReply(s, ctx.lang) : tierReply(s, ctx.deps.program, ctx.lang));

@@ -1,9 +1,8 @@
-// Members' own data: `/mydata` 我的数据 summarises what Hearth keeps about them; `/deleteme` 删除我的数据 erases it after a
+// Members' own data: `/mydata` 我的数据 summarises what ModuleHost keeps about them; `/deleteme` 删除我的数据 erases it after a
 // confirmation within 10 minutes. Private chats only: a group hears where to ask, and nothing about anyone.
-import type { HearthDeps, Skill, SkillContext } from '../bot/engine';
-import type { Hearth, SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
-import { HearthError } from '../bot/errors';
+import type { HearthDeps, Skill, SkillContext, ModuleHost, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
+import { HearthError } from '../bot/core/errors';
 import { clearErasePending, eraseMember, erasePendingSince, forgetRecentMessagesOf, heldTicketIds, memberDataSummary, setErasePending, type MemberSummary } from '../store/member-data';
 import { isCommand } from './commands';
 import { privateChatButton } from './private';
@@ -62,8 +61,8 @@ const copy = {
     },
   },
   namedInProgram: {
-    zh: '你的角色也写在活动配置文件里，只删除数据的话角色还会恢复；如需彻底移除，请让负责运行 Hearth 的同事从配置中删除你。',
-    en: 'Your role is also listed in the program file, so it comes back unless whoever runs Hearth removes you there.',
+    zh: '你的角色也写在活动配置文件里，只删除数据的话角色还会恢复；如需彻底移除，请让负责运行 ModuleHost 的同事从配置中删除你。',
+    en: 'Your role is also listed in the program file, so it comes back unless whoever runs ModuleHost removes you there.',
   },
   holdsTickets: {
     zh: (ids: string) => `你手上还有未结束的工单（${ids}）。请先用 /transfer 转交或用 /done 结束，再发送「删除我的数据」。`,
@@ -81,8 +80,6 @@ const copy = {
 
 type Retention = HearthDeps['program']['retention'];
 
-const MYDATA_ALIASES = ['我的数据'];
-const DELETEME_ALIASES = ['删除我的数据'];
 /** The words that confirm a /deleteme, in either language. */
 const CONFIRM_WORDS = ['确认删除', 'CONFIRM DELETE'];
 /** How long a /deleteme waits for its confirmation. */
@@ -163,8 +160,8 @@ function answerPending(ctx: SkillContext, since: Date): boolean {
 export const privacySkill: Skill = {
   name: 'privacy',
   middleware(ctx, next) {
-    const mydata = isCommand(ctx, ['mydata'], MYDATA_ALIASES);
-    const deleteme = !mydata && isCommand(ctx, ['deleteme'], DELETEME_ALIASES);
+    const mydata = isCommand(ctx, 'mydata');
+    const deleteme = !mydata && isCommand(ctx, 'deleteme');
     if (ctx.msg.chatType === 'private' && !ctx.msg.action) {
       const since = erasePendingSince(ctx.deps.db, ctx.member.id);
       if (since && answerPending(ctx, since)) {
@@ -186,10 +183,10 @@ export const privacySkill: Skill = {
 /** The privacy skill; after each handled message it forgets the recent messages noted for a member it just erased. */
 export const privacyModule: SkillModule = {
   skills: [privacySkill],
-  install(hearth: Hearth) {
+  install(hearth: ModuleHost) {
     // The handoff gate notes the confirming message in the recent-message window after the skills ran, in the same
     // commit: remove it once that commit is done, so nothing ties the anonymous member to the chat.
-    hearth.engine.onHandled(() => {
+    hearth.onHandled(() => {
       const erased = justErased.get(hearth.deps);
       if (!erased || erased.size === 0) return;
       try {

@@ -1,14 +1,13 @@
 // What is the member's own business — a balance, a code, a statement — goes to their private chat, never to a group.
 // Asked in a group, the answer goes privately when the bot may write there, and the group hears only a short note.
-import { canWritePrivately, type SkillContext } from '../bot/engine';
-import type { Button, Lang } from '../bot/types';
-import { identitiesOf } from '../store/members';
+import type { SkillContext } from '../bot/core/skill';
+import type { Button, Lang } from '../bot/core/types';
 
 const copy = {
   sent: { zh: '📩 已私信发给你。', en: "📩 I've sent it to you privately." },
   openFirst: {
-    zh: '🔒 积分和券码只在私聊里告诉你。请先私聊我（点下方按钮，或搜索我并发送 /start），再问我一次。',
-    en: "🔒 I keep points and codes to private chats. Open a private chat with me (the button below, or find me and send /start), then ask me again.",
+    zh: '🔒 积分和券码只在私聊里告诉你。请先点下方按钮私聊我，再问我一次。',
+    en: "🔒 I keep points and codes to private chats. Open one with me (the button below), then ask me again.",
   },
   openButton: { zh: '私聊我', en: 'Chat with me privately' },
 } as const;
@@ -21,8 +20,8 @@ export function privateChatButton(lang: Lang): Button {
 /** True when the bot may write to the sender of this message in their private chat now. */
 export function canReachPrivately(ctx: SkillContext): boolean {
   if (ctx.msg.chatType === 'private') return true;
-  const identity = identitiesOf(ctx.deps.db, ctx.member.id).find((i) => i.channel === ctx.msg.channel && i.platformId === ctx.msg.from.id);
-  return identity !== undefined && canWritePrivately(ctx.deps, identity);
+  const target = ctx.deps.reach(ctx.member.id, 'secret', { channel: ctx.msg.channel });
+  return target?.channel === ctx.msg.channel && target.chat === ctx.msg.from.id;
 }
 
 /**

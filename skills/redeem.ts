@@ -1,13 +1,12 @@
 // `/rewards` 积分商城 lists the catalog (cost, tier gate, what the member can afford); `/redeem <item>` 兑换 <item>
 // spends points for a unique code, keyed by the message so a redelivery never spends twice.
 import { randomInt } from 'node:crypto';
-import type { Skill, SkillContext } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
+import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import type { Program, Reward, Tier } from '../community/program';
 import { findReward, redeemGap, type RedeemGap } from '../community/rewards';
 import { tierById } from '../community/tiers';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 import { localDate, startOfLocalDay } from '../community/calendar';
 import { memberStanding } from '../store/standing';
 import { redeemReward, redemptionsOf, redemptionsSince } from '../store/redemptions';
@@ -18,9 +17,6 @@ import { canReachPrivately, privateChatButton, replyPrivately } from './private'
 const fmt = (n: number) => n.toLocaleString('en-US');
 // No 0/O, 1/I/L: codes are read aloud and typed at checkout.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const REDEEM_ALIASES = ['兑换'];
-const CATALOG_ALIASES = ['积分商城', '兑换列表', '奖励列表'];
-const CODES_ALIASES = ['我的券', '我的兑换码', '我的优惠券', 'my codes', 'my vouchers'];
 
 /** A fresh redemption code from a cryptographic source, e.g. HX-7K2M-9QXD. */
 export function newRedemptionCode(): string {
@@ -58,7 +54,7 @@ export function catalogText(program: Program, s: { tierId: string; spendable: nu
 export const rewardsSkill: Skill = {
   name: 'rewards',
   middleware(ctx: SkillContext, next) {
-    if (!isCommand(ctx, ['rewards', 'catalog', 'shop'], CATALOG_ALIASES)) return next();
+    if (!isCommand(ctx, 'rewards')) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
     // The catalog says what the member can afford: that is their balance, so it is theirs alone.
     replyPrivately(ctx, catalogText(ctx.deps.program, { tierId: s.tier.id, spendable: s.spendable }, ctx.lang));
@@ -70,11 +66,11 @@ export const rewardsSkill: Skill = {
 export const redeemSkill: Skill = {
   name: 'redeem',
   middleware(ctx: SkillContext, next) {
-    if (!isCommand(ctx, ['redeem'], REDEEM_ALIASES)) return next();
+    if (!isCommand(ctx, 'redeem')) return next();
     ctx.handled = true;
     const { db, program } = ctx.deps;
     const zh = ctx.lang === 'zh';
-    const typed = commandArgs(ctx, REDEEM_ALIASES).slice(0, 100);
+    const typed = commandArgs(ctx, 'redeem').slice(0, 100);
     if (typed === '') {
       ctx.reply(zh ? '想兑换什么？发送「积分商城」看看，再发「兑换 商品名」。' : 'What would you like to redeem? Send /rewards to see the list, then /redeem <item>.');
       return;
@@ -152,7 +148,7 @@ function refuse(ctx: SkillContext, reward: Reward, gap: RedeemGap, s: { spendabl
 export const myCodesSkill: Skill = {
   name: 'my-codes',
   middleware(ctx: SkillContext, next) {
-    if (!isCommand(ctx, ['mycodes', 'codes', 'vouchers'], CODES_ALIASES)) return next();
+    if (!isCommand(ctx, 'mycodes')) return next();
     ctx.handled = true;
     const zh = ctx.lang === 'zh';
     const rows = redemptionsOf(ctx.deps.db, ctx.member.id);

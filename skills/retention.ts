@@ -1,7 +1,6 @@
 // The daily retention prune: personal data is kept only for the program's `retention` days — received messages' text,
 // messages the bot sent (codes included), closed tickets' transcripts, members' recent messages — in small batches.
-import type { SkillModule } from '../bot/hearth';
-import type { HearthDeps } from '../bot/engine';
+import type { SkillModule, HearthDeps } from '../bot/core/skill';
 import { pruneRetained, type PruneCounts } from '../store/retention';
 
 /** When the prune runs, in the program's timezone: the quiet early morning, after the midnight jobs. */

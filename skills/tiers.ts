@@ -1,18 +1,16 @@
 // Tier reviews: upgrade at once with the upgrade gift, a grace period below the threshold, then one level down; the
 // member is told. Purchases, check-ins and UGC call reviewTier after growth changes; a daily job catches windows that slid.
-import type { HearthDeps } from '../bot/engine';
-import type { SkillModule } from '../bot/hearth';
-import type { Lang } from '../bot/types';
-import { queueOutbound } from '../bot/outbox';
+import type { HearthDeps, SkillModule } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import type { Program, Tier } from '../community/program';
 import { lotExpiresAt } from '../community/earning';
 import { decideTier, graceLastDay, growthWindowStart, tierById } from '../community/tiers';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 import { inTransaction } from '../store/db';
 import { balanceOf, earnPoints, growthBetween } from '../store/ledger';
 import { tierStateOf } from '../store/standing';
-import { alreadyPaidOf } from '../store/members';
-import { membersAboveEntryTier, noticeReach, previousJobRun, setTierState, tierReviewCandidates } from '../store/tiers';
+import { alreadyPaidOf, getMember } from '../store/members';
+import { membersAboveEntryTier, previousJobRun, setTierState, tierReviewCandidates } from '../store/tiers';
 
 /** A change a review made. `grace` on a downgrade means the member is still below the new tier: a new grace period. */
 export type TierChange =
@@ -21,7 +19,7 @@ export type TierChange =
   | { kind: 'downgrade'; from: Tier; to: Tier; growth: number; grace?: { gap: number; until: Date; lastDay: string } }
   | { kind: 'recovered'; tier: Tier; growth: number };
 
-type TierDeps = Pick<HearthDeps, 'db' | 'program'>;
+type TierDeps = Pick<HearthDeps, 'db' | 'program' | 'queue' | 'reach'>;
 
 /**
  * Review a member's tier against their growth value over the last `windowMonths` and apply what it decides, in one
@@ -119,35 +117,30 @@ export function tierChangeText(change: TierChange, lang: Lang): string {
 }
 
 /**
- * Tell the member about an upgrade, a grace period or a downgrade as a notice (held through quiet hours): in their
- * private chat when they opened one with the bot, else with a mention in the group they were last seen in.
+ * Tell the member about an upgrade, a grace period or a downgrade as a notice (held through quiet hours), where they
+ * can be reached: their private chat, or their group with a mention — where a grace period or a step down (it names
+ * their growth value) becomes a pointer to ask privately. An upgrade may be cheered in the group.
  */
 export function notifyTierChange(deps: TierDeps, memberId: number, change: TierChange, now: Date): void {
   if (change.kind === 'recovered') return;
-  const reach = noticeReach(deps.db, memberId);
-  if (!reach) return;
+  const target = deps.reach(memberId, 'notice');
+  if (!target) return;
   // The engine answers members whose language it never saw in English; a notice follows suit.
-  const lang: Lang = reach.lang ?? 'en';
+  const lang: Lang = getMember(deps.db, memberId)?.lang ?? 'en';
   const text = tierChangeText(change, lang);
   const tierId = change.kind === 'grace' ? change.tier.id : change.to.id;
   const key = `tier:${memberId}:${change.kind}:${tierId}:${now.getTime()}`;
-  // A grace period or a step down names the member's growth value: that is theirs alone. An upgrade may be cheered.
   const personal = change.kind !== 'upgrade';
-  if (reach.privateChannel && reach.privateId) {
-    queueOutbound(deps, key, { channel: reach.privateChannel, chat: reach.privateId, text, kind: 'notice', secret: personal }, now);
-  } else if (reach.groupChannel && reach.groupChat && reach.groupPlatformId) {
-    const groupText = personal
-      ? lang === 'zh'
-        ? '你的会员等级有新消息，私聊我发送「等级」即可查看。'
-        : 'There is news about your membership tier: send me /tier in a private chat to see it.'
-      : text;
-    queueOutbound(
-      deps,
-      key,
-      { channel: reach.groupChannel, chat: reach.groupChat, text: `@${reach.name} ${groupText}`, kind: 'notice', mention: reach.groupPlatformId },
-      now,
-    );
+  if (target.mention === undefined) {
+    deps.queue(key, { channel: target.channel, chat: target.chat, text, kind: 'notice', secret: personal }, now);
+    return;
   }
+  const groupText = personal
+    ? lang === 'zh'
+      ? '你的会员等级有新消息，私聊我发送「等级」即可查看。'
+      : 'There is news about your membership tier: send me /tier in a private chat to see it.'
+    : text;
+  deps.queue(key, { channel: target.channel, chat: target.chat, text: groupText, kind: 'notice', mentions: [target.mention] }, now);
 }
 
 /** When the daily tier review runs (program timezone), after the expiry job. */

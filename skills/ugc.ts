@@ -1,8 +1,8 @@
 // Rewarded member posts: #分享 / #share / `/share <text>` makes a pending submission; managers `/approve`, `/reject <reason>`
 // (as a reply to the post or with its id) and `/review` what waits. Approval pays points and growth within the daily cap,
 // once per text; the member hears the outcome in the chat where they posted.
-import type { Skill, SkillContext } from '../bot/engine';
-import type { Lang } from '../bot/types';
+import type { Skill, SkillContext } from '../bot/core/skill';
+import type { Lang } from '../bot/core/types';
 import { localDate } from '../community/calendar';
 import { lotExpiresAt } from '../community/earning';
 import { contentLength, normalizeText, qualifyingBadges } from '../community/community-life';
@@ -33,9 +33,6 @@ import { afterGrowth } from './checkin';
 /** Longest post accepted, in characters. */
 export const MAX_POST_LENGTH = 2000;
 const tag = /^\s*[#＃](分享|share)(?=$|[\s:：,，])[\s:：,，]*/iu;
-const approveAliases = ['通过', '审核通过'];
-const rejectAliases = ['驳回', '拒绝'];
-const reviewAliases = ['待审核', '审核列表'];
 
 /** The text of a post if the message is one (#分享 / #share / `/share …`), else undefined. */
 export function postText(ctx: SkillContext): string | undefined {
@@ -174,10 +171,10 @@ function approve(ctx: SkillContext, sub: SubmissionRow): Review | undefined {
   });
 }
 
-function review(ctx: SkillContext, action: 'approve' | 'reject', aliases: string[], authority: Authority): void {
+function review(ctx: SkillContext, action: 'approve' | 'reject', authority: Authority): void {
   const zh = ctx.lang === 'zh';
   const { db } = ctx.deps;
-  const target = reviewTarget(ctx, commandArgs(ctx, aliases));
+  const target = reviewTarget(ctx, commandArgs(ctx, action));
   const sub = target.sub;
   if (!sub) {
     ctx.reply(
@@ -251,9 +248,9 @@ function managerOnly(ctx: SkillContext, zh: boolean): void {
 export const reviewSkill: Skill = {
   name: 'ugc-review',
   async middleware(ctx, next) {
-    const slash = ctx.command && ['approve', 'reject', 'review'].includes(ctx.command.name);
-    const alias = !ctx.command && isCommand(ctx, [], [...approveAliases, ...rejectAliases, ...reviewAliases]);
-    if (!slash && !alias) return next();
+    const which = (['approve', 'reject', 'review'] as const).find((name) => isCommand(ctx, name));
+    if (!which) return next();
+    const alias = !ctx.command;
     const authority = await moderationAuthority(ctx);
     if (authority === 'none') {
       // 通过 and 驳回 are everyday words: in group chatter they pass by; said to the bot they get a polite no.
@@ -263,9 +260,8 @@ export const reviewSkill: Skill = {
       return;
     }
     ctx.handled = true;
-    if (isCommand(ctx, ['approve'], approveAliases)) return review(ctx, 'approve', approveAliases, authority);
-    if (isCommand(ctx, ['reject'], rejectAliases)) return review(ctx, 'reject', rejectAliases, authority);
-    listPending(ctx, authority);
+    if (which === 'review') return listPending(ctx, authority);
+    review(ctx, which, authority);
   },
 };
 

@@ -1,10 +1,8 @@
 // Welcome and referrals: a member joining a group is welcomed once; `/invite` 邀请 gives a personal invite code (and a
-// Telegram deep link); a join, `/start CODE` or `邀请码 CODE` records who invited whom. The reward itself is paid by
+// channel's private-chat link); a join, `/start CODE` or `邀请码 CODE` records who invited whom. The reward itself is paid by
 // the invited member's first check-in (skills/checkin.ts).
-import { canWritePrivately, type HearthDeps, type Skill, type SkillContext } from '../bot/engine';
-import type { Hearth, SkillModule } from '../bot/hearth';
-import type { JoinEvent, Lang } from '../bot/types';
-import { queueOutbound } from '../bot/outbox';
+import type { HearthDeps, Skill, SkillContext, ModuleHost, SkillModule } from '../bot/core/skill';
+import type { JoinEvent, Lang } from '../bot/core/types';
 import { detectLanguage } from '../community/language';
 import { inviteCodeFor, looksLikeInviteCode } from '../community/community-life';
 import type { Program } from '../community/program';
@@ -13,10 +11,9 @@ import { inTransaction, type Db } from '../store/db';
 import { checkinCount } from '../store/checkins';
 import { balanceOf, earnPoints } from '../store/ledger';
 import { inviteCodeOf, inviterOf, markReferralRewarded, recordReferral, referralOf, saveInviteCode } from '../store/invites';
-import { ensureMember, getMember, identitiesOf, noteChat, type MemberRow } from '../store/members';
+import { ensureMember, getMember, noteChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
 
-const inviteAliases = ['邀请码', '邀请', 'invite code', 'invite'];
 
 /** The member's invite code, made on first ask (stable per member; steps past the rare collision). */
 export function inviteCode(db: Db, memberId: number, at: Date): string {
@@ -112,21 +109,20 @@ export function payReferralIfDue(deps: Pick<HearthDeps, 'db' | 'program'>, invit
 }
 
 /** Tell an inviter privately that a referral paid (it names their balance: a private chat or nothing). */
-export function notifyReferralPaid(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment'>, paid: ReferralPaid, inviteeId: number, now: Date): void {
+export function notifyReferralPaid(deps: Pick<HearthDeps, 'db' | 'queue' | 'reach'>, paid: ReferralPaid, inviteeId: number, now: Date): void {
   const { db } = deps;
   const inviter = getMember(db, paid.inviterId);
   const invitee = getMember(db, inviteeId);
-  const identity = identitiesOf(db, paid.inviterId).find((i) => canWritePrivately(deps, i));
-  if (!inviter || !identity) return;
+  const target = deps.reach(paid.inviterId, 'secret');
+  if (!inviter || !target) return;
   const lang: Lang = inviter.lang ?? 'en';
   const balance = balanceOf(db, paid.inviterId);
   const name = invitee?.name ?? (lang === 'zh' ? '好友' : 'a friend');
-  queueOutbound(
-    deps,
+  deps.queue(
     `referral-paid:${inviteeId}`,
     {
-      channel: identity.channel,
-      chat: identity.platformId,
+      channel: target.channel,
+      chat: target.chat,
       kind: 'notice',
       secret: true,
       text:
@@ -150,8 +146,7 @@ export function handleJoin(evt: JoinEvent, deps: HearthDeps): void {
       if (used.kind === 'recorded') inviter = used.inviter;
     }
     const lang: Lang = member.lang ?? detectLanguage(member.name) ?? 'en';
-    queueOutbound(
-      deps,
+    deps.queue(
       `welcome:${evt.channel}:${evt.chat}:${member.id}`,
       { channel: evt.channel, chat: evt.chat, text: welcomeText(program, lang, member.name, inviter, true), kind: 'reply' },
       evt.at,
@@ -163,8 +158,7 @@ function inviteReply(ctx: SkillContext): void {
   const zh = ctx.lang === 'zh';
   const code = inviteCode(ctx.deps.db, ctx.member.id, ctx.now);
   const points = ctx.deps.program.referral.points;
-  const bot = ctx.deps.deployment.botUsernames?.[ctx.msg.channel];
-  const link = ctx.msg.channel === 'telegram' && bot ? `https://t.me/${bot}?start=${code}` : undefined;
+  const link = ctx.deps.privateLink(ctx.msg.channel, code);
   const lines = [zh ? `你的专属邀请码：${code}` : `Your invite code: ${code}`];
   if (link) lines.push(zh ? `邀请链接：${link}` : `Invite link: ${link}`);
   lines.push(
@@ -197,13 +191,13 @@ function applyCode(ctx: SkillContext, code: string): void {
   }
 }
 
-/** `/invite` 邀请: your code; `邀请码 CODE` / `/invite CODE` / `/start CODE` (Telegram deep link): joining with a code. */
+/** `/invite` 邀请: your code; `邀请码 CODE` / `/invite CODE` / `/start CODE` (a private-chat link): joining with a code. */
 export const inviteSkill: Skill = {
   name: 'invite',
   middleware(ctx, next) {
     const start = ctx.command?.name === 'start' && ctx.command.args !== '';
-    if (!start && !isCommand(ctx, ['invite'], inviteAliases)) return next();
-    const args = start ? ctx.command!.args : commandArgs(ctx, inviteAliases);
+    if (!start && !isCommand(ctx, 'invite')) return next();
+    const args = start ? ctx.command!.args : commandArgs(ctx, 'invite');
     if (args !== '' && !looksLikeInviteCode(args)) {
       // "邀请 朋友来玩" is chatter, not a command; a bad `/invite xyz!` gets told.
       if (!ctx.command) return next();
@@ -222,7 +216,7 @@ export const inviteSkill: Skill = {
 /** The welcome module: join events and invite codes. */
 export const welcomeModule: SkillModule = {
   skills: [inviteSkill],
-  install(hearth: Hearth) {
+  install(hearth: ModuleHost) {
     hearth.events.join.push(handleJoin);
   },
 };

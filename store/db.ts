@@ -6,9 +6,18 @@ import { fileURLToPath } from 'node:url';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
+import type { StoreHandle } from '../bot/core/store';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+type Driver = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+declare module '../bot/core/store' {
+  /** The SQLite store: drizzle over better-sqlite3 (only store/ reaches into it). */
+  interface StoreHandle extends Driver {}
+}
+
+/** The open store, as store/ functions take it. */
+export type Db = StoreHandle;
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 import { statement, type Db } from './db';
 
 /** A held lock; `release` gives it up (closing the process does too). */

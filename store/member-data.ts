@@ -31,7 +31,7 @@ import {
 import { ensureEraseSalt, erasedIdentityHash, getMember, type MemberRow } from './members';
 import { closeTicket } from './tickets';
 import { audit } from './audit';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
 

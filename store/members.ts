@@ -3,9 +3,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { statement, type Db } from './db';
 import { identities, members, chatMembers } from './schema';
-import type { Lang, Role, ChatType } from '../bot/types';
+import type { Lang, Role, ChatType } from '../bot/core/types';
+import type { Member } from '../bot/core/skill';
 
-export type MemberRow = typeof members.$inferSelect;
+/** A member row, as the rest of Hearth sees members (the core type). */
+export type MemberRow = Member;
 
 /** What a channel knows about the person behind a message. */
 export interface IdentitySeen {
@@ -177,12 +179,25 @@ export function setRole(db: Db, memberId: number, role: Role): void {
   db.update(members).set({ role }).where(eq(members.id, memberId)).run();
 }
 
-/** Record that the bot may write to this identity privately (they opened a private chat). */
-export function markCanMessagePrivately(db: Db, channel: string, platformId: string): void {
-  db.update(identities)
-    .set({ canMessagePrivately: true })
-    .where(and(eq(identities.channel, channel), eq(identities.platformId, platformId)))
-    .run();
+/** Record whether the bot may write to this identity privately (they opened a private chat, or Telegram said no). */
+export function markCanMessagePrivately(db: Db, channel: string, platformId: string, can = true): void {
+  // Runs for every private message: a no-op (no page written) when nothing changes.
+  statement<[number, string, string, number]>(db, 'UPDATE identities SET can_message_privately = ? WHERE channel = ? AND platform_id = ? AND can_message_privately <> ?').run(
+    can ? 1 : 0,
+    channel,
+    platformId,
+    can ? 1 : 0,
+  );
+}
+
+/** The group a member was last seen in, on any of `channels`, with their id there. */
+export function latestGroupOf(db: Db, memberId: number, channels: readonly string[]): { channel: string; chat: string; platformId: string } | undefined {
+  return statement<[number, string], { channel: string; chat: string; platformId: string }>(
+    db,
+    `SELECT cm.channel, cm.chat_id AS chat, i.platform_id AS platformId FROM chat_members cm
+     JOIN identities i ON i.member_id = cm.member_id AND i.channel = cm.channel
+     WHERE cm.member_id = ? AND cm.channel IN (SELECT value FROM json_each(?)) ORDER BY cm.last_seen_at DESC LIMIT 1`,
+  ).get(memberId, JSON.stringify(channels));
 }
 
 /** Record the chat and, for groups, that the member was seen in it. Returns true the first time the member is seen there. */
@@ -230,4 +245,10 @@ export function isGroupChat(db: Db, channel: string, chatId: string): boolean {
 /** True when the member was seen in this group (a group's admin moderates only its own members). */
 export function seenInChat(db: Db, channel: string, chatId: string, memberId: number): boolean {
   return statement<[string, string, number], number>(db, 'SELECT 1 FROM chat_members WHERE channel = ? AND chat_id = ? AND member_id = ?').pluck().get(channel, chatId, memberId) !== undefined;
+}
+
+/** Whether the bot may write privately to this identity (undefined when the identity is not known). */
+export function canMessagePrivatelyTo(db: Db, channel: string, platformId: string): boolean | undefined {
+  const v = statement<[string, string], number>(db, 'SELECT can_message_privately FROM identities WHERE channel = ? AND platform_id = ?').pluck().get(channel, platformId);
+  return v === undefined ? undefined : v === 1;
 }

@@ -7,7 +7,7 @@ import { balanceOf, debitPoints, earnPoints, entryIdByKey } from './ledger';
 import { memberIdByPlatformId } from './members';
 import { parkedRefundsOf, unparkRefund, type ParkedRefund } from './parked-refunds';
 import { tierStateOf } from './standing';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 import type { Program } from '../community/program';
 import { lotExpiresAt, purchaseAvailableAt, purchaseEarning, refundShare, type PurchaseEarning } from '../community/earning';
 

@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { inTransaction, statement, type Db } from './db';
 import { outbox } from './schema';
-import type { OutboundMessage } from '../bot/types';
+import type { OutboundMessage } from '../bot/core/types';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -11,8 +11,8 @@ export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Da
   // Every reply passes here: a statement prepared once per connection rather than a query built per call.
   return statement<unknown[], number>(
     db,
-    `INSERT INTO outbox (key, channel, chat, text, reply_to, thread, mention, buttons, kind, secret, created_at, not_before)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO outbox (key, channel, chat, text, reply_to, reply_handle, thread, mentions, buttons, buttons_text, kind, secret, created_at, not_before)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
   )
     .pluck()
     .get(
@@ -21,9 +21,11 @@ export function enqueueMessage(db: Db, key: string, msg: OutboundMessage, at: Da
       msg.chat,
       msg.text,
       msg.replyTo ?? null,
+      msg.replyHandle ?? null,
       msg.thread ?? null,
-      msg.mention ?? null,
+      msg.mentions && msg.mentions.length > 0 ? JSON.stringify(msg.mentions) : null,
       msg.buttons && msg.buttons.length > 0 ? JSON.stringify(msg.buttons) : null,
+      msg.buttonsText ?? null,
       msg.kind,
       msg.secret ? 1 : 0,
       at.getTime(),
@@ -61,15 +63,20 @@ export function dueMessages(
   if (ids.length === 0) return [];
   return statement<[string], RawOutboxRow>(
     db,
-    `SELECT id, key, channel, chat, text, reply_to AS replyTo, thread, mention, buttons, kind, secret, created_at AS createdAt,
+    `SELECT id, key, channel, chat, text, reply_to AS replyTo, reply_handle AS replyHandle, thread, mention, mentions, buttons, buttons_text AS buttonsText, kind, secret, created_at AS createdAt,
             not_before AS notBefore, sent_at AS sentAt, attempts, last_error AS lastError, failed_at AS failedAt
      FROM outbox WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   )
     .all(JSON.stringify(ids))
-    .map((r) => ({ ...r, secret: r.secret === 1, buttons: r.buttons === null ? null : (JSON.parse(r.buttons) as OutboxRow['buttons']) }));
+    .map((r) => ({
+      ...r,
+      secret: r.secret === 1,
+      buttons: r.buttons === null ? null : (JSON.parse(r.buttons) as OutboxRow['buttons']),
+      mentions: r.mentions !== null ? (JSON.parse(r.mentions) as string[]) : r.mention !== null ? [r.mention] : null,
+    }));
 }
 
-type RawOutboxRow = Omit<OutboxRow, 'buttons' | 'secret'> & { buttons: string | null; secret: number };
+type RawOutboxRow = Omit<OutboxRow, 'buttons' | 'secret' | 'mentions'> & { buttons: string | null; secret: number; mentions: string | null };
 
 /** The earliest time a pending row becomes due (after `after`, when given), if any: replay wakes up then. */
 export function nextDueTime(db: Db, after?: number): number | undefined {

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { inTransaction, statement, type Db } from './db';
 import { redemptions } from './schema';
 import { balanceOf, debitPoints, entryIdByKey } from './ledger';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 
 export type RedemptionRow = typeof redemptions.$inferSelect;
 

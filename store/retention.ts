@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { inTransaction, openDatabase, statement, type Db } from './db';
 import { pruneInbox } from './inbox';
 import { tryLockDatabase } from './instance-lock';
-import { HearthError } from '../bot/errors';
+import { HearthError } from '../bot/core/errors';
 
 /** Rows per transaction: small enough that a message never waits long for the write lock. */
 export const RETENTION_BATCH = 5_000;

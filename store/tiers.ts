@@ -6,45 +6,17 @@ import { memberPoints } from './schema';
 
 interface TierStatements {
   setTier: Database.Statement<[number, string, number | null, number]>;
-  reach: Database.Statement<[number], NoticeReach>;
 }
 const statements = perConnection((db): TierStatements => ({
     setTier: db.$client.prepare(
       `INSERT INTO member_points (member_id, tier_id, grace_until, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (member_id) DO UPDATE SET tier_id = excluded.tier_id, grace_until = excluded.grace_until`,
     ),
-    // Where a notice can reach the member: a private chat they opened, else the group they were last seen in.
-    reach: db.$client.prepare(
-      `SELECT m.name AS name, m.lang AS lang,
-         (SELECT i.channel FROM identities i WHERE i.member_id = m.id AND i.can_message_privately = 1 ORDER BY i.rowid LIMIT 1) AS privateChannel,
-         (SELECT i.platform_id FROM identities i WHERE i.member_id = m.id AND i.can_message_privately = 1 ORDER BY i.rowid LIMIT 1) AS privateId,
-         (SELECT c.channel FROM chat_members c WHERE c.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupChannel,
-         (SELECT c.chat_id FROM chat_members c WHERE c.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupChat,
-         (SELECT i.platform_id FROM identities i JOIN chat_members c ON c.member_id = i.member_id AND c.channel = i.channel
-            WHERE i.member_id = m.id ORDER BY c.last_seen_at DESC LIMIT 1) AS groupPlatformId
-       FROM members m WHERE m.id = ?`,
-    ),
 }));
 
 /** Set the held tier and grace period (null ends it); creates the member's points row when missing. */
 export function setTierState(db: Db, memberId: number, tierId: string, graceUntil: Date | null, at: Date): void {
   statements(db).setTier.run(memberId, tierId, graceUntil === null ? null : graceUntil.getTime(), at.getTime());
-}
-
-/** How a notice can reach a member: their name and language, a private chat if they opened one, their last group. */
-export interface NoticeReach {
-  name: string;
-  lang: 'zh' | 'en' | null;
-  privateChannel: string | null;
-  privateId: string | null;
-  groupChannel: string | null;
-  groupChat: string | null;
-  groupPlatformId: string | null;
-}
-
-/** Where a notice to this member can go (undefined for an unknown member). */
-export function noticeReach(db: Db, memberId: number): NoticeReach | undefined {
-  return statements(db).reach.get(memberId);
 }
 
 /**

@@ -10,9 +10,13 @@ import { loadProgram, parseProgram } from '../bot/program-file';
 import { silentLogger } from '../bot/log';
 import type { Program } from '../community/program';
 import { openDatabase, type Db } from '../store/db';
-import { createHearth, type Hearth, type SkillModule } from '../bot/hearth';
-import type { Deployment, HearthDeps } from '../bot/engine';
-import { VirtualClock } from '../bot/clock';
+import { createHearth, type Hearth } from '../bot/hearth';
+import { localDeployment } from '../bot/deployment';
+import type { Deployment, HearthDeps, SkillModule } from '../bot/core/skill';
+import { systemClock, VirtualClock, type Clock } from '../bot/core/clock';
+import type { Channel } from '../bot/core/channel';
+import type { Health } from '../bot/health';
+import type { Logger } from 'pino';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -84,21 +88,57 @@ export function testHearth(
     privateChatOptIn?: string[];
     /** Anything else of the deployment (usernameHandles, groups, …). */
     deployment?: Partial<Deployment>;
+    /** Channels to deliver through (none by default: rows stay in the outbox). */
+    channels?: Channel[];
   } = {},
 ): Hearth {
+  const base = localDeployment(['console'], { capabilities: options.privateChatOptIn?.includes('console') ? { privateMessages: 'opened' } : {} });
   return createHearth({
     db,
     program: options.program ?? program(),
     clock: new VirtualClock(at),
     log: silentLogger(),
     deployment: {
-      staffRoom: { channel: 'console', chat: 'staff' },
-      botIds: { console: 'hearth' },
-      everyGroupListed: options.everyGroupListed ?? true,
-      privateChatOptIn: options.privateChatOptIn,
+      ...base,
       ...options.deployment,
+      everyGroupListed: options.everyGroupListed ?? true,
+      channels: { ...base.channels, ...options.deployment?.channels },
     },
     modules: options.modules,
     isGroupAdmin: options.isGroupAdmin,
+    channels: options.channels,
   });
+}
+
+/** The runtime's services for a skill function called directly (queue, reach…), over `db`, with no skills installed. */
+export function testDeps(db: Db, p: Program = program(), at = new Date('2026-03-01T00:00:00Z')): HearthDeps {
+  return testHearth(db, at, { program: p, modules: [] }).deps;
+}
+
+/**
+ * A Hearth delivering through real channels (connected, not started), flushing its outbox as each message is handled,
+ * as a live run does: for tests that talk to a channel's platform peer.
+ */
+export async function hearthOn(
+  channels: Channel[],
+  options: { db: Db; program?: Program; clock?: Clock; log?: Logger; staffRoom?: { channel: string; chat: string }; health?: Health; modules?: SkillModule[] },
+): Promise<Hearth> {
+  const infos: Deployment['channels'] = {};
+  for (const c of channels) {
+    const me = await c.connect();
+    infos[c.name] = { ...me, capabilities: c.capabilities };
+  }
+  const clock = options.clock ?? systemClock;
+  const hearth = createHearth({
+    db: options.db,
+    program: options.program ?? program(),
+    clock,
+    log: options.log ?? silentLogger(),
+    deployment: { staffRoom: options.staffRoom ?? { channel: channels[0]!.name, chat: '' }, channels: infos },
+    channels,
+    health: options.health,
+    modules: options.modules,
+  });
+  hearth.onHandled(() => void hearth.dispatcher.flush(clock.now()));
+  return hearth;
 }

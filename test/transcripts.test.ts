@@ -1,5 +1,5 @@
 // Runs every conversation script in test/transcripts/ (NAME.jsonl) and compares the bot's messages with NAME.out.jsonl.
-// An expected line matches when its fields are equal; `textIncludes` / `textExcludes` match parts of the text instead.
+// An expected line matches when its fields are equal (one without `mentions` mentions no one); `textIncludes` / `textExcludes` match parts of the text instead.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ interface Expected {
   text?: string;
   replyTo?: string;
   buttons?: string[];
+  /** Names of the members the message mentions; a line without it mentions no one. */
+  mentions?: string[];
   textIncludes?: string[];
   textExcludes?: string[];
 }
@@ -43,6 +45,7 @@ describe('transcripts', () => {
         for (const part of textIncludes ?? []) expect(got.text, `message ${i + 1} should include "${part}"`).toContain(part);
         for (const part of textExcludes ?? []) expect(got.text, `message ${i + 1} should not include "${part}"`).not.toContain(part);
         if (!('buttons' in fields)) expect(got.buttons === undefined || Array.isArray(got.buttons)).toBe(true);
+        if (!('mentions' in fields)) expect(got.mentions, `message ${i + 1} mentions\n${shown}`).toBeUndefined();
       });
     });
   }

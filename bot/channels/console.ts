@@ -1,12 +1,13 @@
-// The console channel: chat with Hearth in a terminal as demo members in a demo group, privately, or as staff.
+// The console channel: chat with Hearth in a terminal as demo members in a demo group, privately, or as staff. Lines
+// typed go to the engine; what the bot sends is printed with the chat it goes to.
 import { createInterface } from 'node:readline';
-import type { Hearth } from '../hearth';
-import type { Sender } from '../outbox';
-import { ensureMember, setRole } from '../../store/members';
-import type { Role } from '../types';
+import type { Channel, InboundSink } from '../core/channel';
+import { UNLIMITED } from '../core/channel';
+import type { Role } from '../core/types';
+import { LOCAL_BOT_ID, LOCAL_CAPABILITIES } from '../deployment';
 
 export const CONSOLE_GROUP = 'demo-group';
-export const CONSOLE_BOT_ID = 'hearth';
+export const CONSOLE_BOT_ID = LOCAL_BOT_ID;
 
 const consoleHelp = `Console commands:
   :as NAME        speak as another member (e.g. :as carol)
@@ -24,66 +25,93 @@ interface ConsoleState {
   seq: number;
 }
 
-/** A sender that prints each bot message with the chat it goes to. */
-export function createConsoleSender(write: (line: string) => void): Sender {
-  return async (row) => {
-    const where = row.chat === CONSOLE_GROUP ? '[group]' : row.chat === 'staff' ? '[staff room]' : `[to ${row.chat}]`;
-    const buttons = row.buttons && row.buttons.length > 0 ? `\n   ${row.buttons.map((b) => `[ ${b.label} ]`).join(' ')}` : '';
-    write(`${where} Hearth: ${row.text.replace(/\n/g, '\n   ')}${buttons}`);
-  };
+/** The console: `start` reads lines until `:quit` or end of input (`done` resolves then). */
+export interface ConsoleChannel extends Channel {
+  readonly done: Promise<void>;
 }
 
-/** Run the console chat until `:quit` or end of input; every line goes through the real engine. */
-export async function runConsoleChannel(
-  hearth: Hearth,
-  io: { input: NodeJS.ReadableStream; write: (line: string) => void; interactive: boolean },
-): Promise<void> {
-  const state: ConsoleState = { who: 'alice', where: 'group', seq: 0 };
-  const { db, clock } = hearth.deps;
-  hearth.dispatcher.register('console', createConsoleSender(io.write));
-  if (io.interactive) io.write(`Hearth console — you are alice in the demo group. Type :help for console commands, /help for the bot.`);
-  const rl = createInterface({ input: io.input, terminal: false });
-  const prompt = () => {
-    if (io.interactive) io.write(`${state.who}@${state.where === 'private' ? 'dm' : state.where}>`);
-  };
-  prompt();
-  for await (const raw of rl) {
-    const line = raw.trim();
-    if (line === '') {
-      prompt();
-      continue;
-    }
-    if (line.startsWith(':')) {
-      const [cmd, arg] = line.slice(1).split(/\s+/, 2);
-      if (cmd === 'quit' || cmd === 'q') break;
-      if (cmd === 'as' && arg) state.who = arg.toLowerCase();
-      else if (cmd === 'dm') state.where = 'private';
-      else if (cmd === 'group') state.where = 'group';
-      else if (cmd === 'staff') state.where = 'staff';
-      else if (cmd === 'role' && (arg === 'member' || arg === 'manager' || arg === 'staff')) {
-        const member = ensureMember(db, { channel: 'console', platformId: state.who, name: capitalise(state.who), at: clock.now() });
-        setRole(db, member.id, arg as Role);
-        io.write(`(${state.who} is now ${arg})`);
-      } else io.write(consoleHelp);
-      prompt();
-      continue;
-    }
-    state.seq += 1;
-    const chat = state.where === 'private' ? state.who : state.where === 'staff' ? 'staff' : CONSOLE_GROUP;
-    await hearth.handleMessage({
-      id: `console-${clock.now().getTime()}-${state.seq}`,
-      channel: 'console',
-      chat,
-      chatType: state.where === 'private' ? 'private' : 'group',
-      from: { id: state.who, name: capitalise(state.who) },
-      text: line,
-      mentions: /@hearth\b/i.test(line) ? [CONSOLE_BOT_ID] : [],
-      at: clock.now(),
-    });
-    await hearth.dispatcher.flush(clock.now());
+/**
+ * The console channel. `settle` waits until what a line led to is handled and printed (so the prompt comes after the
+ * answer); `setRole` is what `:role` does (the runtime owns the store).
+ */
+export function createConsoleChannel(io: {
+  input: NodeJS.ReadableStream;
+  write: (line: string) => void;
+  interactive: boolean;
+  now: () => Date;
+  settle: () => Promise<void>;
+  setRole: (platformId: string, name: string, role: Role) => void;
+}): ConsoleChannel {
+  let finished: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+
+  async function run(sink: InboundSink): Promise<void> {
+    const state: ConsoleState = { who: 'alice', where: 'group', seq: 0 };
+    if (io.interactive) io.write(`Hearth console — you are alice in the demo group. Type :help for console commands, /help for the bot.`);
+    const rl = createInterface({ input: io.input, terminal: false });
+    const prompt = () => {
+      if (io.interactive) io.write(`${state.who}@${state.where === 'private' ? 'dm' : state.where}>`);
+    };
     prompt();
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === '') {
+        prompt();
+        continue;
+      }
+      if (line.startsWith(':')) {
+        const [cmd, arg] = line.slice(1).split(/\s+/, 2);
+        if (cmd === 'quit' || cmd === 'q') break;
+        if (cmd === 'as' && arg) state.who = arg.toLowerCase();
+        else if (cmd === 'dm') state.where = 'private';
+        else if (cmd === 'group') state.where = 'group';
+        else if (cmd === 'staff') state.where = 'staff';
+        else if (cmd === 'role' && (arg === 'member' || arg === 'manager' || arg === 'staff')) {
+          io.setRole(state.who, capitalise(state.who), arg);
+          io.write(`(${state.who} is now ${arg})`);
+        } else io.write(consoleHelp);
+        prompt();
+        continue;
+      }
+      state.seq += 1;
+      const chat = state.where === 'private' ? state.who : state.where === 'staff' ? 'staff' : CONSOLE_GROUP;
+      await sink.receive({
+        kind: 'message',
+        msg: {
+          id: `console-${io.now().getTime()}-${state.seq}`,
+          channel: 'console',
+          chat,
+          chatType: state.where === 'private' ? 'private' : 'group',
+          from: { id: state.who, name: capitalise(state.who) },
+          text: line,
+          mentions: /@hearth\b/i.test(line) ? [CONSOLE_BOT_ID] : [],
+          at: io.now(),
+        },
+      });
+      await io.settle();
+      prompt();
+    }
+    rl.close();
   }
-  rl.close();
+
+  return {
+    name: 'console',
+    capabilities: LOCAL_CAPABILITIES,
+    limits: UNLIMITED,
+    done,
+    connect: async () => ({ botId: CONSOLE_BOT_ID, botUsername: CONSOLE_BOT_ID }),
+    async start(sink) {
+      void run(sink).finally(finished);
+    },
+    stop: async () => undefined,
+    async deliver(message) {
+      const where = message.chat === CONSOLE_GROUP ? '[group]' : message.chat === 'staff' ? '[staff room]' : `[to ${message.chat}]`;
+      const mentions = (message.mentions ?? []).map((m) => `@${m.name} `).join('');
+      const buttons = message.buttons && message.buttons.length > 0 ? `\n   ${message.buttons.map((b) => `[ ${b.label} ]`).join(' ')}` : '';
+      io.write(`${where} Hearth: ${`${mentions}${message.text}`.replace(/\n/g, '\n   ')}${buttons}`);
+      return { status: 'sent' };
+    },
+  };
 }
 
 function capitalise(s: string): string {

@@ -1,7 +1,10 @@
-// The replay channel: delivers outbox rows as JSON lines (DESIGN.md's output format) at the virtual time they are sent.
-import type { Sender } from '../outbox';
+// The replay channel: delivers each message as a JSON line (DESIGN.md's output format) at the virtual time it is sent.
+// It never leaves the process: no limits, and the bot may open a private chat with anyone.
+import type { Channel } from '../core/channel';
+import { UNLIMITED } from '../core/channel';
+import type { Clock } from '../core/clock';
 import { isoInZone } from '../../community/calendar';
-import type { Clock } from '../clock';
+import { LOCAL_BOT_ID, LOCAL_CAPABILITIES } from '../deployment';
 
 /** One line of replay output. */
 export interface ReplayOutput {
@@ -10,16 +13,27 @@ export interface ReplayOutput {
   text: string;
   replyTo?: string;
   buttons?: string[];
+  /** The names of members the message mentions (a channel renders them its own way). */
+  mentions?: string[];
 }
 
-/** A sender that writes each delivered message as one JSON line. */
-export function createReplayChannel(config: { clock: Clock; timezone: string; write: (line: string) => void }): { send: Sender } {
+/** A channel (named as the replay file names it) that writes each delivered message as one JSON line. */
+export function createReplayChannel(config: { name: string; clock: Clock; timezone: string; write: (line: string) => void }): Channel {
   return {
-    async send(row) {
-      const out: ReplayOutput = { at: isoInZone(config.clock.now(), config.timezone), chat: row.chat, text: row.text };
-      if (row.replyTo) out.replyTo = row.replyTo;
-      if (row.buttons && row.buttons.length > 0) out.buttons = row.buttons.map((b) => b.label);
+    name: config.name,
+    capabilities: LOCAL_CAPABILITIES,
+    limits: UNLIMITED,
+    connect: async () => ({ botId: LOCAL_BOT_ID, botUsername: LOCAL_BOT_ID }),
+    // Replay feeds the engine itself, line by line.
+    start: async () => undefined,
+    stop: async () => undefined,
+    async deliver(message) {
+      const out: ReplayOutput = { at: isoInZone(config.clock.now(), config.timezone), chat: message.chat, text: message.text };
+      if (message.replyTo) out.replyTo = message.replyTo;
+      if (message.buttons && message.buttons.length > 0) out.buttons = message.buttons.map((b) => b.label);
+      if (message.mentions && message.mentions.length > 0) out.mentions = message.mentions.map((m) => m.name);
       config.write(JSON.stringify(out));
+      return { status: 'sent' };
     },
   };
 }

@@ -168,8 +168,15 @@ export const outbox = sqliteTable(
     text: text('text').notNull(),
     replyTo: text('reply_to'),
     thread: text('thread'),
+    /** Before 0002: one mentioned platform id (read as `mentions` when that is empty). */
     mention: text('mention'),
+    /** Platform ids of members to mention (the channel renders them). */
+    mentions: text('mentions', { mode: 'json' }).$type<string[]>(),
     buttons: text('buttons', { mode: 'json' }).$type<{ label: string; data?: string; url?: string; privateChat?: boolean }[]>(),
+    /** Said instead of the buttons on a channel without them ("reply 1–5"). */
+    buttonsText: text('buttons_text'),
+    /** What the channel gave on the way in to answer the message replied to (e.g. WeCom's frame). */
+    replyHandle: text('reply_handle'),
     kind: text('kind', { enum: ['reply', 'notice', 'nudge', 'bridge'] }).notNull(),
     /** A code or a balance: delivered only to a private chat, never to a group (no group fallback). */
     secret: integer('secret', { mode: 'boolean' }).notNull().default(false),

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/db';
 import type { Hearth } from '../../bot/hearth';
-import type { Skill } from '../../bot/engine';
-import type { InboundMessage } from '../../bot/types';
+import type { Skill } from '../../bot/core/skill';
+import type { InboundMessage } from '../../bot/core/types';
 import { dueMessages } from '../../store/outbox';
 import { recordInbound } from '../../store/inbox';
 import { inTransaction } from '../../store/db';
@@ -102,11 +102,11 @@ describe('engine', () => {
     sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`); // the disk is full
     const big = 'x'.repeat(11_000); // more than the free room of any page
     await expect(h.receive({ kind: 'message', msg: message('m1', 'g1', big) })).rejects.toMatchObject({ code: 'storage_failed' });
-    expect(h.deps.health.list().map((p) => p.part)).toContain('database');
+    expect(h.health.list().map((p) => p.part)).toContain('database');
     sqlite.pragma('max_page_count = 1073741823'); // space again: the platform's redelivery goes in
     await h.handleMessage(message('m1', 'g1', big));
     expect(pendingTexts(h)).toEqual([`echo ${big}`]);
-    expect(h.deps.health.healthy).toBe(true);
+    expect(h.health.healthy).toBe(true);
     sqlite.close();
   });
 

@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { startFakeBotApi, type FakeBotApi } from '../../bench/fake-bot-api';
 import { createTelegramChannel, SECRET_HEADER, type TelegramChannel } from '../../bot/channels/telegram';
-import { createHearth, type Hearth } from '../../bot/hearth';
+import type { Hearth } from '../../bot/hearth';
 import { createHttpApp, listen, type HttpServer } from '../../bot/http';
-import { systemClock } from '../../bot/clock';
 import { silentLogger } from '../../bot/log';
 import type { Db } from '../../store/db';
-import { program, tempDb } from '../harness';
+import { hearthOn, program, tempDb } from '../harness';
+import { Health } from '../../bot/health';
 import { until } from './live-support';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -43,18 +43,12 @@ async function setUp(options: { webhook?: boolean } = {}): Promise<{ fake: FakeB
   const fake = await startFakeBotApi({ limits: { perChatGapMs: 0, groupMax: 1000, groupWindowMs: 60_000, globalMax: 1000, globalWindowMs: 1000 } });
   const { db } = tempDb();
   const webhook = options.webhook ? { TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/hook', TELEGRAM_WEBHOOK_SECRET: SECRET } : {};
+  const health = new Health();
   const channel = createTelegramChannel(
     { TELEGRAM_BOT_TOKEN: '123456:FULL-token', TELEGRAM_API_ROOT: fake.url, ...webhook },
-    { log: silentLogger(), botInfo: { id: 6000000001, username: 'hearth_test_bot' }, retryMs: 100 },
+    { log: silentLogger(), botInfo: { id: 6000000001, username: 'hearth_test_bot' }, retryMs: 100, health },
   );
-  await channel.connect();
-  const hearth = createHearth({
-    db,
-    program: program((p) => void (p.groups = [`telegram:${group}`])),
-    clock: systemClock,
-    log: silentLogger(),
-    deployment: channel.deployment(),
-  });
+  const hearth = await hearthOn([channel], { db, program: program((p) => void (p.groups = [`telegram:${group}`])), health });
   let http: HttpServer | undefined;
   if (channel.webhook) {
     const app = createHttpApp({ hearth });
@@ -80,13 +74,13 @@ describe('a full disk', () => {
     await until(async () => (await fake.snapshot()).offsets.filter((o) => o === 0).length >= 3, 'getUpdates to ask for the same updates again');
     expect(checkins(db)).toBe(0);
     expect((await fake.snapshot()).unconfirmed).toBe(2);
-    expect(hearth.deps.health.list().map((p) => p.part)).toContain('database');
+    expect(hearth.health.list().map((p) => p.part)).toContain('database');
 
     free();
     await until(() => checkins(db) === 2, 'both check-ins once space is back');
     await until(async () => (await fake.snapshot()).unconfirmed === 0, 'the updates to be confirmed');
     await until(async () => (await fake.snapshot()).accepted.filter((a) => /签到成功|\+5/.test(String(a.payload.text))).length === 2, 'both answers');
-    expect(hearth.deps.health.healthy).toBe(true);
+    expect(hearth.health.healthy).toBe(true);
   }, 60_000);
 
   it('the webhook answers 500 to an update it could not record, /health says so, and the resent update is handled once', async () => {
@@ -109,7 +103,7 @@ describe('a full disk', () => {
     await until(() => checkins(db) === 1, 'the check-in');
     await until(async () => (await fake.snapshot()).accepted.filter((a) => /签到成功|\+5/.test(String(a.payload.text))).length === 1, 'one answer');
     expect((await fetch(`${http!.url}/health`)).status).toBe(200);
-    expect(hearth.deps.health.healthy).toBe(true);
+    expect(hearth.health.healthy).toBe(true);
   }, 60_000);
 
   it('a message delivered while its "sent" mark cannot be written is held back, not sent again, and marked later', async () => {
@@ -127,13 +121,13 @@ describe('a full disk', () => {
     await hearth.dispatcher.flush(new Date());
     await hearth.dispatcher.flush(new Date());
     expect((await fake.snapshot()).accepted).toHaveLength(5);
-    expect(hearth.deps.health.list().map((p) => p.part)).toContain('outbox');
+    expect(hearth.health.list().map((p) => p.part)).toContain('outbox');
     blocker.exec('ROLLBACK');
     blocker.close();
     await hearth.dispatcher.flush(new Date());
     expect(db.$client.prepare('SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL').pluck().get()).toBe(5);
     await hearth.dispatcher.flush(new Date());
     expect((await fake.snapshot()).accepted).toHaveLength(5);
-    expect(hearth.deps.health.healthy).toBe(true);
+    expect(hearth.health.healthy).toBe(true);
   }, 60_000);
 });

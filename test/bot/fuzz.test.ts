@@ -4,11 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import pino from 'pino';
 import { program, tempDb } from '../harness';
-import { createHearth, skillModules, type Hearth, type SkillModule } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
+import { createHearth, skillModules, type Hearth } from '../../bot/hearth';
+import type { SkillModule } from '../../bot/core/skill';
+import { localDeployment } from '../../bot/deployment';
+import { TELEGRAM_CAPABILITIES } from '../../bot/channels/telegram';
+import { VirtualClock } from '../../bot/core/clock';
 import { MAX_OUTBOUND_TEXT } from '../../bot/outbox';
 import { MAX_TEXT, renderMessage } from '../../bot/channels/telegram/render';
-import type { InboundMessage } from '../../bot/types';
+import type { InboundMessage } from '../../bot/core/types';
 import type { Db } from '../../store/db';
 import { communityGroups, inbox, ledgerEntries, memberBadges, memberPoints, nudgeRules, outbox, redemptions, tickets, ugcSubmissions } from '../../store/schema';
 import { findMemberByPlatformId, isGroupChat } from '../../store/members';
@@ -54,7 +57,11 @@ async function rig(live: boolean, modules?: SkillModule[]): Promise<Rig> {
     program: PROGRAM,
     clock: new VirtualClock(new Date(T0)),
     log: pino({ level: 'error' }, { write: (line: string) => void errors.push(line) }),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth', telegram: '999' }, everyGroupListed: !live },
+    deployment: {
+      ...localDeployment(['console']),
+      channels: { ...localDeployment(['console']).channels, telegram: { botId: '999', capabilities: TELEGRAM_CAPABILITIES } },
+      everyGroupListed: !live,
+    },
     modules,
     isGroupAdmin: live ? async (channel, chat, id) => (chat === 'gx' && id === 'u4') || (channel === 'telegram' && chat === '-100123') : undefined,
   });

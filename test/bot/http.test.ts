@@ -3,11 +3,12 @@
 // their purchase, orders from nonsense dates and bad bodies get clear answers.
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDb, program } from '../harness';
-import { createHearth, skillModules, type SkillModule } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
+import { createHearth, skillModules } from '../../bot/hearth';
+import type { SkillModule } from '../../bot/core/skill';
+import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { createHttpServer, signOrderRequest, type HttpServer } from '../../bot/http';
-import { HearthError } from '../../bot/errors';
+import { HearthError } from '../../bot/core/errors';
 import { findMemberByAnyPlatformId } from '../../store/members';
 import { balanceOf } from '../../store/ledger';
 import { orderById } from '../../store/orders';
@@ -30,7 +31,7 @@ async function start(options: { modules?: SkillModule[] } = {}): Promise<{ serve
     program: program(),
     clock,
     log: silentLogger(),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} },
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} },
     modules: options.modules,
   });
   const server = await createHttpServer({ hearth, secret: SECRET, port: 0, hostname: '127.0.0.1' });
@@ -229,7 +230,7 @@ describe('POST /orders', () => {
     expect(await res.json()).toEqual({ ok: true, problems: [], inbox: { pending: 0 } });
 
     const { db } = tempDb();
-    const hearth = createHearth({ db, program: program(), clock: new VirtualClock(NOW), log: silentLogger(), deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} } });
+    const hearth = createHearth({ db, program: program(), clock: new VirtualClock(NOW), log: silentLogger(), deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} } });
     await expect(createHttpServer({ hearth, secret: undefined, port: 0, hostname: '127.0.0.1' })).rejects.toThrow(HearthError);
     await expect(createHttpServer({ hearth, secret: 'short', port: 0, hostname: '127.0.0.1' })).rejects.toThrow(/too short/);
   });

@@ -6,10 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDb, tempDir, program } from '../harness';
 import { createHearth, type Hearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
+import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { importOrdersFile, type ImportSummary } from '../../bot/import';
-import { HearthError } from '../../bot/errors';
+import { HearthError } from '../../bot/core/errors';
 import { findMemberByAnyPlatformId } from '../../store/members';
 import { balanceOf, entriesOf } from '../../store/ledger';
 import type { Db } from '../../store/db';
@@ -23,7 +23,7 @@ function setup(): { hearth: Hearth; db: Db; path: string } {
     program: program(),
     clock: new VirtualClock(new Date('2026-06-01T00:00:00Z')),
     log: silentLogger(),
-    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} },
+    deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} },
   });
   return { hearth, db, path };
 }

@@ -4,9 +4,23 @@ import { openDatabase } from '../../store/db';
 import { OutboxDispatcher, queueOutbound } from '../../bot/outbox';
 import { Health } from '../../bot/health';
 import { silentLogger } from '../../bot/log';
-import { HearthError } from '../../bot/errors';
 import { program, tempDb } from '../harness';
-import type { OutboxRow } from '../../store/outbox';
+import type { Channel, Delivery, DeliveryResult } from '../../bot/core/channel';
+import { UNLIMITED } from '../../bot/core/channel';
+import { LOCAL_CAPABILITIES } from '../../bot/deployment';
+
+/** A console-like channel whose deliveries a test decides. */
+function channel(deliver: (m: Delivery) => Promise<DeliveryResult | void>): Channel {
+  return {
+    name: 'console',
+    capabilities: LOCAL_CAPABILITIES,
+    limits: UNLIMITED,
+    connect: async () => ({ botId: 'hearth' }),
+    start: async () => undefined,
+    stop: async () => undefined,
+    deliver: async (m) => (await deliver(m)) ?? { status: 'sent' },
+  };
+}
 
 const noon = new Date('2026-03-01T04:00:00Z'); // 12:00 in Shanghai
 const late = new Date('2026-03-01T14:30:00Z'); // 22:30 in Shanghai
@@ -24,9 +38,7 @@ describe('outbox', () => {
     const after = openDatabase(path);
     const delivered: string[] = [];
     const dispatcher = new OutboxDispatcher({ db: after, log: silentLogger(), health: new Health() });
-    dispatcher.register('console', async (row: OutboxRow) => {
-      delivered.push(row.text);
-    });
+    dispatcher.register(channel(async (row) => void delivered.push(row.text)));
     await dispatcher.flush(noon);
     await dispatcher.flush(noon);
     expect(delivered).toEqual(['one', 'two']);
@@ -40,9 +52,7 @@ describe('outbox', () => {
     queueOutbound({ db, program: p }, 'r1', { channel: 'console', chat: 'u1', text: 'answer', kind: 'reply' }, late);
     const delivered: string[] = [];
     const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
-    dispatcher.register('console', async (row) => {
-      delivered.push(row.text);
-    });
+    dispatcher.register(channel(async (row) => void delivered.push(row.text)));
     await dispatcher.flush(late);
     expect(delivered).toEqual(['answer']);
     await dispatcher.flush(new Date('2026-03-02T00:59:00Z')); // 08:59 next morning
@@ -58,13 +68,15 @@ describe('outbox', () => {
     const delivered: string[] = [];
     let refused = false;
     const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
-    dispatcher.register('console', async (row) => {
-      if (!refused) {
-        refused = true;
-        throw new HearthError('rate_limited', 'slow down', { retryAfterMs: 3000 });
-      }
-      delivered.push(row.text);
-    });
+    dispatcher.register(
+      channel(async (row) => {
+        if (!refused) {
+          refused = true;
+          return { status: 'retry', afterMs: 3000, reason: 'slow down' };
+        }
+        delivered.push(row.text);
+      }),
+    );
     await dispatcher.flush(noon);
     expect(delivered).toEqual([]);
     await dispatcher.flush(new Date(noon.getTime() + 3000));
@@ -80,13 +92,15 @@ describe('outbox', () => {
     const delivered: string[] = [];
     const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
     const more: Promise<number>[] = [];
-    dispatcher.register('console', async (row) => {
-      await new Promise((resolve) => setImmediate(resolve)); // a platform answers on a later turn
-      delivered.push(row.text);
-      // Further flushes start while earlier rows are delivered but their sent marks not yet committed, as the live
-      // one-second flush does.
-      if (delivered.length % 40 === 0) more.push(dispatcher.flush(noon));
-    });
+    dispatcher.register(
+      channel(async (row) => {
+        await new Promise((resolve) => setImmediate(resolve)); // a platform answers on a later turn
+        delivered.push(row.text);
+        // Further flushes start while earlier rows are delivered but their sent marks not yet committed, as the live
+        // one-second flush does.
+        if (delivered.length % 40 === 0) more.push(dispatcher.flush(noon));
+      }),
+    );
     const sent = (await dispatcher.flush(noon)) + (await Promise.all(more)).reduce((a, b) => a + b, 0);
     expect(sent).toBe(300);
     expect(delivered.length).toBe(300);

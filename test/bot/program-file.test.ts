@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProgram, parseProgram, defaultProgramPath } from '../../bot/program-file';
-import { HearthError } from '../../bot/errors';
+import { HearthError } from '../../bot/core/errors';
 import { tempDir } from '../harness';
 
 const text = readFileSync(defaultProgramPath, 'utf8');

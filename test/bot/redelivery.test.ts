@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { program, replay, tempDir } from '../harness';
 import { createHearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
+import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { createHttpServer, signOrderRequest, type HttpServer } from '../../bot/http';
 import { openDatabase, type Db } from '../../store/db';
@@ -118,7 +118,7 @@ interface Webhook {
 async function webhook(): Promise<Webhook> {
   const db = openAfter(join(tempDir(), 'webhook.db'));
   const clock = new VirtualClock(NOW);
-  const hearth = createHearth({ db, program: program(), clock, log: silentLogger(), deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: {} } });
+  const hearth = createHearth({ db, program: program(), clock, log: silentLogger(), deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} } });
   const server = await createHttpServer({ hearth, secret: SECRET, port: 0, hostname: '127.0.0.1' });
   servers.push(server);
   let signed = 0;

@@ -1,7 +1,8 @@
 // The virtual clock runs every job and timer due between two events, in time order, each once.
 import { describe, expect, it } from 'vitest';
-import { Scheduler, nextCronRun } from '../../bot/scheduler';
-import { VirtualClock } from '../../bot/clock';
+import { Scheduler } from '../../bot/scheduler';
+import { nextCronRun } from '../../community/cron';
+import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { setTimer, cancelTimer } from '../../store/jobs';
 import { isoInZone } from '../../community/calendar';

@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../store/db';
 import { createHearth } from '../../bot/hearth';
-import { VirtualClock } from '../../bot/clock';
+import { localDeployment } from '../../bot/deployment';
+import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { loadProgram } from '../../bot/program-file';
 
@@ -14,7 +15,7 @@ const hearth = createHearth({
   program: loadProgram(),
   clock: new VirtualClock(new Date(at)),
   log: silentLogger(),
-  deployment: { staffRoom: { channel: 'console', chat: 'staff' }, botIds: { console: 'hearth' }, everyGroupListed: true },
+  deployment: localDeployment(['console']),
 });
 parentPort!.once('message', () => {
   void Promise.all(

@@ -2,7 +2,8 @@
 // and nothing changes, and the target is found by mention, @name or reply.
 import { describe, expect, it } from 'vitest';
 import { msg, program, tempDb, testHearth } from '../harness';
-import type { InboundMessage } from '../../bot/types';
+import type { InboundMessage } from '../../bot/core/types';
+import { TELEGRAM_CAPABILITIES } from '../../bot/channels/telegram';
 import { at, ledgerRows, replayKept } from './ledger-helpers';
 
 const manager = { type: 'role', member: 'boss', role: 'manager' };
@@ -72,7 +73,7 @@ describe('/grant finds its member by what carries an id', () => {
   const day = 86_400_000;
   async function setUp() {
     const { db } = tempDb();
-    const h = testHearth(db, t0, { program: program((p) => void (p.managers = ['telegram:900'])), deployment: { usernameHandles: ['telegram'] } });
+    const h = testHearth(db, t0, { program: program((p) => void (p.managers = ['telegram:900'])), deployment: { channels: { telegram: { botId: 'hearth', capabilities: TELEGRAM_CAPABILITIES } } } });
     let n = 0;
     const say = (from: { id: string; name: string; username?: string }, text: string, at: Date, extra: Partial<InboundMessage> = {}) =>
       h.handleMessage({ id: `g1:${++n}`, channel: 'telegram', chat: '-100', chatType: 'group', from, text, at, ...extra });

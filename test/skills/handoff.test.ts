@@ -318,7 +318,8 @@ describe('handoff', () => {
     const room = texts(out, 'staff');
     expect(room).toHaveLength(3); // the card, the 10-minute reminder, the 30-minute alert
     expect(room[1]).toMatch(/⏰ Ticket #1 .* waited 10 min/);
-    expect(room[2]).toMatch(/^@boss ⚠️ Ticket #1/);
+    expect(room[2]).toMatch(/^⚠️ Ticket #1/);
+    expect(out.filter((o) => o.chat === 'staff')[2]!.mentions).toEqual(['boss']);
     expect(texts(out, 'u1')[1]).toMatch(/Sorry for the wait/);
   });
 });

@@ -144,7 +144,7 @@ describe('where a nudge goes', () => {
   it('mentions a member in their group when they never opened a private chat', async () => {
     const { db } = await replayOnFile([...quietPair, { type: 'tick', at: '2026-03-31T12:00:00+08:00' }]);
     const rows = db.select().from(outbox).where(eq(outbox.kind, 'nudge')).all();
-    expect(rows.map((r) => [r.chat, r.mention])).toEqual([
+    expect(rows.map((r) => [r.chat, r.mentions?.[0] ?? null])).toEqual([
       ['u1', null],
       ['g1', 'u2'],
     ]);
@@ -163,8 +163,8 @@ describe('where a nudge goes', () => {
       ],
       { program: grouped },
     );
-    expect(out.at(-1)).toEqual({ at: '2026-03-05T10:00:00+08:00', chat: 'g1', text: 'Happy birthday, Alice! 🎂 Purchases earn double points today.' });
-    expect(db.select().from(outbox).where(eq(outbox.kind, 'nudge')).get()!.mention).toBe('u1');
+    expect(out.at(-1)).toEqual({ at: '2026-03-05T10:00:00+08:00', chat: 'g1', text: 'Happy birthday, Alice! 🎂 Purchases earn double points today.', mentions: ['Alice'] });
+    expect(db.select().from(outbox).where(eq(outbox.kind, 'nudge')).get()!.mentions).toEqual(['u1']);
   });
 });
 

@@ -1,14 +1,14 @@
 // Purchases and refunds as the shop sends them (handleOrderEvent, the module behind hearth.handleOrder): what is
 // recorded, ignored as a duplicate, parked until its purchase, or rejected with a reason, and what the member sees.
 import { describe, expect, it } from 'vitest';
-import { program, tempDb } from '../harness';
+import { program, tempDb, testDeps } from '../harness';
 import { handleOrderEvent } from '../../skills/orders';
 import { balanceOf } from '../../store/ledger';
 import { findMemberByAnyPlatformId, getMember } from '../../store/members';
 import { orderById } from '../../store/orders';
 import { parkedRefundsOf } from '../../store/parked-refunds';
-import { VirtualClock } from '../../bot/clock';
-import type { OrderEvent } from '../../bot/hearth';
+import { VirtualClock } from '../../bot/core/clock';
+import type { OrderEvent } from '../../bot/core/skill';
 
 const p = program();
 const at = (s: string) => new Date(`2026-03-01T${s}:00+08:00`);
@@ -24,7 +24,7 @@ const order = (kind: OrderEvent['kind'], orderId: string, amount: number, when: 
 describe('handleOrderEvent', () => {
   it('records a purchase, reports a repeated order id as a duplicate and marks the member active', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     expect(handleOrderEvent(deps, order('purchase', 'o1', 388, '12:00'))).toMatchObject({ status: 'recorded', points: 388, balance: 388 });
     expect(handleOrderEvent(deps, order('purchase', 'o1', 388, '12:05'))).toMatchObject({ status: 'duplicate' });
     const m = findMemberByAnyPlatformId(db, 'u1')!;
@@ -34,13 +34,13 @@ describe('handleOrderEvent', () => {
 
   it('reports an upgrade with the gift in the balance', () => {
     const { db } = tempDb();
-    const res = handleOrderEvent({ db, program: p }, order('purchase', 'o1', 1000, '12:00'));
+    const res = handleOrderEvent(testDeps(db, p), order('purchase', 'o1', 1000, '12:00'));
     expect(res).toMatchObject({ status: 'recorded', points: 1000, balance: 1100, tierChange: { kind: 'upgrade', to: { id: 'silver' }, gift: 100 } });
   });
 
   it('rejects refunds of unknown orders, of someone else\'s order, beyond what is left, and bad amounts, changing nothing', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     handleOrderEvent(deps, order('purchase', 'o1', 100, '12:00'));
     handleOrderEvent(deps, order('purchase', 'o2', 50, '12:00', { member: 'u2' }));
     expect(handleOrderEvent(deps, order('refund', 'o2', 10, '12:01'))).toMatchObject({ status: 'rejected', reason: 'order "o2" belongs to another member' });
@@ -60,7 +60,7 @@ describe('handleOrderEvent', () => {
 
   it('applies a refund with the shop\'s refund id once, however often it arrives', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     handleOrderEvent(deps, order('purchase', 'o1', 100, '12:00'));
     expect(handleOrderEvent(deps, order('refund', 'o1', 40, '12:01', { refundId: 'r-1' }))).toMatchObject({ status: 'recorded', points: -40, balance: 60 });
     handleOrderEvent(deps, order('refund', 'o1', 40, '12:02', { refundId: 'r-1' }));
@@ -70,7 +70,7 @@ describe('handleOrderEvent', () => {
 
   it('takes a refund without a refund id back once, however often the same one arrives', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     handleOrderEvent(deps, order('purchase', 'o1', 100, '12:00'));
     expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'recorded', points: -30, balance: 70 });
     expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'duplicate', kind: 'refund' });
@@ -81,7 +81,7 @@ describe('handleOrderEvent', () => {
 
   it('parks a refund that comes before its purchase and applies it when the purchase arrives', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     expect(handleOrderEvent(deps, order('refund', 'o9', 40, '12:05'))).toEqual({ status: 'parked', kind: 'refund', orderId: 'o9' });
     // The same refund again (a redelivery) is a duplicate, not a second refund.
     expect(handleOrderEvent(deps, order('refund', 'o9', 40, '12:05'))).toMatchObject({ status: 'duplicate' });
@@ -103,7 +103,7 @@ describe('handleOrderEvent', () => {
     const { db } = tempDb();
     const clock = new VirtualClock(new Date('2026-06-01T00:00:00Z'));
     const when = (iso: string, extra: Partial<OrderEvent> = {}) => ({ ...order('purchase', `o-${iso}`, 100, '12:00'), at: new Date(iso), ...extra });
-    const deps = { db, program: p, clock };
+    const deps = { ...testDeps(db, p), clock };
     expect(handleOrderEvent(deps, when('1970-01-01T00:00:00Z'))).toEqual({
       status: 'rejected',
       kind: 'purchase',
@@ -115,7 +115,7 @@ describe('handleOrderEvent', () => {
     expect(handleOrderEvent(deps, when('2024-06-02T00:00:00Z'))).toMatchObject({ status: 'recorded' });
     // With the program's start set, nothing before its local midnight (Asia/Shanghai) counts, however recent.
     const started = program((x) => (x.orders.earliest = '2026-05-01'));
-    const sdeps = { db, program: started, clock };
+    const sdeps = { ...testDeps(db, started), clock };
     expect(handleOrderEvent(sdeps, when('2026-04-30T15:59:59Z'))).toMatchObject({
       status: 'rejected',
       reason: 'bad time "2026-04-30T15:59:59.000Z": before the program\'s start 2026-05-01',
@@ -129,7 +129,7 @@ describe('handleOrderEvent', () => {
 
   it('finds the member on the channel the shop names', () => {
     const { db } = tempDb();
-    handleOrderEvent({ db, program: p }, order('purchase', 'o1', 10, '12:00', { channel: 'telegram', member: '42' }));
+    handleOrderEvent(testDeps(db, p), order('purchase', 'o1', 10, '12:00', { channel: 'telegram', member: '42' }));
     expect(findMemberByAnyPlatformId(db, '42')).toBeDefined();
     const tg = db.$client.prepare("SELECT channel FROM identities WHERE platform_id = '42'").all();
     expect(tg).toEqual([{ channel: 'telegram' }]);

@@ -1,7 +1,7 @@
 // Tier reviews on a real database: upgrade at once with each tier's gift paid once per member, a grace period below
 // the threshold, one level down after it, the daily job for windows that slid, and the words members are told.
 import { describe, expect, it } from 'vitest';
-import { msg, program, tempDb } from '../harness';
+import { msg, program, tempDb, testDeps } from '../harness';
 import { ensureMember, markCanMessagePrivately, noteChat } from '../../store/members';
 import { earnPoints, balanceOf } from '../../store/ledger';
 import { memberStanding } from '../../store/standing';
@@ -24,15 +24,15 @@ describe('reviewTier', () => {
     const { db } = tempDb();
     const m = ensureMember(db, { channel: 'console', platformId: 'u1', at: T0 });
     growth(db, m.id, 5200, T0, 'g1');
-    const change = reviewTier({ db, program: p }, m.id, T0);
+    const change = reviewTier(testDeps(db, p), m.id, T0);
     expect(change).toMatchObject({ kind: 'upgrade', from: { id: 'member' }, to: { id: 'gold' }, gift: 400, balance: 400 });
-    expect(reviewTier({ db, program: p }, m.id, T0)).toBeUndefined();
+    expect(reviewTier(testDeps(db, p), m.id, T0)).toBeUndefined();
     expect(memberStanding(db, p, m.id, T0).tier.id).toBe('gold');
   });
 
   it('starts a grace period when the window slides, drops one level when it ends, and never pays a gift twice', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     const m = ensureMember(db, { channel: 'console', platformId: 'u1', at: T0 });
     growth(db, m.id, 5000, T0, 'g1');
     reviewTier(deps, m.id, T0);
@@ -51,7 +51,7 @@ describe('reviewTier', () => {
 
   it('ends a grace period when growth comes back above the threshold', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     const m = ensureMember(db, { channel: 'console', platformId: 'u1', at: T0 });
     growth(db, m.id, 1000, T0, 'g1');
     reviewTier(deps, m.id, T0);
@@ -66,12 +66,12 @@ describe('reviewTier', () => {
 describe('tier notices', () => {
   it('go privately when the member opened a private chat, else as a mention in their last group, held in quiet hours', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
-    const a = ensureMember(db, { channel: 'telegram', platformId: 'a', name: 'Ann', at: T0 });
-    markCanMessagePrivately(db, 'telegram', 'a');
-    const b = ensureMember(db, { channel: 'telegram', platformId: 'b', name: 'Ben', at: T0 });
-    noteChat(db, 'telegram', 'grp', 'group', b.id, T0);
-    const c = ensureMember(db, { channel: 'telegram', platformId: 'c', name: 'Cat', at: T0 });
+    const deps = testDeps(db, p);
+    const a = ensureMember(db, { channel: 'console', platformId: 'a', name: 'Ann', at: T0 });
+    markCanMessagePrivately(db, 'console', 'a');
+    const b = ensureMember(db, { channel: 'console', platformId: 'b', name: 'Ben', at: T0 });
+    noteChat(db, 'console', 'grp', 'group', b.id, T0);
+    const c = ensureMember(db, { channel: 'console', platformId: 'c', name: 'Cat', at: T0 });
     const night = new Date('2026-03-01T23:00:00+08:00');
     for (const m of [a, b, c]) {
       growth(db, m.id, 1000, night, `g${m.id}`);
@@ -79,11 +79,11 @@ describe('tier notices', () => {
     }
     expect(dueMessages(db, night)).toHaveLength(0);
     const morning = dueMessages(db, new Date('2026-03-02T09:00:00+08:00'));
-    expect(morning.map((r) => [r.chat, r.kind, r.mention])).toEqual([
+    expect(morning.map((r) => [r.chat, r.kind, r.mentions?.[0] ?? null])).toEqual([
       ['a', 'notice', null],
       ['grp', 'notice', 'b'],
     ]);
-    expect(morning[1]!.text).toMatch(/^@Ben 🎉 Congratulations, you're now Silver!/);
+    expect(morning[1]!.text).toMatch(/^🎉 Congratulations, you're now Silver!/);
   });
 
   it('read well in both languages', () => {
@@ -100,7 +100,7 @@ describe('tier notices', () => {
 describe('the daily tier review', () => {
   it('finds members whose window slid and members whose grace period is due', () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     const slides = ensureMember(db, { channel: 'console', platformId: 's', at: T0 });
     const stays = ensureMember(db, { channel: 'console', platformId: 't', at: T0 });
     growth(db, slides.id, 1500, T0, 'g1');
@@ -115,7 +115,7 @@ describe('the daily tier review', () => {
 
   it("reviews everyone else when one member's review fails, then reports the failure", () => {
     const { db } = tempDb();
-    const deps = { db, program: p };
+    const deps = testDeps(db, p);
     const [a, b, c] = ['a', 'b', 'c'].map((id) => ensureMember(db, { channel: 'console', platformId: id, at: T0 }));
     for (const [i, m] of [a!, b!, c!].entries()) {
       growth(db, m.id, 1500, T0, `g${i}`);

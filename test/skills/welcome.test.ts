@@ -1,8 +1,12 @@
 // Welcome and referrals through the real engine: one short welcome per member and group, a stable personal invite
-// code (a deep link on Telegram), and the referral reward paid once per invited member once they are really active
+// code (with the channel's private-chat link where it has one), and the referral reward paid once per invited member once they are really active
 // (their first purchase or their Nth check-in) — never for oneself, never for someone who was already checking in.
 import { describe, expect, it } from 'vitest';
-import { msg, program } from '../harness';
+import { msg, program, tempDb, testHearth } from '../harness';
+import type { Channel } from '../../bot/core/channel';
+import { UNLIMITED } from '../../bot/core/channel';
+import { LOCAL_CAPABILITIES } from '../../bot/deployment';
+import { dueMessages } from '../../store/outbox';
 import { entriesWithReason, replayOnFile } from './community-helpers';
 import { referrals } from '../../store/schema';
 
@@ -20,15 +24,34 @@ describe('welcome', () => {
     ]);
   });
 
-  it('/invite gives the same personal code every time; on Telegram also a deep link', async () => {
+  it('/invite gives the same personal code every time', async () => {
     const r = await replayOnFile([
       msg('i1', at(9), 'u1', '/invite', { name: 'Alice' }),
       msg('i2', at(9, 1), 'u1', '邀请', { chat: 'g1', name: 'Alice' }),
-      { ...msg('i3', at(9, 2), 't1', '/invite', { name: 'Tom' }), channel: 'telegram' },
     ]);
     expect(r.out[0]!.text).toContain(`Your invite code: ${ALICE_CODE}`);
+    expect(r.out[0]!.text).not.toContain('link');
     expect(r.out[1]!.text).toContain(`你的专属邀请码：${ALICE_CODE}`);
-    expect(r.out[2]!.text).toMatch(/Invite link: https:\/\/t\.me\/hearth\?start=[A-Z2-9]{6}/);
+  });
+
+  it("/invite adds the channel's private-chat link carrying the code, where the channel has one", async () => {
+    const { db } = tempDb();
+    const t = new Date(at(9));
+    const linked: Channel = {
+      name: 'linked',
+      capabilities: LOCAL_CAPABILITIES,
+      limits: UNLIMITED,
+      connect: async () => ({ botId: 'hearth' }),
+      start: async () => undefined,
+      stop: async () => undefined,
+      deliver: async () => ({ status: 'sent' }),
+      privateLink: (payload) => `https://chat.example/hearth?start=${payload}`,
+    };
+    const h = testHearth(db, t, { channels: [linked], deployment: { channels: { linked: { botId: 'hearth', capabilities: LOCAL_CAPABILITIES } } } });
+    await h.handleMessage({ id: 'i1', channel: 'linked', chat: 't1', chatType: 'private', from: { id: 't1', name: 'Tom' }, text: '/invite', at: t });
+    const [reply] = dueMessages(db, t);
+    expect(reply!.text).toMatch(/^Your invite code: ([A-Z2-9]{6})\nInvite link: https:\/\/chat\.example\/hearth\?start=\1\n/);
+    expect(reply!.text).toContain('(or opens the link)');
   });
 
   it('pays the inviter 50 points at the invited member\'s 3rd check-in, once, and tells both', async () => {

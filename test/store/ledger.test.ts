@@ -12,7 +12,7 @@ import { parkRefund, parkedRefundsOf } from '../../store/parked-refunds';
 import { redeemReward } from '../../store/redemptions';
 import { memberStanding } from '../../store/standing';
 import { lotExpiresAt } from '../../community/earning';
-import { HearthError } from '../../bot/errors';
+import { HearthError } from '../../bot/core/errors';
 import type { Program } from '../../community/program';
 
 const p = program();

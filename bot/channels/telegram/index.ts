@@ -1,29 +1,48 @@
-// The Telegram channel (the only place telegraf is imported): long polling or a webhook in — an update is acknowledged
-// only once Hearth has recorded it — the rate-limited sender out, the command menus, and who a group's admins are.
-// Build it, connect, hand its deployment to createHearth, then start it with the Hearth.
+// The Telegram channel (the only place telegraf is imported), implementing the channel contract: long polling or a
+// webhook in — an update is acknowledged only once Hearth recorded it — deliveries out, the command menus, who a
+// group's admins are, and the t.me link that opens a private chat.
 import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Telegram, TelegramError } from 'telegraf';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { namedRole, type Deployment, type HearthDeps } from '../../engine';
-import type { Hearth } from '../../hearth';
-import { HearthError } from '../../errors';
-import { identitiesOf, membersByHandle } from '../../../store/members';
+import type { Channel, ChannelCapabilities, InboundSink, MenuCommand, RateLimits } from '../../core/channel';
+import type { HealthReporter } from '../../core/skill';
+import { HearthError } from '../../core/errors';
 import { parseUpdate, type ParseContext } from './parse';
-import { createTelegramSender, PRIVATE_CHAT_START, TelegramApiFailure, type CallApi, type SenderStats } from './sender';
-import { TelegramRateLimiter, type RateLimits } from './limiter';
+import { createTelegramDelivery, PRIVATE_CHAT_START, TelegramApiFailure, type CallApi, type DeliveryStats } from './deliver';
 import { commandMenus } from './commands';
 
 export { parseUpdate, messageKey, parseMessageKey } from './parse';
 export { renderMessage, escapeHtml, splitText } from './render';
-export { TelegramRateLimiter, TELEGRAM_LIMITS, type RateLimits } from './limiter';
-export { createTelegramSender, TelegramApiFailure, PRIVATE_CHAT_START, type CallApi, type SenderStats } from './sender';
+export { TelegramApiFailure, PRIVATE_CHAT_START, type CallApi, type DeliveryStats } from './deliver';
 export { commandMenus } from './commands';
 
 /** The channel name in the store and in outbox rows. */
 export const TELEGRAM = 'telegram';
+
+/** What Telegram can do. */
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
+  buttons: 'inline',
+  maxTextLength: 4096,
+  mentions: 'entity',
+  // A bot may write privately only to people who opened a chat with it.
+  privateMessages: 'opened',
+  handles: 'username',
+  edits: true,
+  streaming: false,
+};
+
+/** Telegram's figures (core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this). */
+export const TELEGRAM_LIMITS: RateLimits = {
+  perChatGapMs: 1000,
+  groupMax: 20,
+  groupWindowMs: 60_000,
+  globalMax: 30,
+  globalWindowMs: 1000,
+  marginMs: 5,
+};
 
 /** What the channel needs from the environment (TELEGRAM_* variables). */
 export interface TelegramConfig {
@@ -31,7 +50,6 @@ export interface TelegramConfig {
   TELEGRAM_API_ROOT?: string;
   TELEGRAM_WEBHOOK_URL?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
-  TELEGRAM_STAFF_CHAT_ID?: string;
 }
 
 /** Telegram's header carrying the webhook secret. */
@@ -41,27 +59,16 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** How long a group's admin list is trusted before asking Telegram again. */
 const ADMIN_CACHE_MS = 10 * 60_000;
 
-/** A running (or ready to run) Telegram channel. */
-export interface TelegramChannel {
-  readonly channel: typeof TELEGRAM;
-  /** Learn who the bot is (getMe, unless `botInfo` was given). */
-  connect(): Promise<{ id: string; username: string }>;
-  /** Where things are on Telegram (after connect): the bot's id and username, and the staff room. */
-  deployment(base?: Deployment): Deployment;
-  /** True when the user is an admin of the group (getChatAdministrators, cached): admins moderate listed groups. */
-  isGroupAdmin: NonNullable<HearthDeps['isGroupAdmin']>;
+/** The Telegram channel: the contract, plus its webhook route and what it delivered. */
+export interface TelegramChannel extends Channel {
   /** The webhook route, when TELEGRAM_WEBHOOK_URL is set: add it to the HTTP app before it listens. */
   readonly webhook?: { path: string; mount(app: Hono): void };
-  /** Register the sender, publish the command menus, and start receiving (polling, or setWebhook). */
-  start(hearth: Hearth): Promise<void>;
   /**
    * Take one update as Telegram sends it; resolves once Hearth recorded it (then it may be acknowledged) and rejects
    * when it could not be recorded (then it must not be: Telegram sends it again).
    */
   handleUpdate(update: unknown): Promise<void>;
-  /** What the sender has done so far. */
-  readonly stats: SenderStats;
-  stop(): Promise<void>;
+  readonly stats: DeliveryStats;
 }
 
 /** Remove the token from anything about to be logged. */
@@ -91,16 +98,13 @@ function callerOf(telegram: Telegram, token: string): CallApi {
   };
 }
 
-/** A Bot API caller (telegraf's client): error answers become TelegramApiFailure, and the token never reaches a message. */
-export function createTelegramApi(token: string, apiRoot?: string): CallApi {
-  return callerOf(new Telegram(token, apiRoot ? { apiRoot } : {}), token);
-}
-
 /** Build the channel from the environment. Refuses without a token, and a webhook without a proper secret. */
 export function createTelegramChannel(
   config: TelegramConfig,
   options: {
     log: Logger;
+    /** Where the channel says it is down (polling failing, the token refused). */
+    health?: HealthReporter;
     /** Skip getMe (tests, offline Bot API servers). */
     botInfo?: { id: number; username: string; first_name?: string };
     limits?: Partial<RateLimits>;
@@ -133,16 +137,13 @@ export function createTelegramChannel(
   const telegram = new Telegram(token, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {});
   let botInfo = options.botInfo;
   const call = callerOf(telegram, token);
-
-  const limiter = new TelegramRateLimiter(options.limits);
   const adminCache = new Map<string, { at: number; admins: Promise<Set<string>> }>();
-  let hearth: Hearth | undefined;
+  let sink: InboundSink | undefined;
   let me: { id: string; username: string } | undefined;
-  let sender: { stats: SenderStats } | undefined;
   let polling: { done: Promise<void>; abort: AbortController } | undefined;
-  const emptyStats: SenderStats = { messages: 0, rateLimited: 0, gaveUp: 0, groupFallbacks: 0 };
+  const delivery = createTelegramDelivery({ log, call, botUsername: () => me?.username ?? '' });
 
-  async function connect(): Promise<{ id: string; username: string }> {
+  async function connect(): Promise<{ botId: string; botUsername: string }> {
     if (!botInfo) {
       try {
         botInfo = await telegram.getMe();
@@ -151,56 +152,36 @@ export function createTelegramChannel(
       }
     }
     me = { id: String(botInfo.id), username: botInfo.username };
-    return me;
+    return { botId: me.id, botUsername: me.username };
   }
 
-  function parseContext(h: Hearth): ParseContext {
-    const { db, program, clock } = h.deps;
-    return {
-      channel: TELEGRAM,
-      botId: me!.id,
-      botUsername: me!.username,
-      resolveUsername(username) {
-        // Only a username exactly one member used recently names someone: a handle can change hands.
-        const ids = membersByHandle(db, TELEGRAM, username, new Date(clock.now().getTime() - program.handleRecentDays * 86_400_000));
-        return ids.length === 1 ? identityOn(h, ids[0]!) : undefined;
-      },
-    };
-  }
-
-  function identityOn(h: Hearth, memberId: number): string | undefined {
-    return identitiesOf(h.deps.db, memberId).find((i) => i.channel === TELEGRAM)?.platformId;
-  }
-
-  function flushSoon(h: Hearth): void {
-    void h.dispatcher.flush(h.deps.clock.now()).catch((err: unknown) => log.error({ err: scrub(token!, err) }, 'outbox flush failed'));
+  function parseContext(): ParseContext {
+    return { channel: TELEGRAM, botId: me!.id, botUsername: me!.username };
   }
 
   async function handleUpdate(update: unknown): Promise<void> {
-    const h = hearth;
-    if (!h || !me) throw new HearthError('bad_config', 'the Telegram channel is not started');
-    const parsed = parseUpdate(update, parseContext(h), h.deps.clock.now());
+    if (!sink || !me) throw new HearthError('bad_config', 'the Telegram channel is not started');
+    const parsed = parseUpdate(update, parseContext(), new Date());
     if (parsed.kind === 'ignored') {
       log.debug({ reason: parsed.reason }, 'telegram update ignored');
       return;
     }
     if (parsed.kind === 'join') {
-      await Promise.all(parsed.joins.map((join) => h.receive({ kind: 'join', join })));
-      flushSoon(h);
+      const s = sink;
+      await Promise.all(parsed.joins.map((join) => s.receive({ kind: 'join', join })));
       return;
     }
     const { message } = parsed;
     // `/start CODE` from an invite link goes to the engine as it is (the invite skill reads the code); the payload of
     // our own "chat with me privately" button is not a code, so that Start is a plain /start.
     if (parsed.startPayload === PRIVATE_CHAT_START) message.text = '/start';
-    await h.receive({ kind: 'message', msg: message }); // reached before any await, so a chat's updates keep their order
+    await sink.receive({ kind: 'message', msg: message }); // reached before any await, so a chat's updates keep their order
     if (parsed.callbackQueryId) {
       // Stop the button's spinner; whatever the press leads to arrives as a message.
       void call('answerCallbackQuery', { callback_query_id: parsed.callbackQueryId }).catch((err: unknown) =>
         log.warn({ err: scrub(token!, err) }, 'answerCallbackQuery failed'),
       );
     }
-    flushSoon(h);
   }
 
   /**
@@ -219,11 +200,11 @@ export function createTelegramChannel(
         const code = err instanceof TelegramError ? err.code : undefined;
         if (code === 401 || code === 409) throw err; // a revoked token, or another process polling with this one
         log.warn({ err: scrub(token!, err) }, 'getUpdates failed; asking again shortly');
-        hearth?.deps.health.fail('telegram', `cannot reach Telegram: ${scrub(token!, err).message}`);
+        options.health?.fail('telegram', `cannot reach Telegram: ${scrub(token!, err).message}`);
         await sleep(code === 429 && err instanceof TelegramError ? (err.parameters?.retry_after ?? 5) * 1000 : retryMs).catch(() => undefined);
         continue;
       }
-      hearth?.deps.health.ok('telegram');
+      options.health?.ok('telegram');
       if (updates.length === 0) continue;
       try {
         await Promise.all(updates.map((u) => handleUpdate(u)));
@@ -235,8 +216,8 @@ export function createTelegramChannel(
     }
   }
 
-  const isGroupAdmin: TelegramChannel['isGroupAdmin'] = async (channel, chat, platformId) => {
-    if (channel !== TELEGRAM || !chat.startsWith('-')) return false;
+  async function isGroupAdmin(chat: string, platformId: string): Promise<boolean> {
+    if (!chat.startsWith('-')) return false;
     const now = Date.now();
     let entry = adminCache.get(chat);
     if (!entry || now - entry.at > (options.adminCacheMs ?? ADMIN_CACHE_MS)) {
@@ -253,13 +234,13 @@ export function createTelegramChannel(
     try {
       return (await entry.admins).has(platformId);
     } catch (err) {
-      log.warn({ err: scrub(token, err), chat }, 'getChatAdministrators failed');
+      log.warn({ err: scrub(token!, err), chat }, 'getChatAdministrators failed');
       return false;
     }
-  };
+  }
 
-  async function publishCommands(): Promise<void> {
-    for (const menu of commandMenus(config.TELEGRAM_STAFF_CHAT_ID)) {
+  async function publishCommands(commands: readonly MenuCommand[], staffChat?: string): Promise<void> {
+    for (const menu of commandMenus(commands, staffChat)) {
       try {
         await call('setMyCommands', menu);
       } catch (err) {
@@ -298,72 +279,51 @@ export function createTelegramChannel(
     : undefined;
 
   return {
-    channel: TELEGRAM,
+    name: TELEGRAM,
+    capabilities: TELEGRAM_CAPABILITIES,
+    limits: { ...TELEGRAM_LIMITS, ...options.limits },
     connect,
-    deployment(base?: Deployment): Deployment {
-      if (!me) throw new HearthError('bad_config', 'connect() the Telegram channel first');
-      const staff = config.TELEGRAM_STAFF_CHAT_ID;
-      return {
-        ...base,
-        staffRoom: staff ? { channel: TELEGRAM, chat: staff } : (base?.staffRoom ?? { channel: TELEGRAM, chat: '' }),
-        botIds: { ...base?.botIds, [TELEGRAM]: me.id },
-        botUsernames: { ...base?.botUsernames, [TELEGRAM]: me.username },
-        // Telegram lets a bot write privately only to people who opened a chat with it; `@name` is a username there.
-        privateChatOptIn: [...(base?.privateChatOptIn ?? []), TELEGRAM],
-        usernameHandles: [...(base?.usernameHandles ?? []), TELEGRAM],
-      };
-    },
-    isGroupAdmin,
     webhook,
     get stats() {
-      return sender?.stats ?? emptyStats;
+      return delivery.stats;
     },
-    async start(h: Hearth) {
+    handleUpdate,
+    deliver: delivery.deliver,
+    isGroupAdmin,
+    publishCommands,
+    privateLink(payload) {
+      return me ? `https://t.me/${me.username}?start=${payload ?? PRIVATE_CHAT_START}` : undefined;
+    },
+    async start(to: InboundSink) {
       if (!me) await connect();
-      hearth = h;
-      if (!config.TELEGRAM_STAFF_CHAT_ID) log.warn('TELEGRAM_STAFF_CHAT_ID is not set: handoffs have no staff room to go to');
-      const staffRoom = config.TELEGRAM_STAFF_CHAT_ID;
-      const s = createTelegramSender({
-        channel: TELEGRAM,
-        db: h.deps.db,
-        log,
-        call,
-        limiter,
-        botUsername: me!.username,
-        fallbackChatOf(platformId) {
-          if (!staffRoom) return undefined;
-          const role = namedRole(h.deps, TELEGRAM, platformId);
-          return role === 'staff' || role === 'manager' ? staffRoom : undefined;
-        },
-      });
-      sender = s;
-      h.dispatcher.register(TELEGRAM, s.send);
-      h.engine.onHandled(() => flushSoon(h)); // replies go out as soon as they are committed
-      await publishCommands();
+      sink = to;
       if (webhook) {
         await call('setWebhook', { url: config.TELEGRAM_WEBHOOK_URL, secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: ALLOWED_UPDATES });
         log.info({ path: webhook.path }, 'telegram webhook set');
-      } else {
-        // A webhook left over from an earlier run would make getUpdates fail with 409.
-        await call('deleteWebhook', { drop_pending_updates: false }).catch((err: unknown) => log.warn({ err: scrub(token!, err) }, 'deleteWebhook failed'));
-        const abort = new AbortController();
-        const done = poll(abort).catch((err: unknown) => {
-          log.error({ err: scrub(token!, err) }, 'telegram polling stopped');
-          h.deps.health.fail('telegram', `polling stopped: ${scrub(token!, err).message}`);
-          options.onStopped?.(err);
-        });
-        polling = { done, abort };
-        log.info('telegram long polling started');
+        return;
       }
+      // A webhook left over from an earlier run would make getUpdates fail with 409.
+      await call('deleteWebhook', { drop_pending_updates: false }).catch((err: unknown) => log.warn({ err: scrub(token!, err) }, 'deleteWebhook failed'));
+      const abort = new AbortController();
+      const done = poll(abort).catch((err: unknown) => {
+        log.error({ err: scrub(token!, err) }, 'telegram polling stopped');
+        options.health?.fail('telegram', `polling stopped: ${scrub(token!, err).message}`);
+        options.onStopped?.(err);
+      });
+      polling = { done, abort };
+      log.info('telegram long polling started');
     },
-    handleUpdate,
     async stop() {
       if (polling) {
         polling.abort.abort();
         await polling.done;
         polling = undefined;
       }
-      await limiter.stop();
     },
   };
+}
+
+/** A Bot API caller (telegraf's client): error answers become TelegramApiFailure, and the token never reaches a message. */
+export function createTelegramApi(token: string, apiRoot?: string): CallApi {
+  return callerOf(new Telegram(token, apiRoot ? { apiRoot } : {}), token);
 }

@@ -1,7 +1,8 @@
-// Converts Telegram updates (Bot API JSON) into Hearth's neutral events. Pure apart from the username lookup it is given.
+// Converts Telegram updates (Bot API JSON) into Hearth's neutral events. Pure: a typed `@username` stays text, for the
+// skills to resolve by Hearth's rule (a username can change hands).
 // Ids: Telegram message ids are unique only within a chat, so a message's neutral id (and every replyTo) is
 // `${chat_id}:${message_id}`; a button press is `cb:${callback_query.id}` (those ids are unique across the bot).
-import type { ChatType, InboundMessage, JoinEvent } from '../../types';
+import type { ChatType, InboundMessage, JoinEvent } from '../../core/types';
 
 /** The fields of a Telegram User that Hearth reads. */
 export interface TgUser {
@@ -50,13 +51,11 @@ export type ParsedUpdate =
   | { kind: 'join'; joins: JoinEvent[] }
   | { kind: 'ignored'; reason: string };
 
-/** What the parser needs to know about this bot and the people it has met. */
+/** What the parser needs to know about this bot. */
 export interface ParseContext {
   channel: string;
   botId: string;
   botUsername: string;
-  /** The platform id behind a username (without "@") when exactly one member used it recently, else undefined. */
-  resolveUsername(username: string): string | undefined;
 }
 
 /** A user's display name: first and last name. */
@@ -85,10 +84,7 @@ export function parseMessageKey(key: string): { chat: string; messageId: number 
   return m ? { chat: m[1]!, messageId: Number(m[2]) } : undefined;
 }
 
-/**
- * Mentions in a text: text mentions (they carry the user's id), and `@username` entities resolved only when exactly one
- * member used that username recently (a username can change hands; an unresolved one stays text for the skill to ask).
- */
+/** Mentions in a text that carry an id: text mentions, and the bot's own `@username`; other usernames stay text. */
 function mentionsOf(text: string, entities: TgEntity[] | undefined, ctx: ParseContext, people: { id: string; name: string; username?: string }[]): string[] {
   const out: string[] = [];
   for (const e of entities ?? []) {
@@ -98,10 +94,6 @@ function mentionsOf(text: string, entities: TgEntity[] | undefined, ctx: ParseCo
     } else if (e.type === 'mention') {
       const username = text.slice(e.offset + 1, e.offset + e.length);
       if (username.toLowerCase() === ctx.botUsername.toLowerCase()) out.push(ctx.botId);
-      else {
-        const id = ctx.resolveUsername(username);
-        if (id) out.push(id);
-      }
     }
   }
   return [...new Set(out)];

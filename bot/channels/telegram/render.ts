@@ -1,6 +1,6 @@
 // Turns an outbox row into Telegram sendMessage payloads: HTML-escaped text (a member's name cannot break the
 // markup), a text mention, reply and forum-topic threading, an inline keyboard, and texts split at Telegram's limit.
-import type { Button } from '../../types';
+import type { Button } from '../../core/types';
 
 /** Telegram's limit on a message's text, in UTF-16 code units after entity parsing. */
 export const MAX_TEXT = 4096;
@@ -81,7 +81,8 @@ export interface RenderInput {
   replyToMessageId?: number;
   thread?: number;
   buttons?: Button[] | null;
-  mention?: { userId: string; name: string };
+  /** Members to mention by id, at the start of the first piece (each name once). */
+  mentions?: { platformId: string; name: string }[];
 }
 
 /**
@@ -89,15 +90,16 @@ export interface RenderInput {
  * the keyboard hangs under the last piece.
  */
 export function renderMessage(input: RenderInput, onDropped: (button: Button, why: string) => void = () => {}): SendPayload[] {
-  // The mention takes room in the first piece; reserve it so the rendered text stays under the limit.
-  const mentionRoom = input.mention ? input.mention.name.length + 2 : 0;
+  // The mentions take room in the first piece; reserve it so the rendered text stays under the limit.
+  const mentions = (input.mentions ?? []).map((m) => textMention(m.platformId, m.name)).join(' ');
+  const mentionRoom = (input.mentions ?? []).reduce((n, m) => n + m.name.length + 1, 0);
   const pieces = splitText(input.text, MAX_TEXT - mentionRoom);
   const keyboard = input.buttons && input.buttons.length > 0 ? inlineKeyboard(input.buttons, onDropped) : undefined;
   return pieces.map((piece, i) => {
     const body = escapeHtml(piece);
     const payload: SendPayload = {
       chat_id: /^-?\d+$/.test(input.chatId) ? Number(input.chatId) : input.chatId,
-      text: i === 0 && input.mention ? `${textMention(input.mention.userId, input.mention.name)} ${body}` : body,
+      text: i === 0 && mentions ? `${mentions} ${body}` : body,
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
     };

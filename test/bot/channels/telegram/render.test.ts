@@ -14,7 +14,7 @@ describe('telegram rendering', () => {
   });
 
   it('escapes markup in texts and names, and leaves room for the mention within the limit', () => {
-    const [first, ...rest] = renderMessage({ chatId: '-100', text: 'x'.repeat(4096), mention: { userId: '42', name: '</a><b>Eve' } });
+    const [first, ...rest] = renderMessage({ chatId: '-100', text: 'x'.repeat(4096), mentions: [{ platformId: '42', name: '</a><b>Eve' }] });
     expect(first!.text.startsWith('<a href="tg://user?id=42">&lt;/a&gt;&lt;b&gt;Eve</a> ')).toBe(true);
     const visible = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&(lt|gt|amp|quot);/g, '_');
     expect(visible(first!.text).length).toBeLessThanOrEqual(4096);

@@ -1,18 +1,18 @@
-// The Telegram sender against a local fake Bot API that enforces Telegram's limits (bench/fake-bot-api.ts, real HTTP):
+// The Telegram channel's deliveries against a local fake Bot API that enforces Telegram's limits (bench/fake-bot-api.ts, real HTTP):
 // nothing is refused for speed, nothing is sent twice, a chat's messages stay in order, replies overtake nudges, and
 // what a member sees is well formed (escaped names, split texts, buttons, a group mention when a DM is impossible).
 import { afterEach, describe, expect, it } from 'vitest';
 import { hearthOnFakeBotApi, startFakeBotApi, type FakeBotApi } from '../../../../bench/fake-bot-api';
-import { createHearth } from '../../../../bot/hearth';
-import { VirtualClock } from '../../../../bot/clock';
+import { VirtualClock } from '../../../../bot/core/clock';
 import { silentLogger } from '../../../../bot/log';
-import { queueOutbound } from '../../../../bot/outbox';
-import type { OutboundMessage } from '../../../../bot/types';
-import { createTelegramChannel, type RateLimits } from '../../../../bot/channels/telegram';
+import type { OutboundMessage } from '../../../../bot/core/types';
+import type { RateLimits } from '../../../../bot/core/channel';
+import { createTelegramChannel } from '../../../../bot/channels/telegram';
+import { menuCommands } from '../../../../bot/live';
 import { ensureMember, markCanMessagePrivately, noteChat } from '../../../../store/members';
 import { dueMessages } from '../../../../store/outbox';
 import { outbox } from '../../../../store/schema';
-import { program, tempDb } from '../../../harness';
+import { hearthOn, program, tempDb } from '../../../harness';
 
 const at = new Date('2026-03-02T03:00:00Z'); // 11:00 in Shanghai: no quiet hours
 const fakes: FakeBotApi[] = [];
@@ -24,9 +24,14 @@ async function setUp(options: Parameters<typeof startFakeBotApi>[0] = {}, limits
   const fake = await startFakeBotApi(options);
   fakes.push(fake);
   const { db } = tempDb();
-  const { hearth, sender } = hearthOnFakeBotApi({ db, program: program(), at, apiUrl: fake.url, limits });
+  const { hearth, channel: sender } = await hearthOnFakeBotApi({ db, program: program(), at, apiUrl: fake.url, limits });
   let n = 0;
-  const queue = (msg: Omit<OutboundMessage, 'channel'>) => queueOutbound(hearth.deps, `t${++n}`, { channel: 'telegram', ...msg }, at);
+  const someone = ensureMember(db, { channel: 'telegram', platformId: '9', name: 'Someone', at });
+  const queue = (msg: Omit<OutboundMessage, 'channel'>) => {
+    // Groups are known to Hearth by the messages it had from them.
+    if (msg.chat.startsWith('-')) noteChat(db, 'telegram', msg.chat, 'group', someone.id, at);
+    return hearth.deps.queue(`t${++n}`, { channel: 'telegram', ...msg }, at);
+  };
   const member = (id: string, name: string, opts: { dm?: boolean; group?: string; lang?: 'zh' | 'en' } = {}) => {
     const m = ensureMember(db, { channel: 'telegram', platformId: id, name, at });
     if (opts.dm !== false) markCanMessagePrivately(db, 'telegram', id);
@@ -64,11 +69,15 @@ describe('telegram sender under the rate limits', () => {
   });
 
   it('after a 429 waits retry_after and sends the message exactly once', async () => {
-    const { fake, queue, member, flush, sender } = await setUp({ force429: { '2001': 1 } });
+    const { fake, hearth, queue, member, flush, sender } = await setUp({ force429: { '2001': 1 } });
     member('2001', 'Ann');
     queue({ chat: '2001', text: 'first', kind: 'reply' });
     queue({ chat: '2001', text: 'second', kind: 'reply' });
     await flush();
+    expect((await fake.snapshot()).accepted).toEqual([]);
+    // The fake asks for 1 s: the row is due again only then, and the chat's later row waits behind it.
+    expect(await hearth.dispatcher.flush(new Date(at.getTime() + 999))).toBe(0);
+    expect(await hearth.dispatcher.flush(new Date(at.getTime() + 1000))).toBe(2);
     const snap = await fake.snapshot();
     expect(snap.tooManyRequests).toBe(1);
     expect(sender.stats.rateLimited).toBe(1);
@@ -147,23 +156,16 @@ describe('telegram channel start', () => {
     fakes.push(fake);
     const { db } = tempDb();
     const channel = createTelegramChannel(
-      { TELEGRAM_BOT_TOKEN: '123456:TEST-token', TELEGRAM_API_ROOT: fake.url, TELEGRAM_STAFF_CHAT_ID: '-100999' },
+      { TELEGRAM_BOT_TOKEN: '123456:TEST-token', TELEGRAM_API_ROOT: fake.url },
       { log: silentLogger(), botInfo: { id: 6000000001, username: 'hearth_test_bot' } },
     );
-    await channel.connect();
-    const hearth = createHearth({ db, program: program(), clock: new VirtualClock(at), log: silentLogger(), deployment: channel.deployment(), modules: [] });
-    expect(hearth.deps.deployment).toEqual({
-      staffRoom: { channel: 'telegram', chat: '-100999' },
-      botIds: { telegram: '6000000001' },
-      botUsernames: { telegram: 'hearth_test_bot' },
-      privateChatOptIn: ['telegram'],
-      usernameHandles: ['telegram'],
-    });
+    const hearth = await hearthOn([channel], { db, clock: new VirtualClock(at), modules: [] });
     await channel.start(hearth);
+    await channel.publishCommands!(menuCommands(), '-100999');
     try {
-      expect(await channel.isGroupAdmin('telegram', '-1008', '777')).toBe(true);
-      expect(await channel.isGroupAdmin('telegram', '-1008', '778')).toBe(false);
-      expect(await channel.isGroupAdmin('telegram', '778', '778')).toBe(false); // a private chat has no admins
+      expect(await channel.isGroupAdmin!('-1008', '777')).toBe(true);
+      expect(await channel.isGroupAdmin!('-1008', '778')).toBe(false);
+      expect(await channel.isGroupAdmin!('778', '778')).toBe(false); // a private chat has no admins
       const snap = await fake.snapshot();
       expect(snap.calls.getChatAdministrators).toBe(1);
       const menus = snap.commands as { scope: { type: string; chat_id?: number }; language_code?: string; commands: { command: string; description: string }[] }[];
@@ -179,7 +181,7 @@ describe('telegram channel start', () => {
       ]);
       const staffRoom = menus.find((m) => m.scope.type === 'chat' && !m.language_code)!;
       expect(staffRoom.scope.chat_id).toBe(-100999);
-      expect(staffRoom.commands.map((c) => c.command)).toEqual(['queue', 'take', 'done', 'transfer', 'help']);
+      expect(staffRoom.commands.map((c) => c.command)).toEqual(['help', 'queue', 'take', 'done', 'transfer']);
       const admins = menus.find((m) => m.scope.type === 'all_chat_administrators' && m.language_code === 'zh')!;
       expect(admins.commands.map((c) => c.command)).toContain('badge');
       expect(admins.commands.find((c) => c.command === 'checkin')!.description).toBe('每日签到领积分');
@@ -199,17 +201,13 @@ describe('group admins', () => {
       { TELEGRAM_BOT_TOKEN: '123456:TEST-token', TELEGRAM_API_ROOT: fake.url },
       { log: silentLogger(), botInfo: { id: 6000000001, username: 'hearth_test_bot' } },
     );
-    await channel.connect();
-    const hearth = createHearth({
+    const hearth = await hearthOn([channel], {
       db,
       program: program((p) => {
         p.groupAdminsModerate = adminsModerate;
         if (listed) p.groups = ['telegram:-1009'];
       }),
       clock: new VirtualClock(at),
-      log: silentLogger(),
-      deployment: channel.deployment(),
-      isGroupAdmin: channel.isGroupAdmin,
     });
     await channel.start(hearth);
     try {

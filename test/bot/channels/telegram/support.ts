@@ -2,11 +2,10 @@
 // who send it messages and press buttons over HTTP, and Hearth on the Telegram channel polling it with telegraf.
 import TelegramServer from 'telegram-test-api';
 import pino, { type Logger } from 'pino';
-import { createHearth, type Hearth } from '../../../../bot/hearth';
-import { systemClock } from '../../../../bot/clock';
+import type { Hearth } from '../../../../bot/hearth';
 import { createTelegramChannel, type TelegramChannel, type TelegramConfig } from '../../../../bot/channels/telegram';
 import type { Program } from '../../../../community/program';
-import { tempDb } from '../../../harness';
+import { hearthOn, tempDb } from '../../../harness';
 
 /** A stored bot message on the test server: the sendMessage parameters and the id the server gave it. */
 export interface BotMessage {
@@ -78,20 +77,11 @@ export async function startBot(
   const config: TelegramConfig = {
     TELEGRAM_BOT_TOKEN: options.token,
     TELEGRAM_API_ROOT: server.config.apiURL,
-    TELEGRAM_STAFF_CHAT_ID: options.staffChat,
     ...options.webhook,
   };
   const botUser = { id: Number(options.token.split(':')[0]), username: 'hearth_e2e_bot', first_name: 'Hearth' };
   const channel: TelegramChannel = createTelegramChannel(config, { log, botInfo: botUser });
-  await channel.connect();
-  const hearth: Hearth = createHearth({
-    db,
-    program: options.program,
-    clock: systemClock,
-    log,
-    deployment: channel.deployment(),
-    isGroupAdmin: channel.isGroupAdmin,
-  });
+  const hearth: Hearth = await hearthOn([channel], { db, program: options.program, log, staffRoom: { channel: 'telegram', chat: options.staffChat ?? '' } });
   const storage = server.storage as unknown as { botMessages: (BotMessage & { botToken: string })[]; userMessages: (StoredUser & { botToken: string })[] };
   const botMessages = () => storage.botMessages.filter((m) => m.botToken === options.token);
   const api = (route: string, body: unknown) =>

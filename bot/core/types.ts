@@ -23,6 +23,8 @@ export interface InboundMessage {
   action?: string;
   /** Platform extras a channel wants to keep (e.g. Telegram's forum thread id). */
   thread?: string;
+  /** Opaque to everyone but the channel: what it needs to answer this message (e.g. WeCom's frame). */
+  replyHandle?: string;
   /** Other people the message names by id (a text mention), to remember under their names. */
   people?: { id: string; name?: string; username?: string }[];
 }
@@ -45,13 +47,17 @@ export interface OutboundMessage {
   chat: string;
   text: string;
   replyTo?: string;
+  /** The inbound message's reply handle, for channels that need one to answer. */
+  replyHandle?: string;
   buttons?: Button[];
+  /** Said instead of the buttons on a channel without any ("reply 1–5", "send /take 3"). */
+  buttonsText?: string;
   kind: OutboundKind;
   thread?: string;
   /** A code or a balance: it goes to a private chat or nowhere, never to a group (no fallback to the member's group). */
   secret?: boolean;
-  /** Platform id of a member to mention (used when falling back from a private chat to a group). */
-  mention?: string;
+  /** Members to mention, by platform id on this channel: the channel shows them (never "@name" pasted into the text). */
+  mentions?: string[];
 }
 
 /** Other platform events that are not text messages. */
