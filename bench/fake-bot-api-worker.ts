@@ -1,6 +1,7 @@
 // A tiny Bot API server for the rate bench and the channel tests, in its own thread so its clock readings are not
 // delayed by the bot's work: it enforces Telegram's three sending limits and answers 429 with retry_after when one
-// is broken, records every accepted message, can be told to refuse chats (403/400) or rate-limit them once, and
+// is broken, reads parse_mode HTML as Telegram does (refusing bad markup and texts over 4096 after parsing), records
+// every accepted message as a person sees it, can be told to refuse chats (403/400) or rate-limit them once, and
 // serves long polling as Telegram does: an update stays until a getUpdates asks for a later offset.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,11 +16,24 @@ export interface FakeBotApiSetup {
   force429: Record<string, number>;
 }
 
-/** One accepted sendMessage: when it arrived (ms since epoch, fractional) and its parameters. */
+/** A message entity as the Bot API returns it (offsets and lengths in UTF-16 code units of `text`). */
+export interface MessageEntity {
+  type: string;
+  offset: number;
+  length: number;
+  url?: string;
+  user?: { id: number; is_bot: boolean; first_name: string };
+}
+
+/**
+ * One accepted sendMessage: when it arrived (ms since epoch, fractional), its parameters, and the message as Telegram
+ * shows it (the text after parse_mode, its entities) — what a person in the chat sees.
+ */
 export interface Accepted {
   at: number;
   chat: string;
   payload: Record<string, unknown>;
+  message: { text: string; entities: MessageEntity[] };
 }
 
 /** What the main thread can ask for. */
@@ -78,6 +92,53 @@ function broken(chat: string, t: number): { limit: string; waitMs: number } | un
   return undefined;
 }
 
+/** Telegram's limit on a message's text after entity parsing. */
+const MAX_TEXT = 4096;
+const HTML_TAGS: Record<string, string> = {
+  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline', s: 'strikethrough', strike: 'strikethrough',
+  del: 'strikethrough', 'tg-spoiler': 'spoiler', span: 'spoiler', code: 'code', pre: 'pre', blockquote: 'blockquote', a: 'text_link',
+};
+
+/** parse_mode HTML as Telegram reads it: the text shown and its entities; a string describing the mistake when it cannot. */
+function parseHtml(html: string): { text: string; entities: MessageEntity[] } | string {
+  let text = '';
+  const entities: MessageEntity[] = [];
+  const open: { tag: string; offset: number; href?: string }[] = [];
+  const token = /<(\/?)([a-z][a-z0-9-]*)((?:\s+[a-z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>|&(lt|gt|amp|quot|#\d+|#x[0-9a-f]+);|</gi;
+  let last = 0;
+  for (let m = token.exec(html); m; m = token.exec(html)) {
+    text += html.slice(last, m.index);
+    last = token.lastIndex;
+    if (m[0] === '<') return `Unsupported start tag at byte offset ${Buffer.byteLength(html.slice(0, m.index))}`;
+    if (m[4] !== undefined) {
+      const e = m[4].toLowerCase();
+      text += e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : String.fromCodePoint(e.startsWith('#x') ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      continue;
+    }
+    const tag = m[2]!.toLowerCase();
+    if (!(tag in HTML_TAGS)) return `Unsupported start tag "${tag}" at byte offset ${Buffer.byteLength(html.slice(0, m.index))}`;
+    if (m[1] === '') {
+      const href = /href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i.exec(m[3] ?? '');
+      const url = href ? (href[1] ?? href[2] ?? href[3] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>') : undefined;
+      open.push({ tag, offset: text.length, ...(url !== undefined ? { href: url } : {}) });
+      continue;
+    }
+    const start = open.pop();
+    if (!start || start.tag !== tag) return `Unmatched end tag at byte offset ${Buffer.byteLength(html.slice(0, m.index))}, expected "</${start?.tag ?? ''}>", found "</${tag}>"`;
+    const length = text.length - start.offset;
+    if (length === 0) continue;
+    if (tag !== 'a') entities.push({ type: HTML_TAGS[tag]!, offset: start.offset, length });
+    else {
+      const user = /^tg:\/\/user\?id=(\d+)$/.exec(start.href ?? '');
+      if (user) entities.push({ type: 'text_mention', offset: start.offset, length, user: { id: Number(user[1]), is_bot: false, first_name: text.slice(start.offset) } });
+      else if (start.href) entities.push({ type: 'text_link', offset: start.offset, length, url: start.href });
+    }
+  }
+  text += html.slice(last);
+  if (open.length > 0) return `Can't find end tag corresponding to start tag "${open[open.length - 1]!.tag}"`;
+  return { text, entities: entities.sort((a, b) => a.offset - b.offset) };
+}
+
 function answer(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -90,6 +151,11 @@ function sendMessage(payload: Record<string, unknown>, t: number, res: ServerRes
     refused++;
     return answer(res, failure.code, { ok: false, error_code: failure.code, description: failure.description });
   }
+  const html = payload.parse_mode === 'HTML';
+  const shown = html ? parseHtml(String(payload.text ?? '')) : { text: String(payload.text ?? ''), entities: (payload.entities as MessageEntity[] | undefined) ?? [] };
+  if (typeof shown === 'string') return answer(res, 400, { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${shown}` });
+  if (shown.text.trim() === '') return answer(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+  if (shown.text.length > MAX_TEXT) return answer(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
   const over = broken(chat, t);
   if (over !== undefined || (force429[chat] ?? 0) > 0) {
     if ((force429[chat] ?? 0) > 0) force429[chat]!--;
@@ -107,10 +173,16 @@ function sendMessage(payload: Record<string, unknown>, t: number, res: ServerRes
   }
   globalTimes.push(t);
   if (globalTimes.length > limits.globalMax * 4) globalTimes.splice(0, globalTimes.length - limits.globalMax);
-  accepted.push({ at: t, chat, payload });
+  accepted.push({ at: t, chat, payload, message: shown });
   answer(res, 200, {
     ok: true,
-    result: { message_id: ++messageId, date: Math.floor(t / 1000), chat: { id: Number(chat), type: chat.startsWith('-') ? 'supergroup' : 'private' }, text: payload.text },
+    result: {
+      message_id: ++messageId,
+      date: Math.floor(t / 1000),
+      chat: { id: Number(chat), type: chat.startsWith('-') ? 'supergroup' : 'private' },
+      text: shown.text,
+      ...(shown.entities.length > 0 ? { entities: shown.entities } : {}),
+    },
   });
 }
 

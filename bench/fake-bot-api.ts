@@ -10,7 +10,7 @@ import { createTelegramChannel } from '../bot/channels/telegram';
 import type { RateLimits } from '../bot/core/channel';
 import type { FakeBotApiSetup, FakeSnapshot } from './fake-bot-api-worker';
 
-export type { Accepted, FakeSnapshot } from './fake-bot-api-worker';
+export type { Accepted, FakeSnapshot, MessageEntity } from './fake-bot-api-worker';
 
 /** A running fake Bot API. */
 export interface FakeBotApi {

@@ -21,6 +21,8 @@ import { runMembersCommand } from './members-cli';
 import { backupDatabase, restoreDatabase } from '../store/retention';
 import { createTelegramChannel } from './channels/telegram';
 import { Health } from './health';
+import { ALL_CATALOGS } from './program-file';
+import { stringify as stringifyYaml } from 'yaml';
 
 const usage = `Usage: hearth <command>
   start                          run the bot (Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat)
@@ -28,6 +30,7 @@ const usage = `Usage: hearth <command>
   replay FILE [--program FILE] [--db FILE]
                                  run a replay file and print every bot message as a JSON line
   check-program FILE             validate a program file
+  copy [SKILL] [--program FILE]  every line Hearth says (or one skill's), as a program file's copy: section to edit
   role grant|revoke MEMBER ROLE  make a member (by platform id) a manager or staff, or take it back
   nudges list | nudges preview RULE [--at TIME]
                                  the nudge rules, or who a rule would reach now and three sample messages (sends nothing)
@@ -54,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         return await replay(rest);
       case 'check-program':
         return checkProgram(rest);
+      case 'copy':
+        return copyLines(rest);
       case 'role':
         return role(rest);
       case 'nudges':
@@ -212,6 +217,27 @@ function checkProgram(args: string[]): number {
   process.stdout.write(
     `${file}: ok — ${program.tiers.length} tiers, ${program.rewards.length} rewards, ${program.badges.length} badges, ${program.nudges.rules.length} nudge rules\n`,
   );
+  return 0;
+}
+
+/** `hearth copy [SKILL]`: the catalogs' lines (with the program's overrides) as YAML a brand can paste under `copy:`. */
+function copyLines(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: { program: { type: 'string' } }, allowPositionals: true });
+  const program = loadProgram(values.program ?? process.env.HEARTH_PROGRAM ?? undefined);
+  const wanted = positionals[0];
+  const catalogs = ALL_CATALOGS.filter((c) => wanted === undefined || c.prefix === wanted);
+  if (catalogs.length === 0) {
+    process.stderr.write(`hearth: no skill called "${wanted}" says anything; skills: ${ALL_CATALOGS.map((c) => c.prefix).join(', ')}\n`);
+    return 2;
+  }
+  const copy: Record<string, { zh: string; en: string }> = {};
+  for (const c of catalogs) {
+    for (const [name, line] of Object.entries(c.lines)) {
+      const key = `${c.prefix}.${name}`;
+      copy[key] = { zh: program.copy[key]?.zh ?? line.zh, en: program.copy[key]?.en ?? line.en };
+    }
+  }
+  process.stdout.write(`# Placeholders in {braces} are filled in by Hearth; keep the ones you need. Delete the lines you keep as they are.\n${stringifyYaml({ copy }, { lineWidth: 0 })}`);
   return 0;
 }
 

@@ -17,6 +17,13 @@ export const LOCAL_CAPABILITIES: ChannelCapabilities = {
   streaming: false,
 };
 
+/**
+ * What a local channel may be built with instead of LOCAL_CAPABILITIES, to stand in for a platform (the channel
+ * conformance tests): a smaller text limit (it splits longer texts), no buttons (it shows a message's `buttonsText`),
+ * private chats only once opened (the runtime then reroutes as on Telegram).
+ */
+export type LocalCapabilityOverrides = Partial<Pick<ChannelCapabilities, 'maxTextLength' | 'privateMessages'>> & { buttons?: 'inline' | 'none' };
+
 /** A deployment of local channels (the console, or every channel a replay file names), every group listed. */
 export function localDeployment(channels: string[], options: { staffRoom?: { channel: string; chat: string }; capabilities?: Partial<ChannelCapabilities> } = {}): Deployment {
   return {

@@ -1,6 +1,7 @@
 // The engine: records every inbound event in the inbox (one commit for the events of a moment) before its channel
 // acknowledges it, then turns it into skill runs — one queue per conversation, each skill's errors contained, and a
 // message's replies committed with its "done" mark. What a crash interrupted is finished by `resume` at the next start.
+import { runtimeCopy } from './copy';
 import { inTransaction } from '../store/db';
 import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './core/types';
 import type { Command, Conversation, HearthDeps, Member, Next, Skill, SkillContext } from './core/skill';
@@ -35,11 +36,6 @@ export interface Receipt {
 export const MAX_ATTEMPTS = 5;
 /** Inbound text beyond this many characters is cut (a platform may allow more than any skill reads). */
 export const MAX_INBOUND_TEXT = 16_000;
-
-const unlistedGroupText: Record<Lang, string> = {
-  zh: '你好！我还没有在这个群开通服务。社群管理员在群里发送 /group on 即可开通。',
-  en: "Hi! I'm not set up for this group yet. A community manager can turn me on here with /group on.",
-};
 
 /** The engine: install skills in order with `use`, then hand it events with `receive` (or `handle`, which also waits). */
 export class Engine {
@@ -258,7 +254,7 @@ export class Engine {
       if (!markInboundDone(db, id, this.deps.clock.now())) return;
       if (!addressed) return;
       const lang: Lang = detectLanguage(msg.text) ?? languageFromLocale(msg.from.lang) ?? 'en';
-      this.deps.queue(`unlisted-group:${msg.channel}:${msg.chat}`, { channel: msg.channel, chat: msg.chat, text: unlistedGroupText[lang], replyTo: msg.id, kind: 'reply', thread: msg.thread }, msg.at);
+      this.deps.queue(`unlisted-group:${msg.channel}:${msg.chat}`, { channel: msg.channel, chat: msg.chat, text: runtimeCopy.say({ lang, program: this.deps.program }, 'unlistedGroup'), replyTo: msg.id, kind: 'reply', thread: msg.thread }, msg.at);
     });
     this.deps.log.info({ channel: msg.channel, chat: msg.chat }, 'message in a group that is not listed: not served');
   }
@@ -313,9 +309,7 @@ export class Engine {
         await skill.middleware(ctx, next);
       } catch (err) {
         this.deps.log.error({ err, skill: skill.name, messageId: ctx.msg.id }, 'skill failed');
-        ctx.reply(
-          ctx.lang === 'zh' ? '抱歉，处理时出了点问题，请稍后再试。' : 'Sorry, something went wrong on my side. Please try again in a moment.',
-        );
+        ctx.reply(runtimeCopy.say(ctx, 'somethingWentWrong'));
         ctx.handled = true;
         // A failing skill must not swallow the message for the skills after it unless it already answered.
         if (!nextCalled) return;

@@ -44,7 +44,7 @@ export async function runNudgesCommand(args: string[]): Promise<number> {
       process.stderr.write(`hearth nudges: no rule "${ruleId}" (rules: ${activeNudgeRules(db).map((r) => r.id).join(', ')})\n`);
       return 1;
     }
-    process.stdout.write(`${formatPreview(preview, 'en')}\n`);
+    process.stdout.write(`${formatPreview(preview, 'en', program)}\n`);
     return 0;
   } finally {
     db.$client.close();

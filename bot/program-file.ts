@@ -3,11 +3,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
-import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document } from 'yaml';
 import { programSchema, type Program } from '../community/program';
 import { startOfLocalDay } from '../community/calendar';
 import { HearthError } from './core/errors';
 import { nextCronRun } from '../community/cron';
+import { copyOverrideProblems, type Catalog } from './core/copy';
+import { CATALOGS } from '../skills/catalogs';
+import { runtimeCopy } from './copy';
+
+/** Every catalog of words: the runtime's and each skill's. */
+export const ALL_CATALOGS: readonly Catalog[] = [runtimeCopy, ...CATALOGS];
 
 /** The program shipped with Hearth (DESIGN.md's default program). */
 export const defaultProgramPath = fileURLToPath(new URL('../program/default.yaml', import.meta.url));
@@ -49,7 +55,11 @@ export function parseProgram(text: string, file = 'program'): Program {
         }),
       );
     }
-    const problems = scheduleProblems(result.data, (path) => `${file}:${lineOf(doc!, path, lines) ?? 1}`);
+    const at = (path: (string | number)[]) => `${file}:${lineOf(doc!, path, lines) ?? 1}`;
+    const problems = [
+      ...scheduleProblems(result.data, at),
+      ...copyOverrideProblems(result.data.copy, ALL_CATALOGS).map((p) => `${at(['copy', p.key, ...(p.lang ? [p.lang] : [])])}: ${p.problem} (copy.${p.key}${p.lang ? `.${p.lang}` : ''})`),
+    ];
     if (problems.length > 0) fail(problems);
     return result.data;
   } catch (err) {
@@ -164,7 +174,10 @@ function findCronProblem(expression: string, tz: string): string | undefined {
 // The deepest node that exists on the path gives the line: a missing key points at its parent.
 function lineOf(doc: Document.Parsed, path: (string | number)[], lines: LineCounter): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    // A mapping entry is pointed at by its key: that is where a reader looks (the value may start lines below).
+    const parent = depth === 0 ? undefined : depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[depth - 1]) : undefined;
+    const node = pair?.key ?? (depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true));
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;

@@ -7,7 +7,9 @@ import type { HearthDeps, ReachPurpose, Target } from './core/skill';
 import type { Db } from '../store/db';
 import { getMember, identitiesOf, latestGroupOf, markCanMessagePrivately, memberIdByPlatformId } from '../store/members';
 import { namedRole } from '../skills/authority';
+import { privateChatButton } from '../skills/private';
 import type { OutboxRow } from '../store/outbox';
+import { runtimeCopy } from './copy';
 
 /** Where `memberId` can be reached for `purpose` on the channels running now (`opts.channel` first). */
 export function reach(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment'>, memberId: number, purpose: ReachPurpose, opts: { channel?: string } = {}): Target | undefined {
@@ -57,17 +59,11 @@ export function reroute(deps: Pick<HearthDeps, 'db' | 'program' | 'deployment' |
     return false;
   }
   const lang = getMember(db, member)?.lang ?? 'en';
-  const text = row.secret ? copy.secretUndelivered[lang] : row.text;
-  const buttons = [...(row.secret ? [] : (row.buttons ?? []).filter((b) => !b.privateChat)), { label: copy.privateChat[lang], privateChat: true }];
+  const say = runtimeCopy.to({ lang, program: deps.program });
+  const text = row.secret ? say('secretUndelivered') : row.text;
+  const buttons = [...(row.secret ? [] : (row.buttons ?? []).filter((b) => !b.privateChat)), privateChatButton({ lang, program: deps.program })];
   const mentions = target.mention ? { mentions: [target.mention] } : {};
   deps.queue(`${row.key}:rerouted`, { channel: target.channel, chat: target.chat, text, kind: row.kind, buttons, ...mentions }, now);
   return true;
 }
 
-const copy = {
-  privateChat: { zh: '私聊我', en: 'Chat with me privately' },
-  secretUndelivered: {
-    zh: '🔒 我没能私信给你，刚才的内容只在私聊里发。请点下方按钮私聊我，再问我一次。',
-    en: "🔒 I couldn't reach you privately, and that answer is only for a private chat. Open one with the button below, then ask me again.",
-  },
-} as const;

@@ -250,6 +250,16 @@ export const programSchema = z
         maxTicketsPerDay: whole(1, 100, 'tickets').default(3),
       })
       .strict(),
+    /**
+     * The brand's own words for any line Hearth says, by the line's key: `checkin.done: { zh: 亲～签到成功…, en: … }`
+     * (either language or both). Keys and placeholders are checked against the catalogs when the program is loaded.
+     */
+    copy: z
+      .record(
+        z.string().regex(/^[a-z][a-zA-Z]*\.[a-z][a-zA-Z0-9]*$/, { error: 'a copy key is a skill and a line, e.g. checkin.done' }),
+        z.object({ zh: text(4000).optional(), en: text(4000).optional() }).strict(),
+      )
+      .default({}),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -1,8 +1,8 @@
 // Badges: managers grant (`/badge @member <badge>` or as a reply, 颁发勋章) and revoke (`/unbadge`, 收回勋章) from the
 // program's catalog, the group sees a short announcement, and members list theirs with `/badges` 我的勋章.
 import type { Skill, SkillContext, ModuleHost, SkillModule } from '../bot/core/skill';
-import type { Lang } from '../bot/core/types';
-import type { Badge, Program } from '../community/program';
+import type { Audience } from '../bot/core/copy';
+import type { Badge } from '../community/program';
 import { addDays, localDate, startOfLocalDay } from '../community/calendar';
 import { findBadge } from '../community/community-life';
 import { inTransaction } from '../store/db';
@@ -12,16 +12,18 @@ import { authorOf, membersNamedInChat, pruneMessageAuthors } from '../store/mess
 import { ensureMember, findMemberByPlatformId, getMember, lastGroupOf, membersByHandle, seenInChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
 import { moderationAuthority } from './authority';
+import { badgesCopy } from './badges.copy';
 
 
-/** How a badge reads in one language: emoji and name. */
-export function badgeName(b: Badge, lang: Lang): string {
-  return lang === 'zh' ? `${b.emoji}「${b.name.zh}」` : `${b.emoji} ${b.name.en}`;
+/** How a badge reads inside a sentence: emoji and name. */
+export function badgeName(to: Audience, b: Badge): string {
+  return badgesCopy.say(to, 'badgeName', { emoji: b.emoji, name: b.name[to.lang] });
 }
 
-/** The catalog as one line, for "which badges are there". */
-export function badgeCatalogLine(program: Program, lang: Lang): string {
-  return program.badges.map((b) => (lang === 'zh' ? `${b.emoji} ${b.id} ${b.name.zh}` : `${b.emoji} ${b.id} (${b.name.en})`)).join(lang === 'zh' ? '、' : ', ');
+/** The program's badges as one line, for "which badges are there". */
+export function badgeCatalogLine(ctx: SkillContext): string {
+  const say = badgesCopy.to(ctx);
+  return ctx.deps.program.badges.map((b) => say('catalogEntry', { emoji: b.emoji, id: b.id, name: b.name[ctx.lang] })).join(say('catalogSeparator'));
 }
 
 /** Who a manager command is about: a platform mention, an "@handle" typed as text, or the author of the message replied to. */
@@ -75,67 +77,35 @@ export function resolveTarget(ctx: SkillContext, args: string): Target {
   return { rest };
 }
 
-/** The words for a target that could not be found, in one language. */
-export function targetProblemText(lang: Lang, problem: NonNullable<Target['problem']>): string {
-  const texts = {
-    'unknown-reply': {
-      zh: '我认不出那条消息是谁发的。请直接 @ 对方，或回复对方的其他消息。',
-      en: "I can't tell who wrote that message. Mention them, or reply to another of their messages.",
-    },
-    'unknown-name': {
-      zh: '我找不到这位成员。请回复对方的消息再发送命令，或从列表里点选 @ 对方。',
-      en: "I can't find that member. Reply to one of their messages with the command, or pick them from the @ list.",
-    },
-    'ambiguous-name': {
-      zh: '最近有不止一位成员用过这个名字，为免弄错人，请回复对方的消息再发送命令。',
-      en: 'More than one member has used that name recently. To be sure it reaches the right person, reply to one of their messages with the command.',
-    },
-  } as const;
-  return texts[problem][lang];
+const problemLines = { 'unknown-reply': 'unknownReply', 'unknown-name': 'unknownName', 'ambiguous-name': 'ambiguousName' } as const;
+
+/** The words for a target that could not be found. */
+export function targetProblemText(to: Audience, problem: NonNullable<Target['problem']>): string {
+  return badgesCopy.say(to, problemLines[problem]);
 }
 
 type Action = 'grant' | 'revoke';
 
 async function manageBadge(ctx: SkillContext, action: Action): Promise<void> {
-  const { lang } = ctx;
-  const zh = lang === 'zh';
+  const say = badgesCopy.to(ctx);
   const authority = await moderationAuthority(ctx);
   if (authority === 'none') {
-    ctx.reply(
-      action === 'grant'
-        ? zh
-          ? '只有社群管理员可以颁发勋章哦。想要勋章？多帮助群友、坚持签到就有机会～'
-          : 'Only community managers can grant badges. Keep helping others and checking in — yours may be next!'
-        : zh
-          ? '只有社群管理员可以收回勋章哦。'
-          : 'Only community managers can take badges back.',
-    );
+    ctx.reply(say(action === 'grant' ? 'grantManagersOnly' : 'revokeManagersOnly'));
     return;
   }
   const target = resolveTarget(ctx, commandArgs(ctx, action === 'grant' ? 'badge' : 'unbadge'));
-  const usage =
-    action === 'grant'
-      ? zh
-        ? '用法：颁发勋章 @成员 <勋章>，或回复对方的消息发送「颁发勋章 <勋章>」。'
-        : 'Usage: /badge @member <badge>, or reply to their message with /badge <badge>.'
-      : zh
-        ? '用法：收回勋章 @成员 <勋章>，或回复对方的消息发送「收回勋章 <勋章>」。'
-        : 'Usage: /unbadge @member <badge>, or reply to their message with /unbadge <badge>.';
+  const usage = say(action === 'grant' ? 'grantUsage' : 'revokeUsage');
   if (target.rest === '') {
-    ctx.reply(`${usage}\n${zh ? '勋章：' : 'Badges: '}${badgeCatalogLine(ctx.deps.program, lang)}`);
+    ctx.reply(say('usageWithCatalog', { usage, badges: badgeCatalogLine(ctx) }));
     return;
   }
   const badge = findBadge(ctx.deps.program, target.rest);
   if (!badge) {
-    ctx.reply(
-      zh
-        ? `没有「${target.rest.slice(0, 40)}」这个勋章。可用的勋章：${badgeCatalogLine(ctx.deps.program, lang)}`
-        : `There is no badge "${target.rest.slice(0, 40)}". Badges: ${badgeCatalogLine(ctx.deps.program, lang)}`,
-    );
+    ctx.reply(say('noSuchBadge', { asked: target.rest.slice(0, 40), badges: badgeCatalogLine(ctx) }));
     return;
   }
   if (target.problem) {
-    ctx.reply(targetProblemText(lang, target.problem));
+    ctx.reply(targetProblemText(ctx, target.problem));
     return;
   }
   if (!target.member) {
@@ -146,15 +116,7 @@ async function manageBadge(ctx: SkillContext, action: Action): Promise<void> {
   const { db } = ctx.deps;
   // A group's admin moderates that group: its own members, never themselves.
   if (authority === 'moderator' && (member.id === ctx.member.id || !seenInChat(db, ctx.msg.channel, ctx.msg.chat, member.id))) {
-    ctx.reply(
-      member.id === ctx.member.id
-        ? zh
-          ? '不能给自己颁发或收回勋章哦，请社群管理员来操作。'
-          : "You can't grant or take back your own badges; please ask a community manager."
-        : zh
-          ? `${member.name} 不是这个群的成员，无法在这里操作。`
-          : `${member.name} isn't a member of this group, so that can't be done here.`,
-    );
+    ctx.reply(member.id === ctx.member.id ? say('notYourOwn') : say('notInThisGroup', { name: member.name }));
     return;
   }
   const outcome = inTransaction(db, () => {
@@ -164,23 +126,16 @@ async function manageBadge(ctx: SkillContext, action: Action): Promise<void> {
     }
     return result;
   });
-  const name = badgeName(badge, lang);
+  const about = { name: member.name, badge: badgeName(ctx, badge) };
   if (outcome === 'already') {
-    ctx.reply(zh ? `${member.name} 已经拥有勋章 ${name}啦。` : `${member.name} already has the ${name} badge.`);
+    ctx.reply(say('alreadyHeld', about));
     return;
   }
   if (outcome === 'not-held') {
-    ctx.reply(zh ? `${member.name} 没有勋章 ${name}，无需收回。` : `${member.name} doesn't have the ${name} badge.`);
+    ctx.reply(say('notHeld', about));
     return;
   }
-  const text =
-    outcome === 'granted'
-      ? zh
-        ? `🎉 恭喜 ${member.name} 获得勋章 ${name}！${badge.description.zh}`
-        : `🎉 ${member.name} earned the ${name} badge — ${badge.description.en}!`
-      : zh
-        ? `已收回 ${member.name} 的勋章 ${name}。`
-        : `${member.name}'s ${name} badge has been withdrawn.`;
+  const text = outcome === 'granted' ? say('granted', { ...about, description: badge.description[ctx.lang] }) : say('revoked', about);
   ctx.reply(text);
   // Granted from a private chat: the member's group still hears about it.
   if (outcome === 'granted' && ctx.msg.chatType === 'private') {
@@ -215,7 +170,8 @@ export const listBadgesSkill: Skill = {
   middleware(ctx, next) {
     if (!isCommand(ctx, 'badges')) return next();
     ctx.handled = true;
-    const zh = ctx.lang === 'zh';
+    const say = badgesCopy.to(ctx);
+    const { lang } = ctx;
     const target = resolveTarget(ctx, commandArgs(ctx, 'badges'));
     const member = target.member ?? ctx.member;
     const self = member.id === ctx.member.id;
@@ -223,15 +179,14 @@ export const listBadgesSkill: Skill = {
     const held = badgesOf(ctx.deps.db, member.id)
       .map((row) => program.badges.find((b) => b.id === row.badgeId))
       .filter((b): b is Badge => b !== undefined);
+    const about = (b: Badge) => ({ emoji: b.emoji, name: b.name[lang], description: b.description[lang] });
     if (held.length === 0) {
-      const how = program.badges.map((b) => (zh ? `${b.emoji} ${b.name.zh}：${b.description.zh}` : `${b.emoji} ${b.name.en}: ${b.description.en}`));
-      ctx.reply(
-        [self ? (zh ? '你还没有勋章，快来收集吧：' : 'No badges yet. Here is what you can collect:') : zh ? `${member.name} 还没有勋章。` : `${member.name} has no badges yet.`, ...(self ? how : [])].join('\n'),
-      );
+      const how = program.badges.map((b) => say('howToEarn', about(b)));
+      ctx.reply((self ? [say('noneYet'), ...how] : [say('noneYetOther', { name: member.name })]).join('\n'));
       return;
     }
-    const title = self ? (zh ? `你的勋章（${held.length}）：` : `Your badges (${held.length}):`) : zh ? `${member.name} 的勋章（${held.length}）：` : `${member.name}'s badges (${held.length}):`;
-    ctx.reply([title, ...held.map((b) => (zh ? `${b.emoji} ${b.name.zh} — ${b.description.zh}` : `${b.emoji} ${b.name.en} — ${b.description.en}`))].join('\n'));
+    const title = self ? say('yours', { count: held.length }) : say('theirs', { name: member.name, count: held.length });
+    ctx.reply([title, ...held.map((b) => say('held', about(b)))].join('\n'));
   },
 };
 

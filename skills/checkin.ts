@@ -3,6 +3,7 @@
 import { recogniseIntent } from '../community/intents';
 import type { HearthDeps, Skill, SkillContext } from '../bot/core/skill';
 import type { Lang } from '../bot/core/types';
+import type { Audience } from '../bot/core/copy';
 import type { Badge } from '../community/program';
 import { addDays, addMonths, localDate, localMonth, startOfLocalDay } from '../community/calendar';
 import { lotExpiresAt } from '../community/earning';
@@ -16,6 +17,7 @@ import { getMember } from '../store/members';
 import { commandSpec, isCommand } from './commands';
 import { reviewTier, tierChangeText } from './tiers';
 import { notifyReferralPaid, payReferralIfDue } from './welcome';
+import { checkinCopy } from './checkin.copy';
 
 
 /** What a check-in did. */
@@ -75,7 +77,7 @@ export function checkIn(
 /** After growth value was earned: review the member's tier; returns the line about any change, for the reply. */
 export function afterGrowth(deps: Pick<HearthDeps, 'db' | 'program' | 'queue' | 'reach'>, memberId: number, now: Date, lang: Lang): string[] {
   const change = reviewTier(deps, memberId, now);
-  return change ? [tierChangeText(change, lang)] : [];
+  return change ? [tierChangeText(change, { lang, program: deps.program })] : [];
 }
 
 function rebuiltCheckin(deps: Pick<HearthDeps, 'db' | 'program'>, memberId: number, row: CheckinRow): CheckinResult {
@@ -117,52 +119,30 @@ export function isCheckinText(ctx: SkillContext): boolean {
   return ctx.addressed && text.length <= 60 && recogniseIntent(ctx.msg.text).name === 'checkin';
 }
 
-function badgeLine(lang: Lang, badges: Badge[]): string[] {
-  return badges.map((b) => (lang === 'zh' ? `${b.emoji} 获得新勋章「${b.name.zh}」！` : `${b.emoji} New badge: ${b.name.en}!`));
+/** The lines announcing badges just earned. */
+export function newBadgeLines(to: Audience, badges: Badge[]): string[] {
+  return badges.map((b) => checkinCopy.say(to, 'newBadge', { emoji: b.emoji, badge: b.name[to.lang] }));
 }
 
 function checkinText(ctx: SkillContext, r: CheckinResult, inviterName?: string): string {
-  const { lang } = ctx;
+  const say = checkinCopy.to(ctx);
   const program = ctx.deps.program;
-  const toBonus = daysToNextBonus(program, r.streak);
+  const days = daysToNextBonus(program, r.streak);
   const bonusPoints = program.checkin.bonusPoints;
-  const name = ctx.msg.chatType === 'group' ? ctx.member.name : '';
+  const inGroup = ctx.msg.chatType === 'group';
+  const name = ctx.member.name;
   if (r.kind === 'duplicate') {
-    const next =
-      bonusPoints > 0
-        ? lang === 'zh'
-          ? `再签 ${toBonus} 天可得 ${bonusPoints} 积分奖励，明天见～`
-          : `${toBonus} more ${toBonus === 1 ? 'day' : 'days'} to the ${bonusPoints}-point bonus — see you tomorrow!`
-        : lang === 'zh'
-          ? '明天见～'
-          : 'See you tomorrow!';
-    return lang === 'zh'
-      ? `${name ? `${name}，` : ''}你今天已经签到过啦 😊 已连续签到 ${r.streak} 天。${next}`
-      : `${name ? `${name}, you've` : "You've"} already checked in today 😊 ${r.streak}-day streak. ${next}`;
+    const next = bonusPoints > 0 ? say('seeYouForBonus', { days, bonus: bonusPoints }) : say('seeYou');
+    return inGroup ? say('alreadyInGroup', { name, streak: r.streak, next }) : say('already', { streak: r.streak, next });
   }
-  const lines: string[] = [];
-  if (lang === 'zh') {
-    const bonus = r.bonus > 0 ? `，连签 ${r.streak} 天奖励 +${r.bonus} 🎉` : '';
-    const next = bonusPoints > 0 ? ` · 再签 ${toBonus} 天${r.bonus > 0 ? '可再得' : '可得'} ${bonusPoints} 积分奖励` : '';
-    // A group sees what the check-in did, never the balance.
-    const balance = name ? '' : `当前积分 ${r.balance}。`;
-    lines.push(`✅ ${name ? `${name} ` : ''}签到成功！+${r.points} 积分${bonus} · 已连续签到 ${r.streak} 天${next}。${balance}`);
-    if (r.brokenStreak) lines.push(`上次连签 ${r.brokenStreak} 天已中断，今天重新开始，加油！`);
-  } else {
-    const bonus = r.bonus > 0 ? `, plus a ${r.bonus}-point bonus for your ${r.streak}-day streak 🎉` : '';
-    const next = bonusPoints > 0 ? ` · ${toBonus} more ${toBonus === 1 ? 'day' : 'days'} to the ${r.bonus > 0 ? 'next' : `${bonusPoints}-point`} bonus` : '';
-    const balance = name ? '' : ` Balance: ${r.balance}.`;
-    lines.push(`✅ ${name ? `${name} checked in` : 'Checked in'}! +${r.points} points${bonus} · ${r.streak}-day streak${next}.${balance}`);
-    if (r.brokenStreak) lines.push(`Your ${r.brokenStreak}-day streak ended, so this is day 1 of a new one. You've got this!`);
-  }
-  lines.push(...badgeLine(lang, r.badges));
-  if (r.referral && inviterName) {
-    lines.push(
-      lang === 'zh'
-        ? `🎁 邀请你的 ${inviterName} 获得 ${r.referral.points} 积分邀请奖励，谢谢你们！`
-        : `🎁 ${inviterName}, who invited you, earns ${r.referral.points} referral points. Thank you both!`,
-    );
-  }
+  const bonus = r.bonus > 0 ? say('streakBonus', { streak: r.streak, bonus: r.bonus }) : '';
+  const next = bonusPoints > 0 ? say(r.bonus > 0 ? 'toNextBonus' : 'toBonus', { days, bonus: bonusPoints }) : '';
+  const lines = [
+    inGroup ? say('doneInGroup', { name, points: r.points, bonus, streak: r.streak, next }) : say('done', { points: r.points, bonus, streak: r.streak, next, balance: r.balance }),
+  ];
+  if (r.brokenStreak) lines.push(say('streakEnded', { streak: r.brokenStreak }));
+  lines.push(...newBadgeLines(ctx, r.badges));
+  if (r.referral && inviterName) lines.push(say('referralPaid', { inviter: inviterName, points: r.referral.points }));
   return lines.join('\n');
 }
 
@@ -173,7 +153,7 @@ export const checkinSkill: Skill = {
     if (!isCheckinText(ctx)) return next();
     ctx.handled = true;
     if (ctx.command && ctx.command.args !== '') {
-      ctx.reply(ctx.lang === 'zh' ? '签到不需要参数，直接发送「签到」就好。' : 'Check-in takes no arguments: just send /checkin.');
+      ctx.reply(checkinCopy.say(ctx, 'noArguments'));
       return;
     }
     const result = checkIn(ctx.deps, ctx.member.id, { channel: ctx.msg.channel, chat: ctx.msg.chat, messageId: ctx.msg.id }, ctx.now);
@@ -233,30 +213,20 @@ export function useMakeupCard(deps: Pick<HearthDeps, 'db' | 'program'>, memberId
 }
 
 function makeupText(ctx: SkillContext, r: MakeupResult): string {
-  const zh = ctx.lang === 'zh';
+  const say = checkinCopy.to(ctx);
   switch (r.kind) {
     case 'no-card':
-      return r.cost === undefined
-        ? zh
-          ? '目前还没有开放补签卡。'
-          : "Make-up cards aren't available in this program."
-        : zh
-          ? `你还没有补签卡。补签卡可用 ${r.cost} 积分兑换：发送「兑换 补签卡」。`
-          : `You don't have a make-up card yet. They cost ${r.cost} points: send /redeem makeup-card.`;
+      return r.cost === undefined ? say('makeupUnavailable') : say('makeupNoCard', { cost: r.cost });
     case 'not-missed':
-      return zh ? '你昨天签到过了，连签没有中断，不需要补签～' : "You checked in yesterday, so your streak is intact — no make-up needed.";
+      return say('makeupNotMissed');
     case 'no-streak':
-      return zh ? '补签卡只能补上昨天这一天，用来接上中断的连签；你前天也没有签到，补签接不上哦。' : "A make-up card fills in yesterday to bridge a one-day gap; you didn't check in the day before either, so there's no streak to save.";
+      return say('makeupNoStreak');
     case 'restored': {
-      const [, m, d] = r.day.split('-').map(Number);
-      const lines = [
-        zh
-          ? `✅ 已用补签卡补上昨天（${m}月${d}日）的签到，连签恢复为 ${r.todayStreak ?? r.streak} 天！${r.todayStreak ? '' : '记得今天也来签到哦。'}`
-          : `✅ Make-up card used: yesterday (${r.day}) is filled in and your streak is back to ${r.todayStreak ?? r.streak} days!${r.todayStreak ? '' : ' Remember to check in today too.'}`,
-      ];
-      if (r.bonus > 0) lines.push(zh ? `🎉 连签奖励 +${r.bonus} 积分！` : `🎉 Streak bonus: +${r.bonus} points!`);
-      lines.push(...badgeLine(ctx.lang, r.badges));
-      lines.push(zh ? `剩余补签卡 ${r.cardsLeft} 张。` : `Make-up cards left: ${r.cardsLeft}.`);
+      const [, month, day] = r.day.split('-').map(Number) as [number, number, number];
+      const restored = { month, day, date: r.day, streak: r.todayStreak ?? r.streak };
+      const lines = [say(r.todayStreak ? 'makeupRestoredWithToday' : 'makeupRestored', restored)];
+      if (r.bonus > 0) lines.push(say('makeupBonus', { bonus: r.bonus }));
+      lines.push(...newBadgeLines(ctx, r.badges), say('makeupCardsLeft', { cards: r.cardsLeft }));
       return lines.join('\n');
     }
   }
@@ -289,31 +259,19 @@ export const topSkill: Skill = {
     const rows = leaderboard(db, scope, from, to, 10);
     const today = localDate(ctx.now, tz);
     const yesterday = addDays(today, -1);
-    const zh = ctx.lang === 'zh';
+    const say = checkinCopy.to(ctx);
     const monthNo = Number(month.slice(5, 7));
-    if (rows.length === 0) {
-      ctx.reply(zh ? `${monthNo}月还没有人上榜，发送「签到」来做第一名吧！` : 'Nobody has earned points this month yet. Send "check in" to be the first!');
-      return;
-    }
+    if (rows.length === 0) return void ctx.reply(say('topEmpty', { month: monthNo }));
     const medals = ['🥇', '🥈', '🥉'];
-    const lines = [zh ? `🏆 ${monthNo}月排行榜` : `🏆 ${monthNames.format(new Date(Date.UTC(2000, monthNo - 1, 1)))} leaderboard`];
+    const lines = [say('topTitle', { month: monthNo, monthName: monthNames.format(new Date(Date.UTC(2000, monthNo - 1, 1))) })];
     rows.forEach((r, i) => {
       const streak = r.lastDay === today || r.lastDay === yesterday ? r.lastStreak : 0;
-      const place = medals[i] ?? `${i + 1}.`;
-      const streakText = streak > 0 ? (zh ? ` · 连签 ${streak} 天` : ` · ${streak}-day streak`) : '';
-      lines.push(zh ? `${place} ${r.name} · ${r.points} 积分${streakText}` : `${place} ${r.name} · ${r.points} pts${streakText}`);
+      const row = { place: medals[i] ?? `${i + 1}.`, name: r.name, points: r.points };
+      lines.push(streak > 0 ? say('topRowStreak', { ...row, streak }) : say('topRow', row));
     });
     if (!rows.some((r) => r.memberId === ctx.member.id)) {
       const mine = leaderboardRank(db, scope, from, to, ctx.member.id);
-      lines.push(
-        mine
-          ? zh
-            ? `你排第 ${mine.rank} 名，本月 ${mine.points} 积分。`
-            : `You're #${mine.rank} with ${mine.points} points this month.`
-          : zh
-            ? '你本月还没上榜，发送「签到」开始吧！'
-            : 'You are not on the board yet this month. Send "check in" to start!',
-      );
+      lines.push(mine ? say('topYourRank', { rank: mine.rank, points: mine.points }) : say('topNotOnBoard'));
     }
     ctx.reply(lines.join('\n'));
   },

@@ -8,24 +8,8 @@ import { audit } from '../store/audit';
 import { listCommunityGroup, unlistCommunityGroup } from '../store/groups';
 import { commandArgs, isCommand } from './commands';
 import { isNamedManager } from './authority';
+import { groupsCopy } from './groups.copy';
 
-
-const copy = {
-  usage: { zh: '用法：在群里发送 /group on 开通本群服务，/group off 关闭。', en: 'Usage: in the group, send /group on to have me serve it, or /group off to stop.' },
-  managersOnly: { zh: '抱歉，只有社群管理员可以开通或关闭本群服务。', en: 'Sorry, only community managers can turn me on or off in a group.' },
-  inGroup: { zh: '请在要开通的群里发送 /group on。', en: 'Send /group on in the group you want me to serve.' },
-  on: {
-    zh: '✅ 已开通！我会在这个群为大家服务：每天发送「签到」领积分，发送「帮助」看看我能做什么。',
-    en: '✅ I\'m on! I\'ll serve this group now: send "check in" every day for points, or /help to see what I can do.',
-  },
-  alreadyOn: { zh: '这个群已经开通啦。', en: 'This group is already on.' },
-  off: { zh: '好的，我不再在这个群服务了。管理员发送 /group on 可以重新开通。', en: "OK, I've stopped serving this group. A manager can send /group on to turn me back on." },
-  alreadyOff: { zh: '这个群本来就没有开通。', en: "This group wasn't on." },
-  configured: {
-    zh: '这个群写在活动配置（groups 或 HEARTH_GROUPS）里，要关闭请在那里删除。',
-    en: 'This group is listed in the program file (groups) or HEARTH_GROUPS: remove it there to turn me off here.',
-  },
-} as const;
 
 function configured(ctx: SkillContext): boolean {
   const { program, deployment } = ctx.deps;
@@ -33,23 +17,23 @@ function configured(ctx: SkillContext): boolean {
 }
 
 function groupCommand(ctx: SkillContext): void {
-  const lang = ctx.lang;
+  const say = groupsCopy.to(ctx);
   const action = ctx.command ? commandArgs(ctx, 'group').toLowerCase() : ctx.msg.text.trim().startsWith('开通本群') ? 'on' : 'off';
-  if (!isNamedManager(ctx)) return ctx.reply(copy.managersOnly[lang]);
-  if (ctx.msg.chatType !== 'group') return ctx.reply(copy.inGroup[lang]);
-  if (action !== 'on' && action !== 'off') return ctx.reply(copy.usage[lang]);
+  if (!isNamedManager(ctx)) return ctx.reply(say('managersOnly'));
+  if (ctx.msg.chatType !== 'group') return ctx.reply(say('inGroup'));
+  if (action !== 'on' && action !== 'off') return ctx.reply(say('usage'));
   const { db } = ctx.deps;
   const { channel, chat } = ctx.msg;
-  if (action === 'off' && configured(ctx)) return ctx.reply(copy.configured[lang]);
+  if (action === 'off' && configured(ctx)) return ctx.reply(say('configured'));
   if (action === 'on' && isListedGroup(ctx.deps, channel, chat) && !ctx.deps.deployment.everyGroupListed) {
-    return ctx.reply(copy.alreadyOn[lang]);
+    return ctx.reply(say('alreadyOn'));
   }
   const changed = inTransaction(db, () => {
     const done = action === 'on' ? listCommunityGroup(db, channel, chat, ctx.member.id, ctx.now) : unlistCommunityGroup(db, channel, chat);
     if (done) audit(db, { at: ctx.now, actorMemberId: ctx.member.id, action: `group.${action}`, details: { channel, chat } });
     return done;
   });
-  ctx.reply(action === 'on' ? (changed ? copy.on[lang] : copy.alreadyOn[lang]) : changed ? copy.off[lang] : copy.alreadyOff[lang]);
+  ctx.reply(action === 'on' ? (changed ? say('on') : say('alreadyOn')) : changed ? say('off') : say('alreadyOff'));
 }
 
 /** `/group on|off` 开通本群 / 关闭本群 (named managers, in the group). */

@@ -1,25 +1,27 @@
 // `/help` 帮助: what this person can do here, in their language — the member commands, and the moderation, manager
 // and staff commands for those roles — built from the one command list.
 import type { Skill, SkillContext } from '../bot/core/skill';
-import type { Lang, Role } from '../bot/core/types';
-import { COMMANDS, commandLine, isCommand, type Audience } from './commands';
+import type { Role } from '../bot/core/types';
+import type { Audience } from '../bot/core/copy';
+import { COMMANDS, commandLine, isCommand, type Audience as CommandAudience } from './commands';
+import { helpCopy } from './help.copy';
 
-const headings: Record<Audience, Record<Lang, string>> = {
-  member: { zh: '我可以帮你：', en: 'Here is what I can do:' },
-  moderator: { zh: '群管理员命令（在开通的群里）：', en: 'Group admin commands (in a listed group):' },
-  manager: { zh: '管理员命令：', en: 'Manager commands:' },
-  staff: { zh: '客服命令：', en: 'Staff commands:' },
-};
-const askAnything: Record<Lang, string> = { zh: '也可以直接问我，比如“我有多少积分？”', en: 'You can also just ask, e.g. "how many points do I have?"' };
+const headings = {
+  member: 'memberHeading',
+  moderator: 'moderatorHeading',
+  manager: 'managerHeading',
+  staff: 'staffHeading',
+} as const satisfies Record<CommandAudience, keyof typeof helpCopy.lines>;
 
-/** The help text for a role, in one language: a section for each audience the role belongs to. */
-export function helpText(lang: Lang, role: Role): string {
-  const audiences: Audience[] = role === 'manager' ? ['member', 'moderator', 'manager', 'staff'] : role === 'staff' ? ['member', 'staff'] : ['member'];
+/** The help text for a role: a section for each audience the role belongs to. */
+export function helpText(to: Audience, role: Role): string {
+  const say = helpCopy.to(to);
+  const audiences: CommandAudience[] = role === 'manager' ? ['member', 'moderator', 'manager', 'staff'] : role === 'staff' ? ['member', 'staff'] : ['member'];
   return audiences
     .map((audience) => {
       // Cancelling a request is offered when one is open; it would only puzzle here.
-      const lines = COMMANDS.filter((spec) => spec.audience === audience && spec.name !== 'cancel').map((spec) => commandLine(spec, lang));
-      return [headings[audience][lang], ...lines, ...(audience === 'member' ? [askAnything[lang]] : [])].join('\n');
+      const lines = COMMANDS.filter((spec) => spec.audience === audience && spec.name !== 'cancel').map((spec) => commandLine(spec, to.lang));
+      return [say(headings[audience]), ...lines, ...(audience === 'member' ? [say('askAnything')] : [])].join('\n');
     })
     .join('\n\n');
 }
@@ -30,7 +32,7 @@ export const helpSkill: Skill = {
   middleware(ctx: SkillContext, next) {
     const isStart = ctx.command?.name === 'start' && ctx.command.args === '';
     if (!isCommand(ctx, 'help') && !isStart) return next();
-    ctx.reply(helpText(ctx.lang, ctx.role));
+    ctx.reply(helpText(ctx, ctx.role));
     ctx.handled = true;
   },
 };

@@ -1,6 +1,7 @@
 // Nudges: seeds the rules store on install and runs each rule on its cron (virtual clock in replay, node-cron live,
 // same code); managers list, pause, resume and preview rules with /nudges; members opt out with /mute 免打扰.
 import type { HearthDeps, Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import type { CopyOverrides } from '../bot/core/copy';
 import { nextCronRun } from '../community/cron';
 import { inTransaction } from '../store/db';
 import { audit } from '../store/audit';
@@ -17,10 +18,11 @@ import {
   unmuteNudges,
   type NudgeRuleRow,
 } from '../store/nudges';
-import { formatNumber, nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
+import { nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
 import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
 import { replyPrivately } from './private';
+import { nudgesCopy } from './nudges.copy';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
 
@@ -77,42 +79,36 @@ export function previewNudge(deps: NudgeDeps, ruleId: string, now: Date, lang?: 
   };
 }
 
-/** A preview as text, in one language (the /nudges reply and `hearth nudges preview`). */
-export function formatPreview(p: NudgePreview, lang: NudgeLang): string {
-  const zh = lang === 'zh';
-  const lines = [
-    p.count === 0
-      ? zh
-        ? `预览 ${p.rule.id}：现在没有成员符合条件（未发送任何消息）。`
-        : `Preview of ${p.rule.id}: nobody would get it right now. Nothing was sent.`
-      : zh
-        ? `预览 ${p.rule.id}：现在会发给 ${formatNumber(p.count)} 位成员（未实际发送）。`
-        : `Preview of ${p.rule.id}: ${formatNumber(p.count)} ${p.count === 1 ? 'member' : 'members'} would get it now. Nothing was sent.`,
-  ];
+/**
+ * A preview as text, in one language (the /nudges reply and `hearth nudges preview`), with the program's copy
+ * overrides when it is given.
+ */
+export function formatPreview(p: NudgePreview, lang: NudgeLang, program: { readonly copy?: CopyOverrides }): string {
+  const say = nudgesCopy.to({ lang, program });
+  const rule = p.rule.id;
+  const lines = [p.count === 0 ? say('previewNobody', { rule }) : say('previewCount', { rule, count: p.count })];
   if (p.samples.length > 0) {
-    lines.push(zh ? '示例：' : 'Samples:');
-    p.samples.forEach((s, i) => lines.push(`${i + 1}. ${s.name}${zh ? '：' : ': '}${s.text}`));
+    lines.push(say('previewSamples'));
+    p.samples.forEach((s, i) => lines.push(say('previewSample', { n: i + 1, name: s.name, text: s.text })));
   }
-  if (!p.rule.enabled) {
-    lines.push(zh ? `此规则已暂停，发送 /nudges resume ${p.rule.id} 恢复。` : `This rule is paused; /nudges resume ${p.rule.id} turns it back on.`);
-  }
+  if (!p.rule.enabled) lines.push(say('previewPaused', { rule }));
   return lines.join('\n');
 }
 
-function describeRule(rule: NudgeRuleRow, program: NudgeDeps['program'], lang: NudgeLang): string {
-  const days = rule.params.days ?? (rule.kind === 'expiring' ? program.points.expiryReminderDays : 30);
-  const zh = lang === 'zh';
+function describeRule(rule: NudgeRuleRow, to: { lang: NudgeLang; program: NudgeDeps['program'] }): string {
+  const days = rule.params.days ?? (rule.kind === 'expiring' ? to.program.points.expiryReminderDays : 30);
+  const say = nudgesCopy.to(to);
   switch (rule.kind) {
     case 'near-tier':
-      return zh ? '临近升级' : 'close to the next tier';
+      return say('kindNearTier');
     case 'dormant':
-      return zh ? `${days}天未活跃` : `silent ${days}+ days`;
+      return say('kindDormant', { days });
     case 'expiring':
-      return zh ? `积分${days}天内到期` : `points expiring within ${days} days`;
+      return say('kindExpiring', { days });
     case 'birthday':
-      return zh ? '生日祝福' : 'birthday';
+      return say('kindBirthday');
     case 'streak-at-risk':
-      return zh ? '连签即将中断' : 'check-in streak at risk';
+      return say('kindStreakAtRisk');
   }
 }
 
@@ -120,20 +116,20 @@ const LIST_WINDOW_DAYS = 30;
 
 /** The managers' list: every rule with what it is, its next run (or paused) and its sends over the last 30 days. */
 export function formatRuleList(deps: NudgeDeps, now: Date, lang: NudgeLang): string {
-  const zh = lang === 'zh';
+  const to = { lang, program: deps.program };
+  const say = nudgesCopy.to(to);
   const tz = deps.program.timezone;
   const rules = activeNudgeRules(deps.db);
-  if (rules.length === 0) return zh ? '还没有提醒规则。可以在活动配置文件的 nudges.rules 中添加。' : 'There are no nudge rules yet. Add them under nudges.rules in the program file.';
+  if (rules.length === 0) return say('noRules');
   const counts = nudgeSendCounts(deps.db, new Date(now.getTime() - LIST_WINDOW_DAYS * 86_400_000));
-  const lines = [zh ? `提醒规则（发送数为近${LIST_WINDOW_DAYS}天）：` : `Nudge rules (sends over the last ${LIST_WINDOW_DAYS} days):`];
+  const lines = [say('rulesTitle', { days: LIST_WINDOW_DAYS })];
   for (const rule of rules) {
     const next = nextCronRun(rule.schedule, tz, now);
-    const when = `${localDate(next, tz)} ${localTime(next, tz)}`;
-    const state = rule.enabled ? (zh ? `下次 ${when}` : `next ${when}`) : zh ? '已暂停' : 'paused';
-    const n = counts.get(rule.id) ?? 0;
-    lines.push(`• ${rule.id} — ${describeRule(rule, deps.program, lang)} · ${state} · ${zh ? `已发 ${formatNumber(n)} 条` : `${formatNumber(n)} sent`}`);
+    const state = rule.enabled ? say('ruleNext', { when: `${localDate(next, tz)} ${localTime(next, tz)}` }) : say('rulePaused');
+    const sent = say('ruleSent', { sent: counts.get(rule.id) ?? 0 });
+    lines.push(`• ${rule.id} — ${describeRule(rule, to)} · ${state} · ${sent}`);
   }
-  lines.push(zh ? '暂停、恢复或预览：/nudges pause|resume|preview <规则id>' : 'Pause, resume or preview one: /nudges pause|resume|preview <id>');
+  lines.push(say('rulesFooter'));
   return lines.join('\n');
 }
 
@@ -144,14 +140,10 @@ function ruleIds(deps: NudgeDeps): string {
 }
 
 function nudgesCommand(ctx: SkillContext): void {
-  const zh = ctx.lang === 'zh';
+  const say = nudgesCopy.to(ctx);
   const deps = ctx.deps;
   if (ctx.role !== 'manager') {
-    ctx.reply(
-      zh
-        ? '抱歉，只有社群管理员可以管理提醒规则。如果不想收到提醒，可以发送「免打扰」。'
-        : 'Sorry, only community managers can manage nudges. To stop reminders for yourself, send /mute.',
-    );
+    ctx.reply(say('managersOnly'));
     return;
   }
   const [sub, id, ...extra] = commandArgs(ctx, 'nudges').split(/\s+/).filter(Boolean);
@@ -161,52 +153,35 @@ function nudgesCommand(ctx: SkillContext): void {
   }
   const action = sub.toLowerCase();
   if (!['pause', 'resume', 'preview'].includes(action) || extra.length > 0) {
-    ctx.reply(
-      zh
-        ? '用法：/nudges 查看规则；/nudges pause <规则id> 暂停；/nudges resume <规则id> 恢复；/nudges preview <规则id> 预览。'
-        : 'Usage: /nudges lists the rules; /nudges pause <id>, /nudges resume <id>, /nudges preview <id>.',
-    );
+    ctx.reply(say('usage'));
     return;
   }
   if (!id) {
-    ctx.reply(
-      zh
-        ? `请写上规则id，例如 /nudges ${action} dormant-30。现有规则：${ruleIds(deps)}`
-        : `Which rule? For example /nudges ${action} dormant-30. Rules: ${ruleIds(deps)}`,
-    );
+    ctx.reply(say('whichRule', { action, rules: ruleIds(deps) }));
     return;
   }
   const rule = getNudgeRule(deps.db, id);
   if (!rule) {
-    const shown = id.slice(0, 40);
-    ctx.reply(zh ? `没有找到规则「${shown}」。现有规则：${ruleIds(deps)}` : `There is no nudge rule "${shown}". Rules: ${ruleIds(deps)}`);
+    ctx.reply(say('noSuchRule', { rule: id.slice(0, 40), rules: ruleIds(deps) }));
     return;
   }
   if (action === 'preview') {
     // Samples show members' names and balances: a manager sees them privately, never the group.
-    replyPrivately(ctx, formatPreview(previewNudge(deps, rule.id, ctx.now, ctx.lang)!, ctx.lang));
+    replyPrivately(ctx, formatPreview(previewNudge(deps, rule.id, ctx.now, ctx.lang)!, ctx.lang, deps.program));
     return;
   }
   const enable = action === 'resume';
   if (!setNudgeRuleEnabled(deps.db, rule.id, enable, ctx.member.id, ctx.now)) {
-    ctx.reply(
-      enable
-        ? zh
-          ? `规则 ${rule.id} 本来就在运行。`
-          : `${rule.id} is already running.`
-        : zh
-          ? `规则 ${rule.id} 已经是暂停状态。`
-          : `${rule.id} is already paused.`,
-    );
+    ctx.reply(say(enable ? 'alreadyRunning' : 'alreadyPaused', { rule: rule.id }));
     return;
   }
   audit(deps.db, { at: ctx.now, actorMemberId: ctx.member.id, action: enable ? 'nudge.resume' : 'nudge.pause', details: { rule: rule.id } });
   if (enable) {
     const next = nextCronRun(rule.schedule, deps.program.timezone, ctx.now);
     const when = `${localDate(next, deps.program.timezone)} ${localTime(next, deps.program.timezone)}`;
-    ctx.reply(zh ? `已恢复规则 ${rule.id}，下次运行：${when}。` : `Resumed ${rule.id}. Next run: ${when}.`);
+    ctx.reply(say('resumed', { rule: rule.id, when }));
   } else {
-    ctx.reply(zh ? `已暂停规则 ${rule.id}，恢复前不会再发送。发送 /nudges resume ${rule.id} 可恢复。` : `Paused ${rule.id}. It sends nothing until /nudges resume ${rule.id}.`);
+    ctx.reply(say('paused', { rule: rule.id }));
   }
 }
 
@@ -214,29 +189,11 @@ function nudgesCommand(ctx: SkillContext): void {
 export const nudgesSkill: Skill = {
   name: 'nudges',
   middleware(ctx, next) {
-    const zh = ctx.lang === 'zh';
+    const say = nudgesCopy.to(ctx);
     if (isCommand(ctx, 'mute')) {
-      const changed = muteNudges(ctx.deps.db, ctx.member.id, ctx.now);
-      ctx.reply(
-        changed
-          ? zh
-            ? '好的，之后不再给你发送提醒。想恢复时发送「取消免打扰」即可。'
-            : "Done — no more reminders from me. Send /unmute whenever you'd like them back."
-          : zh
-            ? '你已经开启了免打扰。想恢复提醒时发送「取消免打扰」。'
-            : 'Reminders are already off for you. Send /unmute to turn them back on.',
-      );
+      ctx.reply(say(muteNudges(ctx.deps.db, ctx.member.id, ctx.now) ? 'muted' : 'alreadyMuted'));
     } else if (isCommand(ctx, 'unmute')) {
-      const changed = unmuteNudges(ctx.deps.db, ctx.member.id);
-      ctx.reply(
-        changed
-          ? zh
-            ? '已恢复提醒。随时发送「免打扰」即可暂停。'
-            : 'Reminders are back on. Send /mute anytime to pause them.'
-          : zh
-            ? '你没有开启免打扰，会正常收到提醒。'
-            : "Reminders are already on for you.",
-      );
+      ctx.reply(say(unmuteNudges(ctx.deps.db, ctx.member.id) ? 'unmuted' : 'notMuted'));
     } else if (isCommand(ctx, 'nudges')) {
       nudgesCommand(ctx);
     } else {

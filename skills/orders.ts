@@ -2,6 +2,7 @@
 // overtake their purchase wait parked for it, and a daily job drops and reports to the staff room those that wait too long.
 import type { HearthDeps, OrderEvent, OrderReport, SkillModule } from '../bot/core/skill';
 import { HearthError } from '../bot/core/errors';
+import type { Audience } from '../bot/core/copy';
 import { orderTimeProblem } from '../community/orders';
 import { toFen } from '../community/earning';
 import { inTransaction } from '../store/db';
@@ -10,6 +11,7 @@ import { dropRefundsParkedBefore, parkRefund, type ParkedRefund } from '../store
 import { ensureMember, memberIdByPlatformId } from '../store/members';
 import { reviewTier, type TierChange } from './tiers';
 import { notifyReferralPaid, payReferralIfDue } from './welcome';
+import { ordersCopy } from './orders.copy';
 
 /** What became of one order event; `parked` is a refund waiting for its purchase. */
 export type OrderOutcome =
@@ -116,7 +118,7 @@ export function dropStaleParkedRefunds(deps: Pick<HearthDeps, 'db' | 'program' |
   const dropped = inTransaction(deps.db, () => {
     const gone = dropRefundsParkedBefore(deps.db, new Date(now.getTime() - days * DAY_MS));
     // The report is queued in the same transaction: refunds are never dropped without it.
-    if (gone.length > 0) queueStaffReport(deps, `parked-refunds-expired:${now.toISOString()}`, expiredText(deps.program.escalation.staffLang, days, gone), now);
+    if (gone.length > 0) queueStaffReport(deps, `parked-refunds-expired:${now.toISOString()}`, expiredText({ lang: deps.program.escalation.staffLang, program: deps.program }, days, gone), now);
     return gone;
   });
   if (dropped.length > 0) {
@@ -128,7 +130,7 @@ export function dropStaleParkedRefunds(deps: Pick<HearthDeps, 'db' | 'program' |
 function reportDroppedRefunds(deps: OrderDeps, why: 'mismatch', dropped: DroppedRefund[], at: Date): void {
   deps.log?.warn({ refunds: dropped.map((d) => ({ orderId: d.refund.orderId, amount: fenText(d.refund.amountFen), member: d.refund.member, reason: d.reason })) }, 'parked refunds dropped when their purchase arrived');
   if (!deps.deployment) return;
-  queueStaffReport({ ...deps, deployment: deps.deployment }, `parked-refunds-${why}:${dropped[0]!.refund.key}`, droppedText(deps.program.escalation.staffLang, dropped), at);
+  queueStaffReport({ ...deps, deployment: deps.deployment }, `parked-refunds-${why}:${dropped[0]!.refund.key}`, droppedText({ lang: deps.program.escalation.staffLang, program: deps.program }, dropped), at);
 }
 
 function queueStaffReport(deps: Pick<HearthDeps, 'deployment' | 'queue'>, key: string, text: string, at: Date): void {
@@ -142,34 +144,24 @@ function listed<T>(items: T[], line: (item: T) => string, more: (n: number) => s
   return lines.join('\n');
 }
 
-function expiredText(lang: 'zh' | 'en', days: number, refunds: ParkedRefund[]): string {
-  if (lang === 'zh') {
-    return `⚠️ 以下 ${refunds.length} 笔退款等待对应的购买记录超过 ${days} 天仍未收到，已丢弃，未扣回积分。请在商城后台核对这些订单：\n${listed(
-      refunds,
-      (r) => `订单 ${r.orderId} ${fenText(r.amountFen)}（会员 ${r.member}）`,
-      (n) => `……另有 ${n} 笔`,
-    )}`;
-  }
-  return `⚠️ ${refunds.length} refund(s) dropped: their purchase did not arrive within ${days} days, so no points were taken back. Please check these orders in the shop:\n${listed(
+function expiredText(to: Audience, days: number, refunds: ParkedRefund[]): string {
+  const say = ordersCopy.to(to);
+  const list = listed(
     refunds,
-    (r) => `order ${r.orderId} ${fenText(r.amountFen)} (member ${r.member})`,
-    (n) => `… and ${n} more`,
-  )}`;
+    (r) => say('refundRow', { order: r.orderId, amount: fenText(r.amountFen), member: r.member }),
+    (more) => say('andMore', { more }),
+  );
+  return say('expiredRefunds', { count: refunds.length, days, refunds: list });
 }
 
-function droppedText(lang: 'zh' | 'en', dropped: DroppedRefund[]): string {
-  if (lang === 'zh') {
-    return `⚠️ 以下 ${dropped.length} 笔提前到达的退款在购买记录到达时无法入账，已丢弃，未扣回积分。请在商城后台核对：\n${listed(
-      dropped,
-      (d) => `订单 ${d.refund.orderId} ${fenText(d.refund.amountFen)}（会员 ${d.refund.member}）：${d.problem === 'other_member' ? '退款会员与下单会员不符' : `无法入账（${d.reason}）`}`,
-      (n) => `……另有 ${n} 笔`,
-    )}`;
-  }
-  return `⚠️ ${dropped.length} refund(s) that came before their purchase could not be applied when it arrived, and were dropped (no points taken back). Please check them in the shop:\n${listed(
+function droppedText(to: Audience, dropped: DroppedRefund[]): string {
+  const say = ordersCopy.to(to);
+  const list = listed(
     dropped,
-    (d) => `order ${d.refund.orderId} ${fenText(d.refund.amountFen)} (member ${d.refund.member}): ${d.reason}`,
-    (n) => `… and ${n} more`,
-  )}`;
+    (d) => say('droppedRefundRow', { order: d.refund.orderId, amount: fenText(d.refund.amountFen), member: d.refund.member, why: say(d.problem === 'other_member' ? 'otherMember' : 'refused', { reason: d.reason }) }),
+    (more) => say('andMore', { more }),
+  );
+  return say('droppedRefunds', { count: dropped.length, refunds: list });
 }
 
 // What the order intake hears of an outcome.

@@ -1,20 +1,13 @@
 // What is the member's own business — a balance, a code, a statement — goes to their private chat, never to a group.
 // Asked in a group, the answer goes privately when the bot may write there, and the group hears only a short note.
 import type { SkillContext } from '../bot/core/skill';
-import type { Button, Lang } from '../bot/core/types';
-
-const copy = {
-  sent: { zh: '📩 已私信发给你。', en: "📩 I've sent it to you privately." },
-  openFirst: {
-    zh: '🔒 积分和券码只在私聊里告诉你。请先点下方按钮私聊我，再问我一次。',
-    en: "🔒 I keep points and codes to private chats. Open one with me (the button below), then ask me again.",
-  },
-  openButton: { zh: '私聊我', en: 'Chat with me privately' },
-} as const;
+import type { Button } from '../bot/core/types';
+import type { Audience } from '../bot/core/copy';
+import { privateCopy } from './private.copy';
 
 /** The button that opens the member's private chat with the bot. */
-export function privateChatButton(lang: Lang): Button {
-  return { label: copy.openButton[lang], privateChat: true };
+export function privateChatButton(to: Audience): Button {
+  return { label: privateCopy.say(to, 'chatButton'), privateChat: true };
 }
 
 /** True when the bot may write to the sender of this message in their private chat now. */
@@ -36,9 +29,9 @@ export function replyPrivately(ctx: SkillContext, text: string, opts: { buttons?
   }
   if (canReachPrivately(ctx)) {
     ctx.send({ chat: ctx.msg.from.id, text, buttons: opts.buttons, kind: 'reply', secret: true });
-    ctx.reply(opts.note ?? copy.sent[ctx.lang]);
+    ctx.reply(opts.note ?? privateCopy.say(ctx, 'sent'));
     return 'private';
   }
-  ctx.reply(opts.unreachableNote ?? copy.openFirst[ctx.lang], { buttons: [privateChatButton(ctx.lang)] });
+  ctx.reply(opts.unreachableNote ?? privateCopy.say(ctx, 'openFirst'), { buttons: [privateChatButton(ctx)] });
   return 'unreachable';
 }

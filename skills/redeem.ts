@@ -2,6 +2,7 @@
 // spends points for a unique code, keyed by the message so a redelivery never spends twice.
 import { randomInt } from 'node:crypto';
 import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import type { Audience } from '../bot/core/copy';
 import type { Lang } from '../bot/core/types';
 import type { Program, Reward, Tier } from '../community/program';
 import { findReward, redeemGap, type RedeemGap } from '../community/rewards';
@@ -13,8 +14,8 @@ import { redeemReward, redemptionsOf, redemptionsSince } from '../store/redempti
 import { commandArgs, isCommand } from './commands';
 import { tierLabel } from './points';
 import { canReachPrivately, privateChatButton, replyPrivately } from './private';
+import { redeemCopy } from './redeem.copy';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 // No 0/O, 1/I/L: codes are read aloud and typed at checkout.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -30,24 +31,25 @@ function rewardName(r: Reward, lang: Lang): string {
 
 /** The catalog for one member: each reward with its cost and tier gate, marked ✅ affordable now, 🔒 tier or 💰 points. */
 export function catalogText(program: Program, s: { tierId: string; spendable: number }, lang: Lang): string {
-  const zh = lang === 'zh';
-  if (program.rewards.length === 0) return zh ? '积分商城暂时没有可兑换的奖励。' : 'There are no rewards to redeem right now.';
-  const tier = tierById(program, s.tierId);
-  const head = zh
-    ? `🎁 积分商城（你有 ${fmt(s.spendable)} 积分可用，${tierLabel(tier, lang)}）`
-    : `🎁 Rewards (you have ${fmt(s.spendable)} points to use, ${tierLabel(tier, lang)})`;
+  const to: Audience = { lang, program };
+  const say = redeemCopy.to(to);
+  if (program.rewards.length === 0) return say('catalogEmpty');
+  const head = say('catalogHead', { spendable: s.spendable, tier: tierLabel(tierById(program, s.tierId), to) });
   const lines = program.rewards.map((r) => {
     const gap = redeemGap(program, r, s.tierId, s.spendable);
     const gate = r.minTier ? tierById(program, r.minTier) : undefined;
-    const gateText = gate ? (zh ? `，${tierLabel(gate, lang)}及以上` : `, ${gate.name.en}+`) : '';
     const mark = !gap ? '✅' : gap.tierNeeded ? '🔒' : '💰';
-    const why = !gap ? '' : gap.tierNeeded ? '' : zh ? `，还差 ${fmt(gap.pointsShort!)}` : `, ${fmt(gap.pointsShort!)} short`;
-    return zh
-      ? `${mark} ${rewardName(r, lang)} — ${fmt(r.cost)} 积分${gateText}${why}`
-      : `${mark} ${rewardName(r, lang)} (${r.id}) — ${fmt(r.cost)} points${gateText}${why}`;
+    return say('catalogRow', {
+      mark,
+      reward: rewardName(r, lang),
+      id: r.id,
+      cost: r.cost,
+      gate: gate ? say('catalogGate', { tier: tierLabel(gate, to) }) : '',
+      short: gap && !gap.tierNeeded ? say('catalogShort', { short: gap.pointsShort! }) : '',
+    });
   });
-  const tail = zh ? '发送「兑换 商品名」即可兑换，例如：兑换 包邮券' : `Send /redeem <item> to redeem, e.g. /redeem ${program.rewards[0]!.id}`;
-  return [head, ...lines, tail].join('\n');
+  const example = program.rewards[0]!;
+  return [head, ...lines, say('catalogTail', { example: rewardName(example, lang), id: example.id })].join('\n');
 }
 
 /** Answers /rewards 积分商城. */
@@ -69,27 +71,27 @@ export const redeemSkill: Skill = {
     if (!isCommand(ctx, 'redeem')) return next();
     ctx.handled = true;
     const { db, program } = ctx.deps;
-    const zh = ctx.lang === 'zh';
+    const say = redeemCopy.to(ctx);
     const typed = commandArgs(ctx, 'redeem').slice(0, 100);
     if (typed === '') {
-      ctx.reply(zh ? '想兑换什么？发送「积分商城」看看，再发「兑换 商品名」。' : 'What would you like to redeem? Send /rewards to see the list, then /redeem <item>.');
+      ctx.reply(say('whatToRedeem'));
       return;
     }
     const match = findReward(program, typed);
     if (match.kind === 'none') {
-      ctx.reply(zh ? `没有找到「${typed}」。发送「积分商城」看看能兑换什么。` : `I couldn't find "${typed}". Send /rewards to see what you can redeem.`);
+      ctx.reply(say('notFound', { typed }));
       return;
     }
     if (match.kind === 'many') {
-      const names = match.rewards.map((r) => (zh ? r.name.zh : `${r.name.en} (${r.id})`)).join(zh ? '、' : ', ');
-      ctx.reply(zh ? `你想兑换哪一个？${names}` : `Which one do you mean? ${names}`);
+      const choices = match.rewards.map((r) => say('choice', { reward: rewardName(r, ctx.lang), id: r.id })).join(say('choiceSeparator'));
+      ctx.reply(say('whichOne', { choices }));
       return;
     }
     const reward = match.reward;
     const limit = program.redemption.maxPerDay;
     const dayStart = startOfLocalDay(localDate(ctx.now, program.timezone), program.timezone);
     if (redemptionsSince(db, ctx.member.id, dayStart) >= limit) {
-      ctx.reply(zh ? `每天最多兑换 ${limit} 次，今天的次数用完啦，明天再来吧。` : `You can redeem up to ${limit} ${limit === 1 ? 'reward' : 'rewards'} a day, and today's are used up. See you tomorrow!`);
+      ctx.reply(say('dailyLimit', { limit }));
       return;
     }
     const s = memberStanding(db, program, ctx.member.id, ctx.now);
@@ -112,35 +114,27 @@ export const redeemSkill: Skill = {
     }
     const code = res.redemption.code;
     const name = rewardName(reward, ctx.lang);
-    const balance = fmt(res.balance);
-    const secret = zh ? `🎁 ${name} 兑换码：${code}\n剩余积分：${balance}` : `🎁 ${name} — your code: ${code}\nPoints left: ${balance}`;
+    const secret = say('code', { reward: name, code, balance: res.balance });
     if (ctx.msg.chatType === 'private') {
-      ctx.reply(zh ? `兑换成功！${secret}` : `Redeemed! ${secret}`, { secret: true });
+      ctx.reply(say('redeemed', { details: secret }), { secret: true });
       return;
     }
     // A code read in a group can be used by anyone: it goes privately, or waits for the member in `我的券`.
     if (canReachPrivately(ctx)) {
       ctx.send({ chat: ctx.msg.from.id, text: secret, kind: 'reply', secret: true });
-      ctx.reply(zh ? `兑换成功！${name}的兑换码已私信发给你。` : `Redeemed! I've sent your ${name} code in a private message.`);
+      ctx.reply(say('redeemedSentPrivately', { reward: name }));
       return;
     }
-    ctx.reply(
-      zh
-        ? `兑换成功！${name}的兑换码已为你保存好。请私聊我（点下方按钮），发送「我的券」查看。`
-        : `Redeemed! Your ${name} code is saved for you: open a private chat with me (the button below) and send /mycodes to see it.`,
-      { buttons: [privateChatButton(ctx.lang)] },
-    );
+    ctx.reply(say('redeemedSaved', { reward: name }), { buttons: [privateChatButton(ctx)] });
   },
 };
 
 /** A redemption refused: the full reason privately (it names the balance); a group hears only that it could not be done. */
 function refuse(ctx: SkillContext, reward: Reward, gap: RedeemGap, s: { spendable: number; tier: Tier }): void {
-  const name = rewardName(reward, ctx.lang);
-  const short = ctx.lang === 'zh' ? `暂时无法兑换${name}。` : `Can't redeem ${name} yet.`;
-  replyPrivately(ctx, refusalText(reward, gap, s, ctx.lang), {
-    note: ctx.lang === 'zh' ? `${short}原因已私信发给你。` : `${short} I've sent you the reason privately.`,
-    unreachableNote:
-      ctx.lang === 'zh' ? `${short}私聊我（点下方按钮）可以查看原因和你的积分。` : `${short} Open a private chat with me (the button below) to see why and what you have.`,
+  const about = { reward: rewardName(reward, ctx.lang) };
+  replyPrivately(ctx, refusalText(ctx, reward, gap, s), {
+    note: redeemCopy.say(ctx, 'refusedSentPrivately', about),
+    unreachableNote: redeemCopy.say(ctx, 'refusedOpenPrivately', about),
   });
 }
 
@@ -150,37 +144,30 @@ export const myCodesSkill: Skill = {
   middleware(ctx: SkillContext, next) {
     if (!isCommand(ctx, 'mycodes')) return next();
     ctx.handled = true;
-    const zh = ctx.lang === 'zh';
+    const say = redeemCopy.to(ctx);
     const rows = redemptionsOf(ctx.deps.db, ctx.member.id);
     if (rows.length === 0) {
-      replyPrivately(ctx, zh ? '你还没有兑换过奖励。发送「积分商城」看看能换什么。' : "You haven't redeemed anything yet. Send /rewards to see what you can get.");
+      replyPrivately(ctx, say('noCodes'));
       return;
     }
     const tz = ctx.deps.program.timezone;
     const lines = rows.map((r) => {
       const reward = ctx.deps.program.rewards.find((x) => x.id === r.rewardId);
       const name = reward ? rewardName(reward, ctx.lang) : r.rewardId;
-      const day = localDate(new Date(r.at), tz);
-      const state = r.usedAt !== null ? (zh ? '已使用' : 'used') : zh ? '未使用' : 'not used yet';
-      return `🎁 ${name} · ${r.code} · ${day} · ${state}`;
+      const row = { reward: name, code: r.code, day: localDate(new Date(r.at), tz) };
+      return r.usedAt !== null ? say('codeUsed', row) : say('codeNotUsed', row);
     });
-    replyPrivately(ctx, [zh ? '你的兑换码：' : 'Your codes:', ...lines].join('\n'));
+    replyPrivately(ctx, [say('codesHead'), ...lines].join('\n'));
   },
 };
 
-function refusalText(reward: Reward, gap: RedeemGap, s: { spendable: number; tier: Tier }, lang: Lang): string {
-  const name = rewardName(reward, lang);
+function refusalText(to: Audience, reward: Reward, gap: RedeemGap, s: { spendable: number; tier: Tier }): string {
+  const say = redeemCopy.to(to);
   const short = gap.pointsShort ?? 0;
-  if (lang === 'zh') {
-    const parts: string[] = [];
-    if (gap.tierNeeded) parts.push(`需要${tierLabel(gap.tierNeeded, lang)}及以上（你目前是${tierLabel(s.tier, lang)}）`);
-    if (short > 0) parts.push(`还差 ${fmt(short)} 积分（需 ${fmt(reward.cost)}，你现在可用 ${fmt(s.spendable)}）`);
-    return `暂时无法兑换${name}：${parts.join('，')}。`;
-  }
-  const parts: string[] = [];
-  if (gap.tierNeeded) parts.push(`it's for ${gap.tierNeeded.name.en} members and above (you're ${tierLabel(s.tier, lang)})`);
-  if (short > 0) parts.push(`you're ${fmt(short)} points short (it costs ${fmt(reward.cost)}; you have ${fmt(s.spendable)} to use)`);
-  return `Can't redeem ${name} yet: ${parts.join(', and ')}.`;
+  const tier = gap.tierNeeded ? say('needTier', { tier: tierLabel(gap.tierNeeded, to), current: tierLabel(s.tier, to) }) : undefined;
+  const points = short > 0 ? say('needPoints', { short, cost: reward.cost, spendable: s.spendable }) : undefined;
+  const reasons = tier && points ? say('needTierAndPoints', { tier, points }) : (tier ?? points ?? '');
+  return say('refusal', { reward: rewardName(reward, to.lang), reasons });
 }
 
 /** The catalog and redemption skills as a module. */

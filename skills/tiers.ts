@@ -1,7 +1,7 @@
 // Tier reviews: upgrade at once with the upgrade gift, a grace period below the threshold, then one level down; the
 // member is told. Purchases, check-ins and UGC call reviewTier after growth changes; a daily job catches windows that slid.
 import type { HearthDeps, SkillModule } from '../bot/core/skill';
-import type { Lang } from '../bot/core/types';
+import type { Audience } from '../bot/core/copy';
 import type { Program, Tier } from '../community/program';
 import { lotExpiresAt } from '../community/earning';
 import { decideTier, graceLastDay, growthWindowStart, tierById } from '../community/tiers';
@@ -11,6 +11,7 @@ import { balanceOf, earnPoints, growthBetween } from '../store/ledger';
 import { tierStateOf } from '../store/standing';
 import { alreadyPaidOf, getMember } from '../store/members';
 import { membersAboveEntryTier, previousJobRun, setTierState, tierReviewCandidates } from '../store/tiers';
+import { tiersCopy } from './tiers.copy';
 
 /** A change a review made. `grace` on a downgrade means the member is still below the new tier: a new grace period. */
 export type TierChange =
@@ -26,7 +27,7 @@ type TierDeps = Pick<HearthDeps, 'db' | 'program' | 'queue' | 'reach'>;
  * transaction. The upgrade gift is an earn entry keyed `tier-gift:<member>:<tier>`: each tier's gift is paid once per
  * member ever, so dropping and climbing back does not pay twice; a jump over several tiers pays each tier passed.
  * Returns the change, or undefined when nothing changed. With `notify` the member is told (see notifyTierChange);
- * skills answering the member themselves append tierChangeText(change, lang) instead.
+ * skills answering the member themselves append tierChangeText(change, ctx) instead.
  */
 export function reviewTier(deps: TierDeps, memberId: number, now: Date, options: { notify?: boolean } = {}): TierChange | undefined {
   const { db, program } = deps;
@@ -83,36 +84,23 @@ export function reviewTier(deps: TierDeps, memberId: number, now: Date, options:
   return change;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** The member-facing words for a tier change, in one language. */
-export function tierChangeText(change: TierChange, lang: Lang): string {
-  const zh = lang === 'zh';
+/** The member-facing words for a tier change. */
+export function tierChangeText(change: TierChange, to: Audience): string {
+  const say = tiersCopy.to(to);
   switch (change.kind) {
     case 'upgrade': {
-      const name = change.to.name[lang];
-      const gift = change.gift <= 0 ? '' : zh ? `，获赠 ${fmt(change.gift)} 积分升级礼` : ` Your upgrade gift of ${fmt(change.gift)} points is in your account.`;
-      const perk =
-        change.to.multiplier > change.from.multiplier
-          ? zh
-            ? `今后消费可享 ${change.to.multiplier} 倍积分。`
-            : ` Purchases now earn ×${change.to.multiplier} points.`
-          : '';
-      return zh ? `🎉 恭喜升级为${name}会员${gift}！${perk}` : `🎉 Congratulations, you're now ${name}!${gift}${perk}`;
+      const gift = change.gift > 0 ? say('upgradeGift', { gift: change.gift }) : '';
+      const perk = change.to.multiplier > change.from.multiplier ? say('upgradePerk', { multiplier: change.to.multiplier }) : '';
+      return say('upgraded', { tier: change.to.name[to.lang], gift, perk });
     }
     case 'grace':
-      return zh
-        ? `你近期的成长值为 ${fmt(change.growth)}，低于${change.tier.name.zh}门槛 ${fmt(change.tier.threshold)}。${change.lastDay} 前再获得 ${fmt(change.gap)} 成长值即可保留${change.tier.name.zh}，否则将降一级。`
-        : `Your growth value is now ${fmt(change.growth)}, below ${change.tier.name.en}'s ${fmt(change.tier.threshold)}. Earn ${fmt(change.gap)} more by ${change.lastDay} to keep ${change.tier.name.en}; otherwise you'll move down one tier.`;
+      return say('grace', { growth: change.growth, tier: change.tier.name[to.lang], threshold: change.tier.threshold, lastDay: change.lastDay, gap: change.gap });
     case 'downgrade': {
-      const base = zh ? `你的会员等级已调整为${change.to.name.zh}。` : `Your tier is now ${change.to.name.en}.`;
-      if (!change.grace) return base;
-      return zh
-        ? `${base}${change.grace.lastDay} 前再获得 ${fmt(change.grace.gap)} 成长值即可保留${change.to.name.zh}。`
-        : `${base} Earn ${fmt(change.grace.gap)} more growth by ${change.grace.lastDay} to keep it.`;
+      const tier = change.to.name[to.lang];
+      return change.grace ? say('downgradedWithGrace', { tier, lastDay: change.grace.lastDay, gap: change.grace.gap }) : say('downgraded', { tier });
     }
     case 'recovered':
-      return zh ? `成长值已回到${change.tier.name.zh}门槛以上，保级成功！` : `You're back above ${change.tier.name.en}'s threshold, so ${change.tier.name.en} stays yours.`;
+      return say('recovered', { tier: change.tier.name[to.lang] });
   }
 }
 
@@ -126,8 +114,8 @@ export function notifyTierChange(deps: TierDeps, memberId: number, change: TierC
   const target = deps.reach(memberId, 'notice');
   if (!target) return;
   // The engine answers members whose language it never saw in English; a notice follows suit.
-  const lang: Lang = getMember(deps.db, memberId)?.lang ?? 'en';
-  const text = tierChangeText(change, lang);
+  const to: Audience = { lang: getMember(deps.db, memberId)?.lang ?? 'en', program: deps.program };
+  const text = tierChangeText(change, to);
   const tierId = change.kind === 'grace' ? change.tier.id : change.to.id;
   const key = `tier:${memberId}:${change.kind}:${tierId}:${now.getTime()}`;
   const personal = change.kind !== 'upgrade';
@@ -135,11 +123,7 @@ export function notifyTierChange(deps: TierDeps, memberId: number, change: TierC
     deps.queue(key, { channel: target.channel, chat: target.chat, text, kind: 'notice', secret: personal }, now);
     return;
   }
-  const groupText = personal
-    ? lang === 'zh'
-      ? '你的会员等级有新消息，私聊我发送「等级」即可查看。'
-      : 'There is news about your membership tier: send me /tier in a private chat to see it.'
-    : text;
+  const groupText = personal ? tiersCopy.say(to, 'newsInGroup') : text;
   deps.queue(key, { channel: target.channel, chat: target.chat, text: groupText, kind: 'notice', mentions: [target.mention] }, now);
 }
 

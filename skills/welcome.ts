@@ -2,6 +2,7 @@
 // channel's private-chat link); a join, `/start CODE` or `邀请码 CODE` records who invited whom. The reward itself is paid by
 // the invited member's first check-in (skills/checkin.ts).
 import type { HearthDeps, Skill, SkillContext, ModuleHost, SkillModule } from '../bot/core/skill';
+import type { Audience } from '../bot/core/copy';
 import type { JoinEvent, Lang } from '../bot/core/types';
 import { detectLanguage } from '../community/language';
 import { inviteCodeFor, looksLikeInviteCode } from '../community/community-life';
@@ -13,6 +14,7 @@ import { balanceOf, earnPoints } from '../store/ledger';
 import { inviteCodeOf, inviterOf, markReferralRewarded, recordReferral, referralOf, saveInviteCode } from '../store/invites';
 import { ensureMember, getMember, noteChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
+import { welcomeCopy } from './welcome.copy';
 
 
 /** The member's invite code, made on first ask (stable per member; steps past the rare collision). */
@@ -52,34 +54,19 @@ export function useInviteCode(db: Db, invitee: MemberRow, code: string, where: {
   });
 }
 
-/** When a referral pays, in words: "at your first purchase or your 3rd check-in". */
-export function referralCondition(program: Program, lang: Lang, who: 'you' | 'friend'): string {
-  const n = program.referral.qualifyingCheckins;
+/** When a referral pays, in words: "after your first purchase or your 3rd check-in". */
+export function referralCondition(to: Audience, program: Program, who: 'you' | 'friend'): string {
+  const checkins = program.referral.qualifyingCheckins;
   const purchase = program.referral.qualifyingPurchase;
-  if (lang === 'zh') {
-    const subject = who === 'you' ? '你' : '好友';
-    const days = n === 1 ? '首次签到' : `累计签到满 ${n} 天`;
-    return purchase ? `${subject}首次消费或${days}后` : `${subject}${days}后`;
-  }
-  const nth = n === 1 ? 'first' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
-  const subject = who === 'you' ? 'your' : 'their';
-  return purchase ? `after ${subject} first purchase or ${subject} ${nth} check-in` : `after ${subject} ${nth} check-in`;
+  if (who === 'you') return welcomeCopy.say(to, purchase ? 'whenYouBuyOrCheckIn' : 'whenYouCheckIn', { checkins });
+  return welcomeCopy.say(to, purchase ? 'whenFriendBuysOrChecksIn' : 'whenFriendChecksIn', { checkins });
 }
 
 function welcomeText(program: Program, lang: Lang, name: string, inviter: MemberRow | undefined, group: boolean): string {
-  const zh = lang === 'zh';
-  const referralPoints = program.referral.points;
-  const lines = [
-    zh
-      ? `欢迎 ${name}${group ? ' 加入' : ''}！👋 每天发送「签到」领积分，想查积分直接问我“我有多少积分”就好。`
-      : `Welcome, ${name}! 👋 Send "check in" every day to earn points, and ask me "how many points do I have?" anytime.`,
-  ];
-  if (inviter && referralPoints > 0) {
-    lines.push(
-      zh
-        ? `你是 ${inviter.name} 邀请来的，${referralCondition(program, lang, 'you')}，${inviter.name} 将获得 ${referralPoints} 积分。`
-        : `${inviter.name} invited you: they earn ${referralPoints} points ${referralCondition(program, lang, 'you')}.`,
-    );
+  const to: Audience = { lang, program };
+  const lines = [welcomeCopy.say(to, group ? 'welcomeToGroup' : 'welcome', { name })];
+  if (inviter && program.referral.points > 0) {
+    lines.push(welcomeCopy.say(to, 'invitedBy', { inviter: inviter.name, points: program.referral.points, when: referralCondition(to, program, 'you') }));
   }
   return lines.join('\n');
 }
@@ -109,15 +96,15 @@ export function payReferralIfDue(deps: Pick<HearthDeps, 'db' | 'program'>, invit
 }
 
 /** Tell an inviter privately that a referral paid (it names their balance: a private chat or nothing). */
-export function notifyReferralPaid(deps: Pick<HearthDeps, 'db' | 'queue' | 'reach'>, paid: ReferralPaid, inviteeId: number, now: Date): void {
+export function notifyReferralPaid(deps: Pick<HearthDeps, 'db' | 'program' | 'queue' | 'reach'>, paid: ReferralPaid, inviteeId: number, now: Date): void {
   const { db } = deps;
   const inviter = getMember(db, paid.inviterId);
   const invitee = getMember(db, inviteeId);
   const target = deps.reach(paid.inviterId, 'secret');
   if (!inviter || !target) return;
-  const lang: Lang = inviter.lang ?? 'en';
+  const to: Audience = { lang: inviter.lang ?? 'en', program: deps.program };
   const balance = balanceOf(db, paid.inviterId);
-  const name = invitee?.name ?? (lang === 'zh' ? '好友' : 'a friend');
+  const name = invitee?.name ?? welcomeCopy.say(to, 'aFriend');
   deps.queue(
     `referral-paid:${inviteeId}`,
     {
@@ -125,10 +112,7 @@ export function notifyReferralPaid(deps: Pick<HearthDeps, 'db' | 'queue' | 'reac
       chat: target.chat,
       kind: 'notice',
       secret: true,
-      text:
-        lang === 'zh'
-          ? `🎁 你邀请的 ${name} 已成为活跃会员，你获得 ${paid.points} 积分邀请奖励！当前积分 ${balance}。`
-          : `🎁 ${name}, whom you invited, is now an active member: you earn ${paid.points} referral points! Balance: ${balance}.`,
+      text: welcomeCopy.say(to, 'referralPaid', { name, points: paid.points, balance }),
     },
     now,
   );
@@ -155,38 +139,35 @@ export function handleJoin(evt: JoinEvent, deps: HearthDeps): void {
 }
 
 function inviteReply(ctx: SkillContext): void {
-  const zh = ctx.lang === 'zh';
+  const say = welcomeCopy.to(ctx);
+  const { program } = ctx.deps;
   const code = inviteCode(ctx.deps.db, ctx.member.id, ctx.now);
-  const points = ctx.deps.program.referral.points;
   const link = ctx.deps.privateLink(ctx.msg.channel, code);
-  const lines = [zh ? `你的专属邀请码：${code}` : `Your invite code: ${code}`];
-  if (link) lines.push(zh ? `邀请链接：${link}` : `Invite link: ${link}`);
-  lines.push(
-    zh
-      ? `好友入群时使用邀请码${link ? '（或点开链接）' : `（发给我「邀请码 ${code}」）`}，${referralCondition(ctx.deps.program, 'zh', 'friend')}你可得 ${points} 积分，每位好友一次。`
-      : `When a friend joins with it${link ? ' (or opens the link)' : ` (by sending me "invite ${code}")`}, you earn ${points} points ${referralCondition(ctx.deps.program, 'en', 'friend')} — once per friend.`,
-  );
+  const lines = [say('yourCode', { code })];
+  if (link) lines.push(say('inviteLink', { link }));
+  const terms = { points: program.referral.points, when: referralCondition(ctx, program, 'friend') };
+  lines.push(link ? say('inviteTermsWithLink', terms) : say('inviteTerms', { ...terms, code }));
   ctx.reply(lines.join('\n'));
 }
 
 function applyCode(ctx: SkillContext, code: string): void {
-  const zh = ctx.lang === 'zh';
+  const say = welcomeCopy.to(ctx);
   const used = useInviteCode(ctx.deps.db, ctx.member, code, { channel: ctx.msg.channel, chat: ctx.msg.chat }, ctx.now);
   switch (used.kind) {
     case 'recorded':
       ctx.reply(welcomeText(ctx.deps.program, ctx.lang, ctx.member.name, used.inviter, ctx.msg.chatType === 'group'));
       return;
     case 'already':
-      ctx.reply(zh ? `你已经通过 ${used.inviter?.name ?? '好友'} 的邀请加入啦，发送「签到」开始吧！` : `You already joined through ${used.inviter?.name ?? 'a friend'}'s invite. Send "check in" to get going!`);
+      ctx.reply(say('alreadyInvited', { inviter: used.inviter?.name ?? say('aFriend') }));
       return;
     case 'unknown':
-      ctx.reply(zh ? `邀请码「${code.slice(0, 16)}」无效，请和邀请你的好友核对一下。` : `The invite code "${code.slice(0, 16)}" isn't valid. Please check it with the friend who sent it.`);
+      ctx.reply(say('unknownCode', { code: code.slice(0, 16) }));
       return;
     case 'self':
-      ctx.reply(zh ? '这是你自己的邀请码哦，分享给好友吧！' : "That's your own invite code — share it with friends!");
+      ctx.reply(say('ownCode'));
       return;
     case 'existing':
-      ctx.reply(zh ? '邀请码只适用于新成员，你已经是老朋友啦 😊' : "Invite codes are for new members, and you're already one of us 😊");
+      ctx.reply(say('notNew'));
       return;
   }
 }
@@ -202,7 +183,7 @@ export const inviteSkill: Skill = {
       // "邀请 朋友来玩" is chatter, not a command; a bad `/invite xyz!` gets told.
       if (!ctx.command) return next();
       ctx.handled = true;
-      ctx.reply(ctx.lang === 'zh' ? '邀请码由字母和数字组成，例如：邀请码 K7QX2M。发送「邀请」获取你自己的邀请码。' : 'An invite code is letters and digits, e.g. /invite K7QX2M. Send /invite alone to get your own code.');
+      ctx.reply(welcomeCopy.say(ctx, 'badCode'));
       return;
     }
     // Typed without a slash ("invite people"), only a code that exists counts.

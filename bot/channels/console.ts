@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import type { Channel, InboundSink } from '../core/channel';
 import { UNLIMITED } from '../core/channel';
 import type { Role } from '../core/types';
-import { LOCAL_BOT_ID, LOCAL_CAPABILITIES } from '../deployment';
+import { splitText, textWithButtonsFallback } from '../core/text';
+import { LOCAL_BOT_ID, LOCAL_CAPABILITIES, type LocalCapabilityOverrides } from '../deployment';
 
 export const CONSOLE_GROUP = 'demo-group';
 export const CONSOLE_BOT_ID = LOCAL_BOT_ID;
@@ -32,7 +33,7 @@ export interface ConsoleChannel extends Channel {
 
 /**
  * The console channel. `settle` waits until what a line led to is handled and printed (so the prompt comes after the
- * answer); `setRole` is what `:role` does (the runtime owns the store).
+ * answer); `setRole` is what `:role` does (the runtime owns the store); `capabilities` stands in for another platform's.
  */
 export function createConsoleChannel(io: {
   input: NodeJS.ReadableStream;
@@ -41,7 +42,9 @@ export function createConsoleChannel(io: {
   now: () => Date;
   settle: () => Promise<void>;
   setRole: (platformId: string, name: string, role: Role) => void;
+  capabilities?: LocalCapabilityOverrides;
 }): ConsoleChannel {
+  const capabilities = { ...LOCAL_CAPABILITIES, ...io.capabilities };
   let finished: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));
 
@@ -96,7 +99,7 @@ export function createConsoleChannel(io: {
 
   return {
     name: 'console',
-    capabilities: LOCAL_CAPABILITIES,
+    capabilities,
     limits: UNLIMITED,
     done,
     connect: async () => ({ botId: CONSOLE_BOT_ID, botUsername: CONSOLE_BOT_ID }),
@@ -104,11 +107,17 @@ export function createConsoleChannel(io: {
       void run(sink).finally(finished);
     },
     stop: async () => undefined,
-    async deliver(message) {
+    async deliver(message, pacer) {
       const where = message.chat === CONSOLE_GROUP ? '[group]' : message.chat === 'staff' ? '[staff room]' : `[to ${message.chat}]`;
       const mentions = (message.mentions ?? []).map((m) => `@${m.name} `).join('');
-      const buttons = message.buttons && message.buttons.length > 0 ? `\n   ${message.buttons.map((b) => `[ ${b.label} ]`).join(' ')}` : '';
-      io.write(`${where} Hearth: ${`${mentions}${message.text}`.replace(/\n/g, '\n   ')}${buttons}`);
+      const labels = capabilities.buttons === 'inline' && message.buttons && message.buttons.length > 0 ? `\n   ${message.buttons.map((b) => `[ ${b.label} ]`).join(' ')}` : '';
+      // Mentions open the first piece, buttons hang under the last.
+      const pieces = splitText(textWithButtonsFallback(message, capabilities.buttons), capabilities.maxTextLength - mentions.length);
+      for (const [i, piece] of pieces.entries()) {
+        if (i > 0) await pacer.next();
+        const body = `${i === 0 ? mentions : ''}${piece}`.replace(/\n/g, '\n   ');
+        io.write(`${where} Hearth: ${body}${i === pieces.length - 1 ? labels : ''}`);
+      }
       return { status: 'sent' };
     },
   };

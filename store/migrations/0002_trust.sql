@@ -68,7 +68,4 @@ INSERT INTO `inbox` (`channel`, `message_id`, `chat`, `kind`, `payload`, `receiv
 DROP TABLE `processed_messages`;--> statement-breakpoint
 ALTER TABLE `members` ADD `erased_at` integer;--> statement-breakpoint
 ALTER TABLE `members` ADD `already_paid` text;--> statement-breakpoint
-ALTER TABLE `outbox` ADD `mentions` text;--> statement-breakpoint
-ALTER TABLE `outbox` ADD `buttons_text` text;--> statement-breakpoint
-ALTER TABLE `outbox` ADD `reply_handle` text;--> statement-breakpoint
 ALTER TABLE `outbox` ADD `secret` integer DEFAULT false NOT NULL;

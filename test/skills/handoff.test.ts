@@ -89,6 +89,19 @@ describe('handoff', () => {
     close();
   });
 
+  it('answers a cancel with nothing waiting here: nothing to cancel, or where the request is; no ticket changes', async () => {
+    const { path } = tempDb();
+    const { out, db, close } = await runOn(path, [
+      msg('m1', at('10:00:00'), 'u1', '取消', { name: '小红' }),
+      msg('m2', at('10:01:00'), 'u1', '转人工', { name: '小红', chat: 'g1' }),
+      msg('m3', at('10:02:00'), 'u1', '取消', { name: '小红' }),
+    ]);
+    expect(texts(out, 'u1')[0]).toBe('你现在没有在等待的人工服务请求，不需要取消～');
+    expect(texts(out, 'u1')[1]).toBe('你的人工服务请求（工单 #1）在另一个对话里，请在那边发送「取消」。');
+    expect(getTicket(db, 1)!.state).toBe('waiting');
+    close();
+  });
+
   it('records a bare 1–5 after the handoff as the rating, but not after the rating window', async () => {
     const { path } = tempDb();
     const events = (ticket: number, later: string, id: string) => [

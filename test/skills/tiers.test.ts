@@ -89,11 +89,11 @@ describe('tier notices', () => {
   it('read well in both languages', () => {
     const [silver, gold] = [p.tiers[1]!, p.tiers[2]!];
     const up: TierChange = { kind: 'upgrade', from: silver, to: gold, growth: 5000, gift: 300, balance: 900 };
-    expect(tierChangeText(up, 'zh')).toBe('🎉 恭喜升级为金卡会员，获赠 300 积分升级礼！今后消费可享 1.2 倍积分。');
-    expect(tierChangeText(up, 'en')).toBe("🎉 Congratulations, you're now Gold! Your upgrade gift of 300 points is in your account. Purchases now earn ×1.2 points.");
+    expect(tierChangeText(up, { lang: 'zh', program: p })).toBe('🎉 恭喜升级为金卡会员，获赠 300 积分升级礼！今后消费可享 1.2 倍积分。');
+    expect(tierChangeText(up, { lang: 'en', program: p })).toBe("🎉 Congratulations, you're now Gold! Your upgrade gift of 300 points is in your account. Purchases now earn ×1.2 points.");
     const grace: TierChange = { kind: 'grace', tier: gold, growth: 4200, gap: 800, until: new Date(0), lastDay: '2026-04-30' };
-    expect(tierChangeText(grace, 'zh')).toBe('你近期的成长值为 4,200，低于金卡门槛 5,000。2026-04-30 前再获得 800 成长值即可保留金卡，否则将降一级。');
-    expect(tierChangeText({ kind: 'downgrade', from: gold, to: silver, growth: 1200 }, 'en')).toBe('Your tier is now Silver.');
+    expect(tierChangeText(grace, { lang: 'zh', program: p })).toBe('你近期的成长值为 4,200，低于金卡门槛 5,000。2026-04-30 前再获得 800 成长值即可保留金卡，否则将降一级。');
+    expect(tierChangeText({ kind: 'downgrade', from: gold, to: silver, growth: 1200 }, { lang: 'en', program: p })).toBe('Your tier is now Silver.');
   });
 });
 

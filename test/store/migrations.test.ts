@@ -10,6 +10,7 @@ const folder = join(import.meta.dirname, '..', '..', 'store', 'migrations');
 const landed: Record<string, string> = {
   '0000_init.sql': '53ef774c6b77c64cefe20ad2f8cf1a5796a2ca10fbebaebf53b754ab6715100e',
   '0001_nudge_and_outbox_indexes.sql': 'df8aa6b39309fd946fe2c0f46a383750eb4d2ab7fdd8f282a19380220cffbdb3',
+  '0002_trust.sql': 'd1f9be9a9d425da2ad21e3dd3157b612c73f38558fe4b7a7c5496884084f5d6c',
 };
 
 describe('migrations', () => {

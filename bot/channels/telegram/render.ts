@@ -1,6 +1,9 @@
 // Turns an outbox row into Telegram sendMessage payloads: HTML-escaped text (a member's name cannot break the
 // markup), a text mention, reply and forum-topic threading, an inline keyboard, and texts split at Telegram's limit.
 import type { Button } from '../../core/types';
+import { splitText } from '../../core/text';
+
+export { splitText };
 
 /** Telegram's limit on a message's text, in UTF-16 code units after entity parsing. */
 export const MAX_TEXT = 4096;
@@ -21,26 +24,6 @@ export interface SendPayload {
 /** Escape text for parse_mode HTML; quotes too, because names also end up inside attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Split text into pieces of at most `max` code units, preferring line, then word breaks; never inside a surrogate pair. */
-export function splitText(text: string, max = MAX_TEXT): string[] {
-  const pieces: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    let cut = window.lastIndexOf('\n');
-    if (cut < max / 2) cut = Math.max(cut, window.lastIndexOf(' '));
-    if (cut < max / 4) {
-      cut = max;
-      const code = rest.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // keep an emoji's two halves together
-    }
-    pieces.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^[\n ]+/, '');
-  }
-  if (rest.length > 0 || pieces.length === 0) pieces.push(rest);
-  return pieces;
 }
 
 /** Bytes of a string in UTF-8 (callback data is limited in bytes, not characters). */
