@@ -102,6 +102,8 @@ async function run(db: Db, lock: InstanceLock, options: Parameters<typeof startL
     staffRoom: options.staffRoom,
     channels: infos,
     groups: config.HEARTH_GROUPS,
+    // A bare member id from the shop or `hearth role` is on the first channel running (Telegram before the others).
+    defaultChannel: options.channels[0]?.channel.name,
     ...(options.everyGroupListed ? { everyGroupListed: true } : {}),
   };
   const health = options.health ?? new Health();

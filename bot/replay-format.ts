@@ -24,13 +24,16 @@ const message = z.object({
   /** A button press: the button's data. */
   action: z.string().optional(),
 });
-const purchase = z.object({ type: z.literal('purchase'), at: instant, member: id, orderId: id, amount: z.number().positive().finite() });
-const refund = z.object({ type: z.literal('refund'), at: instant, member: id, orderId: id, amount: z.number().positive().finite(), refundId: id.optional() });
+// A member named by id alone is on the console channel (as messages default to it): ids on two channels are two people.
+const channel = z.string().min(1).default('console');
+const purchase = z.object({ type: z.literal('purchase'), at: instant, channel, member: id, orderId: id, amount: z.number().positive().finite() });
+const refund = z.object({ type: z.literal('refund'), at: instant, channel, member: id, orderId: id, amount: z.number().positive().finite(), refundId: id.optional() });
 const join = z.object({ type: z.literal('join'), at: instant, channel: z.string().min(1).default('console'), chat: id, from: id, name: z.string().optional(), invite: z.string().optional() });
-const role = z.object({ type: z.literal('role'), at: instant.optional(), member: id, role: z.enum(['manager', 'staff', 'member']) });
+const role = z.object({ type: z.literal('role'), at: instant.optional(), channel, member: id, role: z.enum(['manager', 'staff', 'member']) });
 const profile = z.object({
   type: z.literal('profile'),
   at: instant.optional(),
+  channel,
   member: id,
   birthday: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
   lang: z.enum(['zh', 'en']).optional(),

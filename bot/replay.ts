@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { openDatabase } from '../store/db';
-import { ensureMember, findMemberByAnyPlatformId, setRole, updateProfile } from '../store/members';
+import { ensureMember, memberIdByPlatformId, setRole, updateProfile } from '../store/members';
 import { nextDueTime } from '../store/outbox';
 import type { Program } from '../community/program';
 import { VirtualClock } from './core/clock';
@@ -59,8 +59,10 @@ async function advance(hearth: Hearth, clock: VirtualClock, to: Date, flush: () 
   });
 }
 
-function memberFor(hearth: Hearth, platformId: string, at: Date) {
-  return findMemberByAnyPlatformId(hearth.deps.db, platformId) ?? ensureMember(hearth.deps.db, { channel: 'console', platformId, at });
+/** The member behind an id on a channel, created on first sight (a role or a profile may come before their first message). */
+function memberFor(hearth: Hearth, channel: string, platformId: string, at: Date): number {
+  // Setting a role or a profile is not the member being active: only a new member is created here.
+  return memberIdByPlatformId(hearth.deps.db, platformId, channel) ?? ensureMember(hearth.deps.db, { channel, platformId, at }).id;
 }
 
 async function applyEvent(hearth: Hearth, event: ReplayLine['event'], now: Date): Promise<void> {
@@ -80,19 +82,19 @@ async function applyEvent(hearth: Hearth, event: ReplayLine['event'], now: Date)
       });
       return;
     case 'purchase':
-      await hearth.handleOrder({ kind: 'purchase', member: event.member, orderId: event.orderId, amount: event.amount, at: now });
+      await hearth.handleOrder({ kind: 'purchase', channel: event.channel, member: event.member, orderId: event.orderId, amount: event.amount, at: now });
       return;
     case 'refund':
-      await hearth.handleOrder({ kind: 'refund', member: event.member, orderId: event.orderId, amount: event.amount, at: now, ...(event.refundId ? { refundId: event.refundId } : {}) });
+      await hearth.handleOrder({ kind: 'refund', channel: event.channel, member: event.member, orderId: event.orderId, amount: event.amount, at: now, ...(event.refundId ? { refundId: event.refundId } : {}) });
       return;
     case 'join':
       await hearth.handleJoin({ channel: event.channel, chat: event.chat, from: { id: event.from, name: event.name }, at: now, inviteCode: event.invite });
       return;
     case 'role':
-      setRole(hearth.deps.db, memberFor(hearth, event.member, now).id, event.role);
+      setRole(hearth.deps.db, memberFor(hearth, event.channel, event.member, now), event.role);
       return;
     case 'profile':
-      updateProfile(hearth.deps.db, memberFor(hearth, event.member, now).id, { birthday: event.birthday, lang: event.lang, name: event.name });
+      updateProfile(hearth.deps.db, memberFor(hearth, event.channel, event.member, now), { birthday: event.birthday, lang: event.lang, name: event.name });
       return;
     case 'tick':
       return;

@@ -1,6 +1,6 @@
 // Purchases and refunds from the shop (replay, CSV import, webhook) onto the ledger, with a tier review; refunds that
 // overtake their purchase wait parked for it, and a daily job drops and reports to the staff room those that wait too long.
-import type { HearthDeps, OrderEvent, OrderReport, SkillModule } from '../bot/core/skill';
+import { defaultChannelOf, type HearthDeps, type OrderEvent, type OrderReport, type SkillModule } from '../bot/core/skill';
 import { HearthError } from '../bot/core/errors';
 import type { Audience } from '../bot/core/copy';
 import { orderTimeProblem } from '../community/orders';
@@ -38,9 +38,10 @@ const DAY_MS = 86_400_000;
 
 type OrderDeps = Pick<HearthDeps, 'db' | 'program' | 'deployment' | 'queue' | 'reach'> & Partial<Pick<HearthDeps, 'clock' | 'log'>>;
 
-/** The member an order belongs to: by platform id on its channel (any channel when none is given), created on first sight. */
-export function memberIdForOrder(deps: Pick<HearthDeps, 'db'>, evt: OrderEvent): number {
-  return memberIdByPlatformId(deps.db, evt.member, evt.channel) ?? ensureMember(deps.db, { channel: evt.channel ?? 'console', platformId: evt.member, at: evt.at }).id;
+/** The member an order belongs to: by platform id on its channel (the deployment's default when none is given), created on first sight. */
+function memberIdForOrder(deps: Pick<HearthDeps, 'db' | 'deployment'>, evt: OrderEvent): number {
+  const channel = evt.channel ?? defaultChannelOf(deps.deployment);
+  return memberIdByPlatformId(deps.db, evt.member, channel) ?? ensureMember(deps.db, { channel, platformId: evt.member, at: evt.at }).id;
 }
 
 /**
@@ -82,7 +83,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
         const parked = parkRefund(deps.db, {
           key: refundKey(evt.orderId, refundId),
           orderId: evt.orderId,
-          channel: evt.channel ?? null,
+          channel: evt.channel ?? defaultChannelOf(deps.deployment),
           member: evt.member,
           amountFen,
           refundId,
@@ -91,7 +92,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
         });
         return parked ? { status: 'parked', kind: 'refund', orderId: evt.orderId } : { status: 'duplicate', kind: 'refund' };
       }
-      const memberId = memberIdByPlatformId(deps.db, evt.member, evt.channel);
+      const memberId = memberIdByPlatformId(deps.db, evt.member, evt.channel ?? defaultChannelOf(deps.deployment));
       if (memberId === undefined) {
         return { status: 'rejected', kind: 'refund', code: 'not_found', reason: `no member "${evt.member}": order "${evt.orderId}" belongs to another member` };
       }

@@ -230,11 +230,9 @@ export function lastGroupOf(db: Db, channel: string, memberId: number): string |
     .get()?.chatId;
 }
 
-/** Just the member id behind a platform id (on a channel, or the first identity on any channel): the cheap lookup bulk paths use. */
-export function memberIdByPlatformId(db: Db, platformId: string, channel?: string): number | undefined {
-  return channel === undefined
-    ? statement<[string], number>(db, 'SELECT member_id FROM identities WHERE platform_id = ? ORDER BY member_id LIMIT 1').pluck().get(platformId)
-    : statement<[string, string], number>(db, 'SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?').pluck().get(channel, platformId);
+/** Just the member id behind a platform id on a channel: the cheap lookup bulk paths use. */
+export function memberIdByPlatformId(db: Db, platformId: string, channel: string): number | undefined {
+  return statement<[string, string], number>(db, 'SELECT member_id FROM identities WHERE channel = ? AND platform_id = ?').pluck().get(channel, platformId);
 }
 
 /** True when the chat is known as a group on that channel (secrets must never be sent there). */

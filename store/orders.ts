@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { inTransaction, perConnection, type Db } from './db';
 import type { orders } from './schema';
 import { balanceOf, debitPoints, earnPoints, entryIdByKey } from './ledger';
-import { memberIdByPlatformId } from './members';
+import { identitiesOf, memberIdByPlatformId } from './members';
 import { parkedRefundsOf, unparkRefund, type ParkedRefund } from './parked-refunds';
 import { tierStateOf } from './standing';
 import { HearthError } from '../bot/core/errors';
@@ -161,8 +161,14 @@ function applyParkedRefunds(db: Db, order: OrderRow): { applied: RefundResult[];
   const parked = parkedRefundsOf(db, order.orderId);
   for (const refund of parked) {
     unparkRefund(db, refund.key);
-    // The shop named the member by platform id; the purchase just made sure they exist.
-    const memberId = memberIdByPlatformId(db, refund.member, refund.channel ?? undefined);
+    // The shop named the member by platform id on a channel; the purchase just made sure they exist. A refund parked
+    // before refunds kept their channel is the buyer's when the id it names is one of the buyer's.
+    const memberId =
+      refund.channel !== null
+        ? memberIdByPlatformId(db, refund.member, refund.channel)
+        : identitiesOf(db, order.memberId).some((i) => i.platformId === refund.member)
+          ? order.memberId
+          : undefined;
     if (memberId !== order.memberId) {
       dropped.push({ refund, problem: 'other_member', reason: `refunded for "${refund.member}" but bought by another member` });
       continue;

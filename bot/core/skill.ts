@@ -23,6 +23,16 @@ export interface Deployment {
   groups?: string[];
   /** Every group counts as listed (the console and replay: scripts and demos have no setup step). */
   everyGroupListed?: boolean;
+  /**
+   * The channel of an order, role or profile that names a member by id alone (see `defaultChannelOf`). Ids on different
+   * channels are different people however alike they look, so such an id is never looked up on every channel.
+   */
+  defaultChannel?: string;
+}
+
+/** The channel a bare member id belongs to: the deployment's default, `console` in the console, replay and tests. */
+export function defaultChannelOf(deployment: Pick<Deployment, 'defaultChannel'>): string {
+  return deployment.defaultChannel ?? 'console';
 }
 
 /** Why a message goes to a member, which decides where it may go (see `reach`). */

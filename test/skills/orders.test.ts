@@ -134,4 +134,25 @@ describe('handleOrderEvent', () => {
     const tg = db.$client.prepare("SELECT channel FROM identities WHERE platform_id = '42'").all();
     expect(tg).toEqual([{ channel: 'telegram' }]);
   });
+
+  it('never takes an equal id on another channel for the same person: orders and refunds stay on their own channel', () => {
+    const { db } = tempDb();
+    const deps = testDeps(db, p);
+    handleOrderEvent(deps, order('purchase', 'o1', 300, '12:00', { channel: 'wecom', member: '42' }));
+    // The same digits with no channel are the deployment's default channel's (console here): somebody else.
+    handleOrderEvent(deps, order('purchase', 'o2', 50, '12:01', { member: '42' }));
+    expect(handleOrderEvent(deps, order('refund', 'o1', 300, '12:02', { member: '42' }))).toMatchObject({ status: 'rejected' });
+    const rows = db.$client.prepare("SELECT channel, member_id AS memberId FROM identities WHERE platform_id = '42' ORDER BY channel").all() as { channel: string; memberId: number }[];
+    expect(rows.map((r) => ({ channel: r.channel, points: balanceOf(db, r.memberId) }))).toEqual([
+      { channel: 'console', points: 50 },
+      { channel: 'wecom', points: 300 },
+    ]);
+  });
+
+  it('puts a bare id on the deployment default channel when one is set', () => {
+    const { db } = tempDb();
+    const deps = { ...testDeps(db, p), deployment: { ...testDeps(db, p).deployment, defaultChannel: 'telegram' } };
+    handleOrderEvent(deps, order('purchase', 'o1', 10, '12:00', { member: '42' }));
+    expect(db.$client.prepare("SELECT channel FROM identities WHERE platform_id = '42'").all()).toEqual([{ channel: 'telegram' }]);
+  });
 });
