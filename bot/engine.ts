@@ -127,6 +127,8 @@ export class Engine {
       const { msg } = event;
       if (msg.from.isBot || msg.from.id === deployment.channels[msg.channel]?.botId) return { receipt: { status: 'ignored' }, handled: Promise.resolve() };
       if (msg.text.length > MAX_INBOUND_TEXT) event = { kind: 'message', msg: { ...msg, text: clipText(msg.text, MAX_INBOUND_TEXT) } };
+      // Lateness is judged on arrival and kept in the record, so a message finished after a crash keeps its verdict.
+      if (this.deps.clock.now().getTime() - msg.at.getTime() >= this.deps.program.lateMessageMinutes * 60_000) event = { kind: 'message', msg: { ...event.msg, late: true } };
     }
     const record = recordOf(event, this.deps.clock.now());
     const receipt = await new Promise<InboxReceipt>((resolve, reject) => {
@@ -207,6 +209,11 @@ export class Engine {
 
   private async process(id: number, msg: InboundMessage): Promise<void> {
     const { db } = this.deps;
+    if (msg.late) {
+      inTransaction(db, () => markInboundDone(db, id, this.deps.clock.now()));
+      this.deps.log.info({ channel: msg.channel, chat: msg.chat, messageId: msg.id, sentAt: msg.at }, 'message arrived late: recorded, not acted on');
+      return;
+    }
     if (msg.chatType === 'group' && !this.serves(msg.channel, msg.chat) && !this.isGroupCommandFromManager(msg)) {
       this.answerUnlistedGroup(id, msg);
       return;

@@ -147,6 +147,11 @@ export const programSchema = z
     groupAdminsModerate: z.boolean().default(true),
     /** A bare `@handle` names a member only when exactly one member used it within this many days. */
     handleRecentDays: whole(1, 365, 'days').default(30),
+    /**
+     * A message that reaches Hearth this long after it was sent (the bot was offline, the platform caught up) is
+     * recorded and left alone: a stale 签到 is not a check-in for a day gone by, and an old question needs no answer.
+     */
+    lateMessageMinutes: whole(1, 1440, 'minutes').default(10),
     points: z
       .object({
         perCny: amount(1000, 'a number of points per CNY'),

@@ -27,6 +27,8 @@ export interface InboundMessage {
   replyHandle?: string;
   /** Other people the message names by id (a text mention), to remember under their names. */
   people?: { id: string; name?: string; username?: string }[];
+  /** Set by the engine when it arrived `lateMessageMinutes` or more after it was sent: recorded, never acted on. */
+  late?: boolean;
 }
 
 /** A button offered under a message; `data` comes back as `InboundMessage.action` when pressed. */

@@ -275,7 +275,8 @@ describe('crash test: Hearth live, SIGKILLed mid-burst and restarted', () => {
 
   it('ends with the same balances as an uninterrupted run, each acknowledged update handled once, no duplicate sends but those in flight at a kill', async () => {
     const seed = Number(process.env.HEARTH_CRASH_SEED ?? Date.now() % 1_000_000);
-    const base = Math.floor(Date.now() / 1000) - 3600;
+    // Sent a few minutes ago: both runs finish well within the program's lateMessageMinutes (10), so nothing is late.
+    const base = Math.floor(Date.now() / 1000) - 300;
     const reference = await run({ kills: 0, seed, base, fake, programPath });
     const crashed = await run({ kills: 5, seed, base, fake, programPath });
     const context = `seed ${seed} (HEARTH_CRASH_SEED=${seed} repeats this run)`;

@@ -94,6 +94,37 @@ describe('engine', () => {
     restarted.deps.db.$client.close();
   });
 
+  it('records a message that arrives long after it was sent and leaves it alone: no check-in for a day gone by, no answer', async () => {
+    const { db } = tempDb();
+    const h = testHearth(db, at);
+    const sent = (minutesAgo: number, id: string, from: string) => ({ ...message(id, 'g1', '签到', from), at: new Date(at.getTime() - minutesAgo * 60_000) });
+    await h.handleMessage(sent(11, 'm1', 'u1')); // the bot was offline; the platform caught up
+    await h.handleMessage(sent(9, 'm2', 'u2'));
+    const checkedIn = db.$client.prepare("SELECT i.platform_id FROM ledger_entries l JOIN identities i USING (member_id) WHERE l.reason = 'checkin'").pluck().all();
+    expect(checkedIn).toEqual(['u2']);
+    expect(dueMessages(db, new Date(at.getTime() + 1000)).map((r) => r.text).join('\n')).not.toMatch(/u1/);
+    expect(db.$client.prepare("SELECT message_id, done_at IS NOT NULL AS done FROM inbox ORDER BY id").all()).toEqual([
+      { message_id: 'm1', done: 1 },
+      { message_id: 'm2', done: 1 },
+    ]);
+  });
+
+  it('finishes after a restart a message received on time, however long the restart took', async () => {
+    const { path } = tempDb();
+    const crashed = build(path, [echo]);
+    const db = crashed.deps.db;
+    inTransaction(db, () =>
+      recordInbound(db, [{ channel: 'console', messageId: 'm1', chat: 'g1', kind: 'message', payload: JSON.stringify(message('m1', 'g1', 'on time')), receivedAt: at.getTime() }]),
+    );
+    db.$client.close();
+    const later = new Date(at.getTime() + 2 * 3600_000);
+    const restarted = testHearth(openDatabase(path), later, { modules: [{ skills: [echo] }] });
+    expect(restarted.engine.resume()).toBe(1);
+    await restarted.engine.idle();
+    expect(dueMessages(restarted.deps.db, new Date(later.getTime() + 1000)).map((r) => r.text)).toEqual(['echo on time']);
+    restarted.deps.db.$client.close();
+  });
+
   it('refuses to acknowledge what it could not record: receive rejects, and nothing is half-written', async () => {
     const { path } = tempDb();
     const h = build(path, [echo]);
