@@ -1,4 +1,4 @@
-// The `hearth` command: start (Telegram when a token is set, else the console), console, replay, check-program, role.
+// The `hearth` command: start (every channel whose variables are set — Telegram, WeCom — else the console), console, replay, check-program, role.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, staffRoomOf, type Config } from './config';
@@ -10,7 +10,7 @@ import { runReplay } from './replay';
 import { openDatabase } from '../store/db';
 import { tryLockDatabase } from '../store/instance-lock';
 import { parseRef, refText } from '../community/refs';
-import { startLive, type LiveHearth } from './live';
+import { startLive, type LiveChannel, type LiveHearth } from './live';
 import { systemClock } from './core/clock';
 import { createConsoleChannel } from './channels/console';
 import { ensureMember, findMemberByPlatformId, setRole } from '../store/members';
@@ -20,12 +20,14 @@ import { runImportCommand } from './import';
 import { runMembersCommand } from './members-cli';
 import { backupDatabase, restoreDatabase } from '../store/retention';
 import { createTelegramChannel } from './channels/telegram';
+import { createWecomChannel } from './channels/wecom';
 import { Health } from './health';
 import { ALL_CATALOGS } from './program-file';
 import { stringify as stringifyYaml } from 'yaml';
 
 const usage = `Usage: hearth <command>
-  start                          run the bot (Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat)
+  start                          run the bot on every channel set up (TELEGRAM_BOT_TOKEN; WECOM_BOT_ID and
+                                 WECOM_BOT_SECRET), else the console chat
   console                        chat with the bot in this terminal
   replay FILE [--program FILE] [--db FILE]
                                  run a replay file and print every bot message as a JSON line
@@ -41,7 +43,8 @@ const usage = `Usage: hearth <command>
   members erase MEMBER [--yes]   erase a member's personal data (ledger totals stay, anonymous); asks first
   db backup FILE                 copy the database to FILE, consistent even while the bot runs
   db restore FILE                replace the database with the backup FILE (stop the bot first)
-Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN,
+Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN, WECOM_BOT_ID,
+  WECOM_BOT_SECRET, WECOM_WS_URL,
   HEARTH_ORDERS_SECRET (start then also serves POST /orders on HEARTH_HTTP_PORT, default 8080), …`;
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
@@ -92,37 +95,61 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `hearth start`: every channel whose variables are set, in one process (Telegram now), with the staff room on any of
- * them; the console chat when none is set.
+ * `hearth start`: every channel whose variables are set (Telegram, WeCom), in one process on one store, with the
+ * staff room on any of them; the console chat when none is set.
  */
 async function start(config: Config): Promise<number> {
-  if (!config.TELEGRAM_BOT_TOKEN) return startConsole(config);
+  const wecomSet = config.WECOM_BOT_ID !== undefined && config.WECOM_BOT_SECRET !== undefined;
+  if (!config.TELEGRAM_BOT_TOKEN && !wecomSet) return startConsole(config);
   const log = createLogger(config.HEARTH_LOG_LEVEL);
   const program = loadProgram(config.HEARTH_PROGRAM);
   const health = new Health();
   let stopped: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (stopped = resolve));
-  const telegram = createTelegramChannel(config, {
-    log,
-    health,
-    onStopped: (err) => {
-      process.stderr.write(`hearth: Telegram polling stopped: ${err instanceof Error ? err.message : String(err)}\n`);
-      stopped(1);
-    },
-  });
+  const channels: LiveChannel[] = [];
+  // Telegram first: a bare member id (the shop, `hearth role`) is on the first channel running.
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? createTelegramChannel(config, {
+        log,
+        health,
+        onStopped: (err) => {
+          process.stderr.write(`hearth: Telegram polling stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+          stopped(1);
+        },
+      })
+    : undefined;
+  if (telegram) channels.push({ channel: telegram, webhook: telegram.webhook });
+  const wecom = wecomSet
+    ? createWecomChannel(config, {
+        log,
+        health,
+        copy: program.copy,
+        onStopped: (err) => {
+          process.stderr.write(`hearth: WeCom connection stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+          stopped(1);
+        },
+      })
+    : undefined;
+  if (wecom) channels.push({ channel: wecom });
   const staffRoom = staffRoomOf(config);
   if (!staffRoom) log.warn('HEARTH_STAFF_ROOM is not set: handoffs have no staff room to go to');
+  else if (!channels.some((c) => c.channel.name === staffRoom.channel)) {
+    log.warn({ staffRoom: staffRoom.channel }, 'the staff room is on a channel that is not running: handoffs have nowhere to go');
+  }
   const live = await startLive({
     config,
     log,
     program,
     health,
-    channels: [{ channel: telegram, webhook: telegram.webhook }],
-    staffRoom: staffRoom ?? { channel: 'telegram', chat: '' },
+    channels,
+    staffRoom: staffRoom ?? { channel: channels[0]!.channel.name, chat: '' },
   });
-  const bot = live.hearth.deps.deployment.channels.telegram!;
-  const how = telegram.webhook ? `webhook ${telegram.webhook.path} on port ${live.http!.port}` : 'long polling';
-  process.stderr.write(`hearth: on Telegram as @${bot.botUsername} (${how}); Ctrl-C stops\n`);
+  if (telegram) {
+    const bot = live.hearth.deps.deployment.channels.telegram!;
+    const how = telegram.webhook ? `webhook ${telegram.webhook.path} on port ${live.http!.port}` : 'long polling';
+    process.stderr.write(`hearth: on Telegram as @${bot.botUsername} (${how}); Ctrl-C stops\n`);
+  }
+  if (wecom) process.stderr.write(`hearth: on WeCom as robot ${config.WECOM_BOT_ID} (long connection); Ctrl-C stops\n`);
   process.once('SIGINT', () => stopped(0));
   process.once('SIGTERM', () => stopped(0));
   try {

@@ -38,15 +38,35 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optional,
   /** The old name of the staff room on Telegram: TELEGRAM_STAFF_CHAT_ID=-100… is HEARTH_STAFF_ROOM=telegram:-100…. */
   TELEGRAM_STAFF_CHAT_ID: optional,
-  /** The staff room, on any channel: `telegram:-1001234567890`. */
+  /** The WeCom intelligent robot (企业微信智能机器人): its bot id and secret, both or neither. Never logged. */
+  WECOM_BOT_ID: optional,
+  WECOM_BOT_SECRET: optional,
+  /** The robot's long-connection address, for a private deployment; the SDK's default is wss://openws.work.weixin.qq.com. */
+  WECOM_WS_URL: optional.superRefine((v, ctx) => {
+    if (v !== undefined && !/^wss?:\/\/\S+$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must be a ws:// or wss:// URL' });
+  }),
+  /** The staff room, on any channel: `telegram:-1001234567890` or `wecom:<chatid>`. */
   HEARTH_STAFF_ROOM: optional.superRefine((v, ctx) => {
     if (v === undefined) return;
     const ref = parseRef(v);
     if ('problem' in ref) ctx.addIssue({ code: 'custom', message: ref.problem });
   }),
+}).superRefine((c, ctx) => {
+  // One without the other is a half-configured robot: say so rather than start without it.
+  if ((c.WECOM_BOT_ID === undefined) !== (c.WECOM_BOT_SECRET === undefined)) {
+    const missing = c.WECOM_BOT_ID === undefined ? 'WECOM_BOT_ID' : 'WECOM_BOT_SECRET';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'WECOM_BOT_ID and WECOM_BOT_SECRET go together: set both for WeCom, or neither' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The channel a bare member id from the shop belongs to: the first channel `start` runs (Telegram, WeCom), else the console. */
+export function defaultMemberChannel(config: Config): string {
+  if (config.TELEGRAM_BOT_TOKEN) return 'telegram';
+  if (config.WECOM_BOT_ID && config.WECOM_BOT_SECRET) return 'wecom';
+  return 'console';
+}
 
 /** Where the staff room is: HEARTH_STAFF_ROOM, or Telegram's TELEGRAM_STAFF_CHAT_ID; undefined when neither is set. */
 export function staffRoomOf(config: Config): { channel: string; chat: string } | undefined {

@@ -375,6 +375,7 @@ class ContextImpl implements SkillContext {
       chat: this.msg.chat,
       text,
       replyTo: this.msg.id,
+      ...(this.msg.replyHandle ? { replyHandle: this.msg.replyHandle } : {}),
       buttons: opts.buttons,
       kind: 'reply',
       thread: this.msg.thread,

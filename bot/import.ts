@@ -9,7 +9,7 @@ import { parse } from 'csv-parse';
 import { Presets, SingleBar } from 'cli-progress';
 import { openDatabase } from '../store/db';
 import { systemClock } from './core/clock';
-import { loadConfig } from './config';
+import { defaultMemberChannel, loadConfig } from './config';
 import { HearthError } from './core/errors';
 import type { OrderEvent } from './core/skill';
 import { createHearth, type Hearth } from './hearth';
@@ -311,7 +311,8 @@ export async function runImportCommand(args: string[]): Promise<number> {
       clock: systemClock,
       // Refused lines are in the summary; a warning per line on stderr would only scramble the progress bar.
       log: createLogger(process.env.HEARTH_LOG_LEVEL ? config.HEARTH_LOG_LEVEL : 'error'),
-      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {} },
+      // An order naming a bare member id is theirs on the channel the running bot serves first, as in the webhook.
+      deployment: { staffRoom: { channel: 'console', chat: 'staff' }, channels: {}, defaultChannel: defaultMemberChannel(config) },
     });
     const started = performance.now();
     let summary: ImportSummary;

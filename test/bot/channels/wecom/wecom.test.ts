@@ -1,0 +1,223 @@
+// Hearth on the WeCom intelligent robot, end to end: the official SDK on a real WebSocket to a local fake speaking the
+// robot's frames, the real engine, skills and a real database — and `hearth start` itself in a child process.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createWecomChannel, type WecomChannel } from '../../../../bot/channels/wecom';
+import type { InboundSink } from '../../../../bot/core/channel';
+import { HearthError } from '../../../../bot/core/errors';
+import { loadConfig } from '../../../../bot/config';
+import { silentLogger } from '../../../../bot/log';
+import type { Hearth } from '../../../../bot/hearth';
+import { hearthOn, program, tempDb, tempDir } from '../../../harness';
+import { readDb, writeProgram } from '../../live-support';
+import { shown, startFakeWecom, type FakeWecom } from './fake-wecom';
+
+const BOT_ID = 'aibLocalTestBot01';
+const SECRET = 'wecom-test-secret-0123456789abcdef';
+const GROUP = 'wrTeaLoversGroup01';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function fake(setup: Parameters<typeof startFakeWecom>[0] = {}): Promise<FakeWecom> {
+  const f = await startFakeWecom({ botId: BOT_ID, secret: SECRET, ...setup });
+  cleanups.push(() => f.close());
+  return f;
+}
+
+function channelTo(f: FakeWecom, extra: Partial<Parameters<typeof createWecomChannel>[1]> = {}): WecomChannel {
+  const c = createWecomChannel({ WECOM_BOT_ID: BOT_ID, WECOM_BOT_SECRET: SECRET, WECOM_WS_URL: f.url }, { log: silentLogger(), startTimeoutMs: 5000, ...extra });
+  cleanups.push(() => c.stop());
+  return c;
+}
+
+/** Hearth on the WeCom channel, the fake's group listed, on a fresh database. */
+async function hearthOnWecom(f: FakeWecom, extra: Partial<Parameters<typeof createWecomChannel>[1]> = {}) {
+  const { db } = tempDb();
+  const channel = channelTo(f, { limits: { perChatGapMs: 0 }, ...extra });
+  const hearth = await hearthOn([channel], { db, program: program((p) => void (p.groups = [`wecom:${GROUP}`])) });
+  return { db, channel, hearth };
+}
+
+const ledgerRows = (hearth: Hearth) =>
+  hearth.deps.db.$client.prepare(`SELECT l.points, l.reason FROM ledger_entries l JOIN identities i ON i.member_id = l.member_id WHERE i.channel = 'wecom' AND i.platform_id = ?`);
+
+describe('WeCom intelligent robot channel (long connection to a local fake)', () => {
+  it('connects and subscribes with the bot id and secret', async () => {
+    const f = await fake();
+    const c = channelTo(f);
+    expect(await c.connect()).toEqual({ botId: BOT_ID });
+    await c.start({ receive: async () => ({ status: 'recorded' }) });
+    expect(f.subscribes).toEqual([{ bot_id: BOT_ID, secret: SECRET }]);
+  });
+
+  it('a refused secret stops the start with a clear error that does not show the secret', async () => {
+    const f = await fake({ secret: 'another-secret' });
+    const c = channelTo(f);
+    const err = await c.start({ receive: async () => ({ status: 'recorded' }) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HearthError);
+    expect((err as HearthError).code).toBe('bad_config');
+    expect((err as Error).message).toMatch(/WECOM_BOT_ID \/ WECOM_BOT_SECRET.*invalid credential/);
+    expect((err as Error).message).not.toContain(SECRET);
+  });
+
+  it('the configuration takes both WECOM_BOT_ID and WECOM_BOT_SECRET or neither, and a ws(s) URL', () => {
+    expect(() => loadConfig({ WECOM_BOT_ID: BOT_ID })).toThrow(/WECOM_BOT_SECRET: WECOM_BOT_ID and WECOM_BOT_SECRET go together/);
+    expect(() => loadConfig({ WECOM_BOT_SECRET: SECRET })).toThrow(/WECOM_BOT_ID: WECOM_BOT_ID and WECOM_BOT_SECRET go together/);
+    expect(() => loadConfig({ WECOM_BOT_ID: BOT_ID, WECOM_BOT_SECRET: SECRET, WECOM_WS_URL: 'http://x' })).toThrow(/WECOM_WS_URL: must be a ws/);
+    expect(loadConfig({ WECOM_BOT_ID: BOT_ID, WECOM_BOT_SECRET: SECRET, HEARTH_STAFF_ROOM: 'wecom:wrStaff' })).toMatchObject({ WECOM_BOT_ID: BOT_ID, HEARTH_STAFF_ROOM: 'wecom:wrStaff' });
+    expect(loadConfig({}).WECOM_BOT_ID).toBeUndefined();
+  });
+
+  it('refuses to be built with only one of the bot id and the secret', () => {
+    expect(() => createWecomChannel({ WECOM_BOT_ID: BOT_ID }, { log: silentLogger() })).toThrow(/WECOM_BOT_ID and WECOM_BOT_SECRET/);
+  });
+
+  it('a group "@robot 签到" is checked in (a ledger row) and answered as the reply to that frame', async () => {
+    const f = await fake();
+    const { hearth, channel } = await hearthOnWecom(f);
+    await channel.start(hearth);
+    const { reqId } = f.pushText('zhangsan', '@围炉 签到', { group: GROUP });
+    await f.until(() => f.accepted().length > 0, 'the check-in answer');
+    const answer = f.accepted()[0]!;
+    expect(answer).toMatchObject({ cmd: 'aibot_respond_msg', reqId, chat: GROUP });
+    expect((answer.body as { msgtype: string; stream: { finish: boolean } }).msgtype).toBe('stream');
+    expect((answer.body as { stream: { finish: boolean } }).stream.finish).toBe(true);
+    expect(shown(answer).text).toMatch(/签到成功|\+5/);
+    expect(ledgerRows(hearth).all('zhangsan')).toEqual([{ points: 5, reason: 'checkin' }]);
+    await hearth.engine.idle();
+    expect(f.accepted()).toHaveLength(1);
+  });
+
+  it('a single-chat "我有多少积分" is answered with the balance in that chat', async () => {
+    const f = await fake();
+    const { hearth, channel } = await hearthOnWecom(f);
+    await channel.start(hearth);
+    f.pushText('lisi', '@围炉 签到', { group: GROUP });
+    await f.until(() => f.accepted().length === 1, 'the check-in answer');
+    const { reqId } = f.pushText('lisi', '我有多少积分');
+    await f.until(() => f.accepted().length === 2, 'the balance');
+    const answer = f.accepted()[1]!;
+    expect(answer).toMatchObject({ cmd: 'aibot_respond_msg', reqId, chat: 'lisi' });
+    expect(shown(answer).text).toMatch(/5/);
+    expect(shown(answer).text).toMatch(/积分/);
+    expect(f.taken.filter((t) => t.chat === GROUP)).toHaveLength(1); // the balance never went to the group
+  });
+
+  it('records a message before it is answered, and tells the sender when it could not be recorded', async () => {
+    const f = await fake();
+    const { hearth, channel } = await hearthOnWecom(f);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const sink: InboundSink = {
+      async receive(event) {
+        if (event.kind === 'message' && event.msg.text === 'fail') throw new HearthError('storage_failed', 'disk full');
+        await held; // recording takes a while
+        const r = await hearth.receive(event);
+        order.push(`recorded ${event.kind === 'message' ? event.msg.id : ''}`);
+        return r;
+      },
+    };
+    await channel.start(sink);
+    const { msgid } = f.pushText('wangwu', '/help');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(f.taken).toEqual([]); // nothing is answered while it is not recorded
+    const inbox = () => hearth.deps.db.$client.prepare(`SELECT count(*) FROM inbox WHERE channel = 'wecom' AND message_id = ?`).pluck().get(msgid) as number;
+    expect(inbox()).toBe(0);
+    release();
+    await f.until(() => f.accepted().length === 1, 'the answer');
+    expect(order).toEqual([`recorded ${msgid}`]);
+    expect(inbox()).toBe(1);
+
+    const failed = f.pushText('wangwu', 'fail');
+    await f.until(() => f.accepted().length === 2, 'the apology');
+    expect(f.accepted()[1]).toMatchObject({ reqId: failed.reqId, chat: 'wangwu' });
+    expect(shown(f.accepted()[1]!).text).toMatch(/出了点问题/);
+  });
+
+  it('keeps the connection alive with heartbeats, and subscribes again after the connection drops', async () => {
+    const f = await fake();
+    const c = channelTo(f, { heartbeatMs: 100, reconnectMs: 50 });
+    await c.start({ receive: async () => ({ status: 'recorded' }) });
+    await f.until(() => f.pings() >= 3, 'three heartbeats acked', 5000);
+    f.dropConnection();
+    await f.until(() => f.subscribes.length === 2, 'a second subscription', 5000);
+    expect(f.subscribes[1]).toEqual({ bot_id: BOT_ID, secret: SECRET });
+  });
+
+  it('a message with no frame to answer (a notice) is pushed to the chat as markdown', async () => {
+    const f = await fake();
+    const { hearth, channel } = await hearthOnWecom(f);
+    await channel.start(hearth);
+    hearth.deps.queue('notice-1', { channel: 'wecom', chat: GROUP, text: '今晚 8 点茶会 🍵', kind: 'notice' }, new Date());
+    await hearth.dispatcher.flush(new Date());
+    expect(f.accepted()).toMatchObject([{ cmd: 'aibot_send_msg', chat: GROUP, body: { chatid: GROUP, msgtype: 'markdown', markdown: { content: '今晚 8 点茶会 🍵' } } }]);
+  });
+
+  it('enter_chat opens the private chat: the greeting goes as the welcome reply to that event', async () => {
+    const f = await fake();
+    const { hearth, channel } = await hearthOnWecom(f);
+    await channel.start(hearth);
+    const { reqId } = f.pushEvent('zhaoliu', { eventtype: 'enter_chat' });
+    await f.until(() => f.accepted().length === 1, 'the welcome');
+    expect(f.accepted()[0]).toMatchObject({ cmd: 'aibot_respond_welcome_msg', reqId, chat: 'zhaoliu', body: { msgtype: 'text' } });
+  });
+});
+
+describe('hearth start on WeCom (the CLI, in a child process)', () => {
+  it('starts with WECOM_BOT_ID, WECOM_BOT_SECRET and WECOM_WS_URL, and answers a group "@robot 签到" and a single-chat "我有多少积分"', async () => {
+    const f = await fake();
+    const dir = tempDir();
+    const db = join(dir, 'hearth.db');
+    const programPath = writeProgram(dir, (p) => void (p.groups = [`wecom:${GROUP}`]));
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', '..', '..', 'bin', 'hearth.js'), 'start'], {
+      env: {
+        ...process.env,
+        HEARTH_DB: db,
+        HEARTH_PROGRAM: programPath,
+        HEARTH_LOG_LEVEL: 'error',
+        TELEGRAM_BOT_TOKEN: '',
+        HEARTH_ORDERS_SECRET: '',
+        WECOM_BOT_ID: BOT_ID,
+        WECOM_BOT_SECRET: SECRET,
+        WECOM_WS_URL: f.url,
+        HEARTH_STAFF_ROOM: 'wecom:wrStaffRoom01',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    await f.until(() => /on WeCom as robot/.test(stderr), `hearth to start:\n${stderr}`, 30_000);
+    expect(f.subscribes).toEqual([{ bot_id: BOT_ID, secret: SECRET }]);
+    expect(stderr).not.toContain(SECRET);
+
+    const checkin = f.pushText('sunqi', '@围炉 签到', { group: GROUP });
+    await f.until(() => f.accepted().length === 1, 'the check-in answer');
+    expect(f.accepted()[0]).toMatchObject({ cmd: 'aibot_respond_msg', reqId: checkin.reqId, chat: GROUP });
+    expect(shown(f.accepted()[0]!).text).toMatch(/签到成功|\+5/);
+
+    const ask = f.pushText('sunqi', '我有多少积分');
+    await f.until(() => f.accepted().length === 2, 'the balance');
+    expect(f.accepted()[1]).toMatchObject({ cmd: 'aibot_respond_msg', reqId: ask.reqId, chat: 'sunqi' });
+    expect(shown(f.accepted()[1]!).text).toMatch(/5/);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const rows = readDb(db, (d) => d.prepare(`SELECT l.points, l.reason FROM ledger_entries l JOIN identities i ON i.member_id = l.member_id WHERE i.channel = 'wecom' AND i.platform_id = 'sunqi'`).all());
+    expect(rows).toEqual([{ points: 5, reason: 'checkin' }]);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
