@@ -6,7 +6,7 @@ import type { Program } from '../community/program';
 import type { OutboundMessage } from './core/types';
 import type { Channel, Delivery, DeliveryResult } from './core/channel';
 import type { HealthReporter } from './core/skill';
-import { nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, type OutboxRow } from '../store/outbox';
+import { deferMessage, nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, proactiveSendTimes, type OutboxRow } from '../store/outbox';
 import { quietHoursEnd } from '../community/quiet-hours';
 import { HearthError } from './core/errors';
 import { canMessagePrivatelyTo, findMemberByPlatformId, isGroupChat } from '../store/members';
@@ -42,13 +42,42 @@ export function queueOutbound(
 /** How delivery failures that are not the platform's answer (a network error) are retried: this many times, then given up. */
 const MAX_ATTEMPTS = 5;
 
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * A channel's budget of messages the bot starts on its own, over the last 24 hours: the sends it made (read back from
+ * the store at start, so a restart does not refill it) and those on their way.
+ */
+class ProactiveBudget {
+  private running = 0;
+  constructor(
+    private readonly max: number,
+    private readonly sent: number[],
+  ) {}
+  /** 0 when one more may go at `now`, else how long until the oldest send leaves the 24 hours. */
+  waitMs(now: number): number {
+    while (this.sent.length > 0 && this.sent[0]! <= now - DAY_MS) this.sent.shift();
+    if (this.sent.length + this.running < this.max) return 0;
+    return this.sent.length > 0 ? this.sent[0]! + DAY_MS - now : 60_000;
+  }
+  start(): void {
+    this.running++;
+  }
+  finish(at: number, sent: boolean): void {
+    this.running--;
+    if (sent) this.sent.push(at);
+  }
+}
+
 /**
  * Delivers due outbox rows through each row's channel, marking each sent as soon as its platform took it. Delivery
  * streams: a flush hands every due row not already on its way to its channel's limiter at once (which paces and orders
  * them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still go strictly in order.
  */
 export class OutboxDispatcher {
-  private readonly channels = new Map<string, { channel: Channel; limiter: RateLimiter }>();
+  private readonly channels = new Map<string, { channel: Channel; limiter: RateLimiter; budget?: ProactiveBudget }>();
+  /** Nudges dropped because their channel's daily budget stayed spent past their day, per channel. */
+  readonly droppedOverBudget = new Map<string, number>();
   /** Rows handed to a channel and not finished yet, and delivered rows whose "sent" mark could not be written yet. */
   private readonly inFlight = new Set<number>();
   /** The tail of each chat's delivery chain, and whether a row of that chain failed (its later rows then wait). */
@@ -71,7 +100,9 @@ export class OutboxDispatcher {
   /** Deliver a channel's rows, paced by a limiter built from the channel's limits (on `clock`, the wall clock by default). */
   register(channel: Channel, clock: LimiterClock = wallClock): void {
     this.channels.get(channel.name)?.limiter.stop();
-    this.channels.set(channel.name, { channel, limiter: new RateLimiter(channel.limits, clock) });
+    const max = channel.limits.proactivePerDay;
+    const budget = max !== undefined && max !== Infinity ? new ProactiveBudget(max, proactiveSendTimes(this.deps.db, channel.name, new Date(clock.now() - DAY_MS))) : undefined;
+    this.channels.set(channel.name, { channel, limiter: new RateLimiter(channel.limits, clock), ...(budget ? { budget } : {}) });
   }
 
   /** Stop pacing: sends waiting for their turn are dropped (their rows stay pending for the next start). */
@@ -152,9 +183,15 @@ export class OutboxDispatcher {
     let delivered = false;
     try {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
-      const { channel, limiter } = this.channels.get(row.channel)!;
+      const { channel, limiter, budget } = this.channels.get(row.channel)!;
       const message = this.delivery(row);
-      let result: DeliveryResult;
+      const counted = budget !== undefined && (row.kind === 'nudge' || row.kind === 'notice');
+      if (counted) {
+        const wait = budget.waitMs(now.getTime());
+        if (wait > 0) return this.overBudget(row, now, wait);
+        budget.start();
+      }
+      let result: DeliveryResult = { status: 'failed', reason: 'not delivered' };
       try {
         // Where members must open a private chat first, one who has not is known to be unreachable: no call is made.
         const closed = !message.group && channel.capabilities.privateMessages === 'opened' && canMessagePrivatelyTo(db, row.channel, row.chat) === false;
@@ -164,6 +201,8 @@ export class OutboxDispatcher {
       } catch (err) {
         // Not the platform's answer (a network error, stopping): try again later, a few times.
         result = { status: row.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'retry', afterMs: 2 ** row.attempts * 1000, reason: String((err as Error)?.message ?? err) } as DeliveryResult;
+      } finally {
+        if (counted) budget.finish(now.getTime(), result.status === 'sent');
       }
       if (result.status === 'sent') {
         delivered = true;
@@ -187,6 +226,29 @@ export class OutboxDispatcher {
     } finally {
       if (!delivered) this.inFlight.delete(row.id);
     }
+  }
+
+  /**
+   * A message the bot starts on its own when its channel's 24-hour budget is spent: it waits until there is room; a
+   * nudge for which room comes only after its day (24 hours from when it was planned) is dropped, counted and logged —
+   * a stale nudge helps nobody. Notices about a member's own points wait however long it takes.
+   */
+  private overBudget(row: OutboxRow, now: Date, waitMs: number): false {
+    const { db, log } = this.deps;
+    try {
+      if (row.kind === 'nudge' && now.getTime() + waitMs - row.createdAt >= DAY_MS) {
+        markFailed(db, row.id, `dropped: the ${row.channel} channel's daily budget of proactive messages stayed spent`, { at: now, giveUp: true });
+        const dropped = (this.droppedOverBudget.get(row.channel) ?? 0) + 1;
+        this.droppedOverBudget.set(row.channel, dropped);
+        log.warn({ channel: row.channel, outboxId: row.id, dropped }, 'nudge dropped: the daily send budget stayed spent past its day');
+      } else {
+        deferMessage(db, row.id, new Date(now.getTime() + waitMs), `waiting for the ${row.channel} channel's daily send budget`);
+        log.info({ channel: row.channel, outboxId: row.id, waitMs }, 'proactive message deferred: the daily send budget is spent');
+      }
+    } catch (err) {
+      log.error({ err, outboxId: row.id }, 'could not defer a message over the send budget');
+    }
+    return false;
   }
 
   /**

@@ -109,3 +109,18 @@ export function markFailed(db: Db, id: number, error: string, opts: { giveUp?: b
     .where(eq(outbox.id, id))
     .run();
 }
+
+/** When the rows the bot started on its own (notices, nudges) on a channel were sent, since `since`, oldest first. */
+export function proactiveSendTimes(db: Db, channel: string, since: Date): number[] {
+  return statement<[string, number], number>(
+    db,
+    "SELECT sent_at FROM outbox WHERE channel = ? AND kind IN ('notice', 'nudge') AND sent_at >= ? ORDER BY sent_at",
+  )
+    .pluck()
+    .all(channel, since.getTime());
+}
+
+/** Hold a pending row back until `until`, without counting it a failed attempt (its chat's later rows do not wait for it). */
+export function deferMessage(db: Db, id: number, until: Date, why: string): void {
+  db.update(outbox).set({ notBefore: until.getTime(), lastError: why.slice(0, 500) }).where(eq(outbox.id, id)).run();
+}

@@ -33,6 +33,12 @@ export interface RateLimits {
   globalWindowMs: number;
   /** Kept on each limit, so network jitter does not tip a send over. */
   marginMs: number;
+  /**
+   * Messages the bot starts on its own (notices, nudges) in any 24 hours, all chats together; none when unset. Answers
+   * in a conversation never count: what is left after them is what nudges may use (a personal WeChat account is
+   * banned for sending like a machine).
+   */
+  proactivePerDay?: number;
 }
 
 /** No limits: channels that do not leave the process (the console, replay). */

@@ -26,6 +26,39 @@ const noon = new Date('2026-03-01T04:00:00Z'); // 12:00 in Shanghai
 const late = new Date('2026-03-01T14:30:00Z'); // 22:30 in Shanghai
 
 describe('outbox', () => {
+  it("keeps a channel's messages started by the bot within its 24-hour budget: answers never count, a nudge that cannot go within its day is dropped, the budget survives a restart", async () => {
+    const { path } = tempDb();
+    const p = program();
+    const db = openDatabase(path);
+    const hour = 3600_000;
+    const at = (h: number) => new Date(noon.getTime() + h * hour);
+    const budgeted = (delivered: string[]): Channel => ({ ...channel(async (row) => void delivered.push(row.text)), limits: { ...UNLIMITED, proactivePerDay: 2 } });
+    const clockAt = (t: Date) => ({ now: () => t.getTime(), sleep: async () => undefined });
+    for (const [key, chat, kind] of [['n1', 'u1', 'nudge'], ['n2', 'u2', 'nudge'], ['n3', 'u3', 'nudge'], ['t1', 'u4', 'notice'], ['r1', 'u1', 'reply']] as const) {
+      queueOutbound({ db, program: p }, key, { channel: 'console', chat, text: key, kind }, noon);
+    }
+    const delivered: string[] = [];
+    const first = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
+    first.register(budgeted(delivered), clockAt(noon));
+    await first.flush(noon);
+    expect([...delivered].sort()).toEqual(['n1', 'n2', 'r1']);
+    await first.flush(at(0.5));
+    expect(first.droppedOverBudget.get('console')).toBe(1); // n3: no room before tomorrow noon, when its day is over
+    expect(db.$client.prepare("SELECT text FROM outbox WHERE failed_at IS NOT NULL").pluck().all()).toEqual(['n3']);
+
+    // A restart does not refill the budget: a nudge planned an hour later waits for room within its day.
+    const second = new OutboxDispatcher({ db, log: silentLogger(), health: new Health() });
+    second.register(budgeted(delivered), clockAt(at(1)));
+    queueOutbound({ db, program: p }, 'n4', { channel: 'console', chat: 'u5', text: 'n4', kind: 'nudge' }, at(1));
+    queueOutbound({ db, program: p }, 'r2', { channel: 'console', chat: 'u4', text: 'r2', kind: 'reply' }, at(1));
+    await second.flush(at(1));
+    await second.flush(at(23.9));
+    expect([...delivered].sort()).toEqual(['n1', 'n2', 'r1', 'r2']);
+    await second.flush(at(24));
+    expect([...delivered].sort()).toEqual(['n1', 'n2', 'n4', 'r1', 'r2', 't1']);
+    db.$client.close();
+  });
+
   it('delivers rows written before a crash exactly once after restart', async () => {
     const { path } = tempDb();
     const p = program();
