@@ -13,6 +13,12 @@ export interface Problem {
 /** The problems of a running Hearth, by part. */
 export class Health {
   private readonly problems = new Map<string, Problem>();
+  private readonly listeners: ((part: string, problem: Problem | undefined) => void)[] = [];
+
+  /** Be told when a part starts failing (its problem) and when it works again (undefined). */
+  onChange(listener: (part: string, problem: Problem | undefined) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Record that `part` failed now. */
   fail(part: string, message: string, at: Date = new Date()): void {
@@ -21,13 +27,15 @@ export class Health {
       known.message = message;
       known.count++;
     } else {
-      this.problems.set(part, { part, message, since: at, count: 1 });
+      const problem = { part, message, since: at, count: 1 };
+      this.problems.set(part, problem);
+      for (const l of this.listeners) l(part, problem);
     }
   }
 
   /** Record that `part` works again. */
   ok(part: string): void {
-    this.problems.delete(part);
+    if (this.problems.delete(part)) for (const l of this.listeners) l(part, undefined);
   }
 
   /** The current problems, oldest first. */

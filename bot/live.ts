@@ -12,6 +12,7 @@ import type { ChannelInfo, Deployment } from './core/skill';
 import type { Config } from './config';
 import { createHearth, type Hearth } from './hearth';
 import { Health } from './health';
+import { runtimeCopy } from './copy';
 import { createHttpApp, listen, type HttpServer } from './http';
 import { COMMANDS } from '../skills/commands';
 import type { Hono } from 'hono';
@@ -32,6 +33,46 @@ export interface LiveChannel {
 /** How often messages whose handling failed are tried again, and the outbox is flushed. */
 const RETRY_MS = 30_000;
 const FLUSH_MS = 1_000;
+/** A channel failing this long is reported to the staff room (a reconnect blip is not). */
+const CHANNEL_DOWN_AFTER_MS = 2 * 60_000;
+
+/**
+ * Tell the staff room when a running channel has been down `afterMs` (its name is a part of `/health`), and again when
+ * it is back. Returns how to stop watching.
+ */
+function watchChannels(hearth: Hearth, health: Health, afterMs: number, flush: () => void): () => void {
+  const { deployment, program } = hearth.deps;
+  const pending = new Map<string, NodeJS.Timeout>();
+  const told = new Set<string>();
+  const say = runtimeCopy.to({ lang: program.escalation.staffLang, program });
+  // Staff alerts go at once, as answers do: quiet hours are for members, not for an outage.
+  const tell = (key: string, text: string) => {
+    hearth.deps.queue(key, { channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text, kind: 'reply' }, systemClock.now());
+    flush();
+  };
+  health.onChange((part, problem) => {
+    if (!(part in deployment.channels) || !deployment.staffRoom.chat) return;
+    clearTimeout(pending.get(part));
+    pending.delete(part);
+    if (problem) {
+      const timer = setTimeout(() => {
+        pending.delete(part);
+        const still = health.list().find((p) => p.part === part);
+        if (!still) return;
+        told.add(part);
+        tell(`channel-down:${part}:${still.since.getTime()}`, say('channelDown', { channel: part, reason: still.message }));
+      }, afterMs);
+      timer.unref();
+      pending.set(part, timer);
+    } else if (told.delete(part)) {
+      tell(`channel-back:${part}:${systemClock.now().getTime()}`, say('channelBack', { channel: part }));
+    }
+  });
+  return () => {
+    for (const t of pending.values()) clearTimeout(t);
+    pending.clear();
+  };
+}
 
 /** The commands as platform menus show them, from the one command list. */
 export function menuCommands(): MenuCommand[] {
@@ -54,6 +95,8 @@ export async function startLive(options: {
   health?: Health;
   /** Told when this process waits for another to stop (default: a line on stderr). */
   onStandby?: (message: string) => void;
+  /** How long a channel must be down before the staff room is told (default 2 minutes). */
+  channelDownAfterMs?: number;
 }): Promise<LiveHearth> {
   const { config } = options;
   const lock = await lockDatabase(config.HEARTH_DB, { waiting: () => standby(options) });
@@ -109,6 +152,7 @@ async function run(db: Db, lock: InstanceLock, options: Parameters<typeof startL
   const health = options.health ?? new Health();
   const hearth = createHearth({ db, program: options.program, clock: systemClock, log, deployment, channels: options.channels.map((c) => c.channel), health });
   const flush = () => hearth.dispatcher.flush(systemClock.now()).catch((err: unknown) => log.error({ err }, 'outbox flush failed'));
+  const stopWatching = watchChannels(hearth, health, options.channelDownAfterMs ?? CHANNEL_DOWN_AFTER_MS, () => void flush());
   hearth.onHandled(() => void flush()); // answers go out as soon as they are committed
   hearth.scheduler.start(systemClock, async () => void (await flush()));
   const flushTimer = setInterval(() => void flush(), FLUSH_MS);
@@ -144,6 +188,7 @@ async function run(db: Db, lock: InstanceLock, options: Parameters<typeof startL
     async stop() {
       clearInterval(flushTimer);
       clearInterval(retryTimer);
+      stopWatching();
       for (const { channel } of options.channels) await channel.stop();
       await http?.close();
       await hearth.scheduler.stop();
