@@ -51,7 +51,9 @@ type Field = keyof RawOrder;
 
 /** Header names each column may go by (compared lower-case, without spaces, dashes and underscores). */
 const HEADER_NAMES: Record<Field, string[]> = {
-  member: ['member', 'memberid', 'user', 'userid', 'customer', 'customerid', '会员', '会员id', '用户', '用户id'],
+  member: ['member', 'memberid', 'user', 'userid', '会员', '会员id', '用户', '用户id'],
+  // The shop's own number for the buyer, where it does not know their chat id.
+  customer: ['customer', 'customerid', 'customerno', '客户', '客户号', '客户id'],
   orderId: ['orderid', 'order', 'orderno', 'ordernumber', '订单', '订单号', '订单id'],
   amount: ['amount', 'amountcny', 'total', 'cny', '金额', '订单金额'],
   at: ['at', 'time', 'timestamp', 'datetime', 'date', 'paidat', 'createdat', '时间', '下单时间', '支付时间'],
@@ -78,7 +80,8 @@ function columnsOf(first: string[]): { header: boolean; columns: Partial<Record<
   if (Object.keys(named).length < 2) {
     return { header: false, columns: Object.fromEntries(POSITIONAL.map((f, i) => [f, i])) };
   }
-  const missing = REQUIRED.filter((f) => named[f] === undefined);
+  // A line names its buyer by chat id (member) or by the shop's customer number.
+  const missing = REQUIRED.filter((f) => named[f] === undefined && !(f === 'member' && named.customer !== undefined));
   if (missing.length > 0) {
     throw new HearthError('bad_input', `line 1: the header has no ${missing.map((f) => HEADER_NAMES[f][0]).join(', ')} column (expected member,order_id,amount,at,type)`);
   }

@@ -13,6 +13,8 @@ import type { Hearth } from './hearth';
 /** The raw fields of one order event, as text (CSV) or JSON values (HTTP). */
 export interface RawOrder {
   member?: unknown;
+  /** The shop's own customer number, where the shop does not know the member's chat id: the points wait on it. */
+  customer?: unknown;
   orderId?: unknown;
   amount?: unknown;
   at?: unknown;
@@ -23,6 +25,12 @@ export interface RawOrder {
 
 /** Either a checked event or the reason it was refused. */
 export type OrderCheck = { ok: true; event: OrderEvent } | { ok: false; reason: string };
+
+/**
+ * The namespace of the shop's customer numbers: a customer is a member known only to the shop (an identity on no chat
+ * channel), whose points wait there until a chat account is bound to them.
+ */
+export const SHOP = 'shop';
 
 /** Largest single order accepted, in CNY: anything bigger is far more likely a typo than a sale. */
 export const MAX_ORDER_AMOUNT = 10_000_000;
@@ -97,8 +105,12 @@ export function checkOrder(raw: RawOrder, options: { now: Date; program: Pick<Pr
   const typeText = text(raw.type)?.toLowerCase() ?? '';
   const kind = typeText === '' ? 'purchase' : TYPES[typeText];
   if (!kind) return { ok: false, reason: `unknown type "${text(raw.type)}": expected purchase or refund` };
-  const member = checkId(raw.member, 'member');
+  const named = (v: unknown) => v !== undefined && v !== null && v !== '';
+  if (named(raw.member) && named(raw.customer)) return { ok: false, reason: 'name the member or the shop customer, not both' };
+  const byCustomer = named(raw.customer);
+  const member = byCustomer ? checkId(raw.customer, 'customer') : checkId(raw.member, 'member');
   if (typeof member !== 'string') return { ok: false, ...member };
+  if (byCustomer && named(raw.channel)) return { ok: false, reason: 'a shop customer has no channel: give the channel with a member id instead' };
   const orderId = checkId(raw.orderId, 'order id');
   if (typeof orderId !== 'string') return { ok: false, ...orderId };
   const amount = checkAmount(raw.amount);
@@ -109,8 +121,8 @@ export function checkOrder(raw: RawOrder, options: { now: Date; program: Pick<Pr
   if (!at) return { ok: false, reason: `bad time "${atText}": expected ISO 8601 like 2026-03-01T09:30:00+08:00` };
   const problem = orderTimeProblem(options.program, at, options.now);
   if (problem) return { ok: false, reason: `bad time "${atText}": ${problem}` };
-  const event: OrderEvent = { kind, member, orderId, amount, at };
-  if (raw.channel !== undefined && raw.channel !== null && raw.channel !== '') {
+  const event: OrderEvent = { kind, member, orderId, amount, at, ...(byCustomer ? { channel: SHOP } : {}) };
+  if (named(raw.channel)) {
     const channel = checkId(raw.channel, 'channel');
     if (typeof channel !== 'string') return { ok: false, ...channel };
     event.channel = channel;

@@ -26,8 +26,14 @@ const message = z.object({
 });
 // A member named by id alone is on the console channel (as messages default to it): ids on two channels are two people.
 const channel = z.string().min(1).default('console');
-const purchase = z.object({ type: z.literal('purchase'), at: instant, channel, member: id, orderId: id, amount: z.number().positive().finite() });
-const refund = z.object({ type: z.literal('refund'), at: instant, channel, member: id, orderId: id, amount: z.number().positive().finite(), refundId: id.optional() });
+// An order names its buyer by chat id (`member`, on `channel`) or by the shop's own number (`customer`).
+const buyer = { channel, member: id.optional(), customer: id.optional() };
+const oneBuyer = (o: { member?: string; customer?: string }) => (o.member === undefined) !== (o.customer === undefined);
+const oneBuyerMessage = { message: 'give either member or customer' };
+const purchase = z.object({ type: z.literal('purchase'), at: instant, ...buyer, orderId: id, amount: z.number().positive().finite() }).refine(oneBuyer, oneBuyerMessage);
+const refund = z
+  .object({ type: z.literal('refund'), at: instant, ...buyer, orderId: id, amount: z.number().positive().finite(), refundId: id.optional() })
+  .refine(oneBuyer, oneBuyerMessage);
 const join = z.object({ type: z.literal('join'), at: instant, channel: z.string().min(1).default('console'), chat: id, from: id, name: z.string().optional(), invite: z.string().optional() });
 const role = z.object({ type: z.literal('role'), at: instant.optional(), channel, member: id, role: z.enum(['manager', 'staff', 'member']) });
 const profile = z.object({

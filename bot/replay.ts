@@ -1,4 +1,5 @@
 // `hearth replay`: runs a replay file through the real engine, skills, store and scheduler on a virtual clock.
+import { SHOP } from './order-intake';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,11 @@ async function advance(hearth: Hearth, clock: VirtualClock, to: Date, flush: () 
   });
 }
 
+/** Who an order names: a member on a channel, or a shop customer (whose points wait in the shop's namespace). */
+function buyerOf(event: { channel: string; member?: string; customer?: string }): { channel: string; member: string } {
+  return event.customer !== undefined ? { channel: SHOP, member: event.customer } : { channel: event.channel, member: event.member! };
+}
+
 /** The member behind an id on a channel, created on first sight (a role or a profile may come before their first message). */
 function memberFor(hearth: Hearth, channel: string, platformId: string, at: Date): number {
   // Setting a role or a profile is not the member being active: only a new member is created here.
@@ -82,10 +88,10 @@ async function applyEvent(hearth: Hearth, event: ReplayLine['event'], now: Date)
       });
       return;
     case 'purchase':
-      await hearth.handleOrder({ kind: 'purchase', channel: event.channel, member: event.member, orderId: event.orderId, amount: event.amount, at: now });
+      await hearth.handleOrder({ kind: 'purchase', ...buyerOf(event), orderId: event.orderId, amount: event.amount, at: now });
       return;
     case 'refund':
-      await hearth.handleOrder({ kind: 'refund', channel: event.channel, member: event.member, orderId: event.orderId, amount: event.amount, at: now, ...(event.refundId ? { refundId: event.refundId } : {}) });
+      await hearth.handleOrder({ kind: 'refund', ...buyerOf(event), orderId: event.orderId, amount: event.amount, at: now, ...(event.refundId ? { refundId: event.refundId } : {}) });
       return;
     case 'join':
       await hearth.handleJoin({ channel: event.channel, chat: event.chat, from: { id: event.from, name: event.name }, at: now, inviteCode: event.invite });
