@@ -7,12 +7,18 @@ export const runtimeCopy = defineCopy('hearth', {
     en: "Hi! I'm not set up for this group yet. A community manager can turn me on here with /group on.",
   },
   somethingWentWrong: { zh: '抱歉，处理时出了点问题，请稍后再试。', en: 'Sorry, something went wrong on my side. Please try again in a moment.' },
-  // To the staff room when a channel has been down a while, and when it is back.
+  // To the staff room when a channel has been down a while, and when it is back; {channel} is one of the names below.
+  nameTelegram: { zh: 'Telegram', en: 'Telegram' },
+  nameWecom: { zh: '企业微信', en: 'WeCom' },
+  nameWechat: { zh: '微信', en: 'WeChat' },
   channelDown: {
     zh: '⚠️ {channel} 连接中断（{reason}），那里的会员暂时收不到回复。恢复后我会在这里告诉大家。',
     en: "⚠️ {channel} is down ({reason}): members there get no answers for now. I'll say here when it is back.",
   },
-  channelBack: { zh: '✅ {channel} 已恢复，中断期间收到的消息正在处理。', en: '✅ {channel} is back; what arrived meanwhile is being answered.' },
+  channelBack: {
+    zh: '✅ {channel} 已恢复，中断期间收到的消息正在处理。',
+    en: '✅ {channel} is back; what arrived meanwhile is being answered.',
+  },
   secretUndelivered: {
     zh: '🔒 我没能私信给你，刚才的内容只在私聊里发。请点下方按钮私聊我，再问我一次。',
     en: "🔒 I couldn't reach you privately, and that answer is only for a private chat. Open one with the button below, then ask me again.",

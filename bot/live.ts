@@ -50,6 +50,8 @@ function watchChannels(hearth: Hearth, health: Health, afterMs: number, flush: (
     hearth.deps.queue(key, { channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text, kind: 'reply' }, systemClock.now());
     flush();
   };
+  const names = { telegram: 'nameTelegram', wecom: 'nameWecom', wechat: 'nameWechat' } as const;
+  const nameOf = (part: string) => (part in names ? say(names[part as keyof typeof names]) : part);
   health.onChange((part, problem) => {
     if (!(part in deployment.channels) || !deployment.staffRoom.chat) return;
     clearTimeout(pending.get(part));
@@ -60,12 +62,12 @@ function watchChannels(hearth: Hearth, health: Health, afterMs: number, flush: (
         const still = health.list().find((p) => p.part === part);
         if (!still) return;
         told.add(part);
-        tell(`channel-down:${part}:${still.since.getTime()}`, say('channelDown', { channel: part, reason: still.message }));
+        tell(`channel-down:${part}:${still.since.getTime()}`, say('channelDown', { channel: nameOf(part), reason: still.message }));
       }, afterMs);
       timer.unref();
       pending.set(part, timer);
     } else if (told.delete(part)) {
-      tell(`channel-back:${part}:${systemClock.now().getTime()}`, say('channelBack', { channel: part }));
+      tell(`channel-back:${part}:${systemClock.now().getTime()}`, say('channelBack', { channel: nameOf(part) }));
     }
   });
   return () => {
