@@ -1,6 +1,7 @@
 // Assembles a running Hearth: the engine with its skills in order, the scheduler, the outbox dispatcher, the channels
 // it delivers through, the runtime's services for skills (queue, reach, private links) and the handlers for
 // non-message events (purchases, refunds, joins). Live runs, the console and replay all build this.
+import { bindModule } from '../skills/bind';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
@@ -35,7 +36,7 @@ import { retentionModule } from '../skills/retention';
 
 /** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
-  return [handoffModule, { skills: [helpSkill] }, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
+  return [handoffModule, { skills: [helpSkill] }, bindModule, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
 }
 
 /** A running Hearth: what modules are installed on (a ModuleHost), and what channels and live runs drive. */

@@ -7,6 +7,7 @@ import type { Program } from '../community/program';
 import { inTransaction } from '../store/db';
 import { claimSignedRequest, forgetSignedRequest, orderEventRecorded } from '../store/order-intake';
 import { HearthError } from './core/errors';
+import { SHOP_CHANNEL } from '../store/binding';
 import type { OrderEvent, OrderReport } from './core/skill';
 import type { Hearth } from './hearth';
 
@@ -25,12 +26,6 @@ export interface RawOrder {
 
 /** Either a checked event or the reason it was refused. */
 export type OrderCheck = { ok: true; event: OrderEvent } | { ok: false; reason: string };
-
-/**
- * The namespace of the shop's customer numbers: a customer is a member known only to the shop (an identity on no chat
- * channel), whose points wait there until a chat account is bound to them.
- */
-export const SHOP = 'shop';
 
 /** Largest single order accepted, in CNY: anything bigger is far more likely a typo than a sale. */
 export const MAX_ORDER_AMOUNT = 10_000_000;
@@ -121,7 +116,7 @@ export function checkOrder(raw: RawOrder, options: { now: Date; program: Pick<Pr
   if (!at) return { ok: false, reason: `bad time "${atText}": expected ISO 8601 like 2026-03-01T09:30:00+08:00` };
   const problem = orderTimeProblem(options.program, at, options.now);
   if (problem) return { ok: false, reason: `bad time "${atText}": ${problem}` };
-  const event: OrderEvent = { kind, member, orderId, amount, at, ...(byCustomer ? { channel: SHOP } : {}) };
+  const event: OrderEvent = { kind, member, orderId, amount, at, ...(byCustomer ? { channel: SHOP_CHANNEL } : {}) };
   if (named(raw.channel)) {
     const channel = checkId(raw.channel, 'channel');
     if (typeof channel !== 'string') return { ok: false, ...channel };

@@ -1,5 +1,5 @@
 // `hearth replay`: runs a replay file through the real engine, skills, store and scheduler on a virtual clock.
-import { SHOP } from './order-intake';
+import { SHOP_CHANNEL } from '../store/binding';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +62,7 @@ async function advance(hearth: Hearth, clock: VirtualClock, to: Date, flush: () 
 
 /** Who an order names: a member on a channel, or a shop customer (whose points wait in the shop's namespace). */
 function buyerOf(event: { channel: string; member?: string; customer?: string }): { channel: string; member: string } {
-  return event.customer !== undefined ? { channel: SHOP, member: event.customer } : { channel: event.channel, member: event.member! };
+  return event.customer !== undefined ? { channel: SHOP_CHANNEL, member: event.customer } : { channel: event.channel, member: event.member! };
 }
 
 /** The member behind an id on a channel, created on first sight (a role or a profile may come before their first message). */

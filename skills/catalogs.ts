@@ -2,6 +2,7 @@
 import type { Catalog } from '../bot/core/copy';
 import { askCopy } from './ask.copy';
 import { badgesCopy } from './badges.copy';
+import { bindCopy } from './bind.copy';
 import { checkinCopy } from './checkin.copy';
 import { fallbackCopy } from './fallback.copy';
 import { grantCopy } from './grant.copy';
@@ -25,6 +26,7 @@ export const CATALOGS: readonly Catalog[] = [
   tiersCopy,
   ugcCopy,
   handoffCopy,
+  bindCopy,
   helpCopy,
   askCopy,
   nudgesCopy,

@@ -37,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   c({ name: 'makeup', words: { zh: ['补签', '使用补签卡', '补签卡'], en: [] }, audience: 'member', description: { zh: '用补签卡补上昨天的签到', en: "use a make-up card on yesterday's check-in" } }),
   c({ name: 'share', words: { zh: [], en: [] }, audience: 'member', args: { zh: '<内容>（或 #分享）', en: '<text> (or #share)' }, description: { zh: '分享心得赚积分', en: 'share a post for points' }, menus: ['private', 'group'] }),
   c({ name: 'invite', words: { zh: ['邀请码', '邀请'], en: ['invite code', 'invite'] }, audience: 'member', description: { zh: '获取邀请码', en: 'your invite code' }, menus: ['private'] }),
+  c({ name: 'bind', words: { zh: ['绑定'], en: [] }, audience: 'member', args: { zh: '<绑定码>', en: '<code>' }, description: { zh: '绑定商城账户', en: 'link your shop account' }, menus: ['private'] }),
   c({ name: 'mute', words: { zh: ['免打扰'], en: [] }, audience: 'member', description: { zh: '暂停提醒', en: 'pause reminders' } }),
   c({ name: 'unmute', words: { zh: ['取消免打扰'], en: [] }, audience: 'member', description: { zh: '恢复提醒', en: 'resume reminders' } }),
   c({ name: 'mydata', words: { zh: ['我的数据'], en: [] }, audience: 'member', description: { zh: '我保存的关于你的信息', en: 'what I keep about you' } }),

@@ -141,3 +141,16 @@ export const signedRequests = sqliteTable(
   },
   (t) => [index('signed_requests_at').on(t.at)],
 );
+
+/**
+ * One-time codes a shop gives a customer to bind their chat account to their shop customer number: short enough to
+ * type on a phone and to fit a Telegram start payload, valid for minutes, used once.
+ */
+export const bindCodes = sqliteTable('bind_codes', {
+  code: text('code').primaryKey(),
+  customer: text('customer').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+  usedByMemberId: integer('used_by_member_id').references(() => members.id),
+});

@@ -1,0 +1,88 @@
+// Binding a chat account to a shop customer: one-time codes the shop hands out, and folding the customer's points
+// (earned on orders before the member was known in chat) into the chat member, in one transaction.
+import { randomInt } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { inTransaction } from './db';
+import { audit } from './audit';
+import { bindCodes, identities, ledgerEntries, memberPoints, nudgeSends, orders, pointLots, redemptions } from './schema';
+import { debitPoints } from './ledger';
+import { tierStateOf } from './standing';
+import { setTierState } from './tiers';
+
+/** The shop's namespace of customer numbers among identities (a customer is known to the shop, on no chat). */
+export const SHOP_CHANNEL = 'shop';
+
+// No 0/O, 1/I/L: a code read off a phone screen is typed right.
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const CODE_LENGTH = 8;
+
+/** A new one-time code for `customer`, valid for `minutes`. */
+export function issueBindCode(db: Db, customer: string, now: Date, minutes: number): { code: string; expiresAt: Date } {
+  const expiresAt = new Date(now.getTime() + minutes * 60_000);
+  for (;;) {
+    const code = Array.from({ length: CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    const inserted = db.insert(bindCodes).values({ code, customer, createdAt: now.getTime(), expiresAt: expiresAt.getTime() }).onConflictDoNothing().run();
+    if (inserted.changes === 1) return { code, expiresAt };
+  }
+}
+
+/** How using a code went. `taken`: the customer is bound to another chat member already (staff should look). */
+export type BindOutcome =
+  | { status: 'bound'; customer: string; points: number }
+  | { status: 'already'; customer: string }
+  | { status: 'invalid' }
+  | { status: 'taken'; customer: string; boundTo: number }
+  | { status: 'other-customer'; customer: string; bound: string };
+
+/**
+ * Use a code for `memberId`: the customer's identity joins the member and so do the points, lots, orders and tier the
+ * customer earned before (a tier gift the member already had for the same tier is taken back, so none is paid twice).
+ * A code unknown, expired or used is `invalid`, and nothing changes.
+ */
+export function useBindCode(db: Db, code: string, memberId: number, now: Date, tierIds: readonly string[]): BindOutcome {
+  return inTransaction(db, (): BindOutcome => {
+    const row = db.select().from(bindCodes).where(eq(bindCodes.code, code.toUpperCase())).get();
+    if (!row || row.usedAt !== null || row.expiresAt <= now.getTime()) return { status: 'invalid' };
+    const { customer } = row;
+    const owner = db.select({ memberId: identities.memberId }).from(identities).where(and(eq(identities.channel, SHOP_CHANNEL), eq(identities.platformId, customer))).get();
+    if (owner?.memberId === memberId) return { status: 'already', customer };
+    const bound = db.select({ platformId: identities.platformId }).from(identities).where(and(eq(identities.memberId, memberId), eq(identities.channel, SHOP_CHANNEL))).get();
+    if (bound) return { status: 'other-customer', customer, bound: bound.platformId };
+    if (owner && db.select({ n: sql<number>`count(*)` }).from(identities).where(and(eq(identities.memberId, owner.memberId), sql`${identities.channel} <> ${SHOP_CHANNEL}`)).get()!.n > 0) {
+      return { status: 'taken', customer, boundTo: owner.memberId };
+    }
+    db.update(bindCodes).set({ usedAt: now.getTime(), usedByMemberId: memberId }).where(and(eq(bindCodes.code, row.code), isNull(bindCodes.usedAt))).run();
+    const points = owner ? absorbCustomer(db, owner.memberId, memberId, now, tierIds) : 0;
+    if (!owner) db.insert(identities).values({ channel: SHOP_CHANNEL, platformId: customer, memberId }).run();
+    audit(db, { at: now, actorMemberId: memberId, action: 'bind', targetMemberId: memberId, details: { customer, from: owner?.memberId ?? null, points } });
+    return { status: 'bound', customer, points };
+  });
+}
+
+/** Move a shop-only member's points, lots, orders and identity to `into`; returns the points moved. */
+function absorbCustomer(db: Db, from: number, into: number, now: Date, tierIds: readonly string[]): number {
+  const moved = db.select({ balance: memberPoints.balance }).from(memberPoints).where(eq(memberPoints.memberId, from)).get()?.balance ?? 0;
+  const fromTier = tierStateOf(db, from);
+  const intoTier = tierStateOf(db, into);
+  // Tier gifts are keyed by member and tier: carried over under the new member's key, or taken back when it has one.
+  const gifts = db.select().from(ledgerEntries).where(and(eq(ledgerEntries.memberId, from), sql`${ledgerEntries.key} LIKE ${`tier-gift:${from}:%`}`)).all();
+  db.update(ledgerEntries).set({ memberId: into }).where(eq(ledgerEntries.memberId, from)).run();
+  db.update(pointLots).set({ memberId: into }).where(eq(pointLots.memberId, from)).run();
+  db.update(orders).set({ memberId: into }).where(eq(orders.memberId, from)).run();
+  db.update(redemptions).set({ memberId: into }).where(eq(redemptions.memberId, from)).run();
+  db.delete(nudgeSends).where(eq(nudgeSends.memberId, from)).run();
+  db.update(identities).set({ memberId: into }).where(eq(identities.memberId, from)).run();
+  db.insert(memberPoints).values({ memberId: into, updatedAt: now.getTime() }).onConflictDoNothing().run();
+  db.update(memberPoints).set({ balance: sql`${memberPoints.balance} + ${moved}`, updatedAt: now.getTime() }).where(eq(memberPoints.memberId, into)).run();
+  db.delete(memberPoints).where(eq(memberPoints.memberId, from)).run();
+  for (const gift of gifts) {
+    const key = gift.key.replace(`tier-gift:${from}:`, `tier-gift:${into}:`);
+    const clash = db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.key, key)).get();
+    if (!clash) db.update(ledgerEntries).set({ key }).where(eq(ledgerEntries.id, gift.id)).run();
+    else debitPoints(db, { memberId: into, points: gift.points, kind: 'reverse', key: `bind-duplicate-gift:${gift.id}`, reason: 'bind-duplicate-gift', ref: gift.key, at: now, allowNegative: true });
+  }
+  // The higher tier stands (tier ids in the program's order, entry tier first); the caller's review reads both growths.
+  if (tierIds.indexOf(fromTier.tierId) > tierIds.indexOf(intoTier.tierId)) setTierState(db, into, fromTier.tierId, fromTier.graceUntil ?? null, now);
+  return moved;
+}
