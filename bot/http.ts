@@ -1,17 +1,19 @@
 // Hearth's HTTP server (hono): `POST /orders` takes purchase and refund events signed with HMAC-SHA256 (each signature
-// accepted once), and `GET /health`. Other parts (e.g. a Telegram webhook) add their routes to the same app before it listens.
+// accepted once), `POST /bind-codes` gives the shop one-time codes binding a chat account to its customer, and
+// `GET /health`. Other parts (e.g. a Telegram webhook) add their routes to the same app before it listens.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serve } from '@hono/node-server';
-import type { Logger } from 'pino';
 import { HearthError } from './core/errors';
 import type { Hearth } from './hearth';
 import { inboxBacklog } from '../store/inbox';
 import { checkOrder, recordOrder } from './order-intake';
 import { toFen } from '../community/earning';
-import { pruneSignedRequests, signedRequestSeen } from '../store/order-intake';
+import { claimSignedRequest, pruneSignedRequests, signedRequestSeen } from '../store/order-intake';
+import { issueBindCode } from '../store/binding';
+import { inTransaction } from '../store/db';
 
 /** `sha256=<hex>`: HMAC-SHA256, keyed with the secret, of `<timestamp>.<raw body>`. */
 export const SIGNATURE_HEADER = 'X-Hearth-Signature';
@@ -76,43 +78,90 @@ export function webhookRefundId(evt: { member: string; channel?: string; orderId
   return `body:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * A signed request from the shop, read: its signature (accepted once) and its JSON object, or the answer refusing it
+ * (unsigned, stale, replayed, not one JSON object). `example` shows the expected body in the refusal.
+ */
+async function signedRequest(
+  c: Context,
+  hearth: Hearth,
+  secret: string,
+  example: string,
+): Promise<{ now: Date; signature: string; raw: Record<string, unknown> } | { refused: Response }> {
+  const now = hearth.deps.clock.now();
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  const verified = verify(secret, body, c.req.header(SIGNATURE_HEADER), c.req.header(TIMESTAMP_HEADER), now);
+  if ('problem' in verified) {
+    hearth.deps.log.warn({ path: c.req.path, problem: verified.problem }, 'signed request refused');
+    return { refused: fail(c, 401, 'unauthorized', verified.problem) };
+  }
+  const { db } = hearth.deps;
+  // Only authentic requests write: forgetting expired signatures here keeps the table to ten minutes of traffic.
+  pruneSignedRequests(db, new Date(now.getTime() - SIGNATURE_RETENTION_MS));
+  if (signedRequestSeen(db, verified.signature)) return { refused: fail(c, 409, 'replayed', REPLAYED_MESSAGE) };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    return { refused: fail(c, 400, 'bad_json', 'the body is not valid JSON') };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { refused: fail(c, 400, 'bad_request', `expected one JSON object: ${example}`) };
+  return { now, signature: verified.signature, raw: json as Record<string, unknown> };
+}
+
+const tooLarge = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c, 413, 'too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`) });
+
+/** How long a bind code lives unless the shop asks otherwise, and the longest it may ask for. */
+export const BIND_CODE_MINUTES = 10;
+const MAX_BIND_CODE_MINUTES = 60;
+
+/**
+ * Add `POST /bind-codes` to an app: the shop asks, signed as for orders, for a one-time code binding a chat account to
+ * its customer (`{"customer":"C1001","minutes":10}`); the answer has the code, when it expires, and a link per channel
+ * that opens the bot with it (where the channel has one).
+ */
+export function mountBindCodes(app: Hono, options: { hearth: Hearth; secret: string | undefined }): void {
+  const secret = checkSecret(options.secret);
+  const { hearth } = options;
+  app.post('/bind-codes', tooLarge, async (c) => {
+    const req = await signedRequest(c, hearth, secret, '{"customer":"C1001","minutes":10}');
+    if ('refused' in req) return req.refused;
+    const { customer, minutes = BIND_CODE_MINUTES } = req.raw;
+    if (typeof customer !== 'string' || !/^[\w.:-]{1,200}$/.test(customer)) return fail(c, 400, 'bad_request', 'customer must be the shop\'s customer number (letters, digits, . : _ -)');
+    if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > MAX_BIND_CODE_MINUTES) {
+      return fail(c, 400, 'bad_request', `minutes must be a whole number from 1 to ${MAX_BIND_CODE_MINUTES}`);
+    }
+    const { db, deployment } = hearth.deps;
+    const issued = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? issueBindCode(db, customer, req.now, minutes) : undefined));
+    if (!issued) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
+    const links = Object.fromEntries(
+      Object.keys(deployment.channels).flatMap((ch) => {
+        const link = hearth.deps.privateLink(ch, `bind-${issued.code}`);
+        return link ? [[ch, link]] : [];
+      }),
+    );
+    return c.json({ ok: true, code: issued.code, expiresAt: issued.expiresAt.toISOString(), links }, 200);
+  });
+}
+
 /** Add `POST /orders` to an app. Refuses (HearthError bad_config) without a secret of at least 16 characters. */
 export function mountOrders(app: Hono, options: { hearth: Hearth; secret: string | undefined }): void {
   const secret = checkSecret(options.secret);
   const { hearth } = options;
-  const log: Logger = hearth.deps.log;
   app.post(
     '/orders',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c, 413, 'too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`) }),
+    tooLarge,
     async (c) => {
-      const now = hearth.deps.clock.now();
-      const body = new Uint8Array(await c.req.arrayBuffer());
-      const verified = verify(secret, body, c.req.header(SIGNATURE_HEADER), c.req.header(TIMESTAMP_HEADER), now);
-      if ('problem' in verified) {
-        log.warn({ problem: verified.problem }, 'order request refused');
-        return fail(c, 401, 'unauthorized', verified.problem);
-      }
-      const { db } = hearth.deps;
-      // Only authentic requests write: forgetting expired signatures here keeps the table to ten minutes of traffic.
-      pruneSignedRequests(db, new Date(now.getTime() - SIGNATURE_RETENTION_MS));
-      if (signedRequestSeen(db, verified.signature)) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      } catch {
-        return fail(c, 400, 'bad_json', 'the body is not valid JSON');
-      }
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        return fail(c, 400, 'bad_request', 'expected one JSON object: {"type":"purchase","member":"…","orderId":"…","amount":1200,"at":"…"}');
-      }
-      const raw = json as Record<string, unknown>;
+      const req = await signedRequest(c, hearth, secret, '{"type":"purchase","member":"…","orderId":"…","amount":1200,"at":"…"}');
+      if ('refused' in req) return req.refused;
+      const { now, raw } = req;
       if (raw.type !== 'purchase' && raw.type !== 'refund') return fail(c, 400, 'bad_request', 'type must be "purchase" or "refund"');
       const checked = checkOrder({ ...raw, at: raw.at === undefined ? now.toISOString() : raw.at }, { now, program: hearth.deps.program });
       if (!checked.ok) return fail(c, 400, 'bad_request', checked.reason);
       const event = checked.event;
       // Derived from the body before its missing time became now: the same body again is the same refund.
       if (event.kind === 'refund' && event.refundId === undefined && raw.at === undefined) event.refundId = webhookRefundId(event);
-      const result = await recordOrder(hearth, event, { signature: verified.signature });
+      const result = await recordOrder(hearth, event, { signature: req.signature });
       const { kind: type, orderId } = event;
       if (result.outcome === 'replayed') return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
       if (result.outcome === 'rejected') {
@@ -155,7 +204,10 @@ export function createHttpApp(options: { hearth: Hearth; secret?: string }): Hon
     const report = healthReport(options.hearth);
     return c.json(report, report.ok ? 200 : 503);
   });
-  if (options.secret !== undefined) mountOrders(app, { hearth: options.hearth, secret: options.secret });
+  if (options.secret !== undefined) {
+    mountOrders(app, { hearth: options.hearth, secret: options.secret });
+    mountBindCodes(app, { hearth: options.hearth, secret: options.secret });
+  }
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
     options.hearth.deps.log.error({ err }, 'http request failed');

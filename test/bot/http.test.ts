@@ -235,3 +235,25 @@ describe('POST /orders', () => {
     await expect(createHttpServer({ hearth, secret: 'short', port: 0, hostname: '127.0.0.1' })).rejects.toThrow(/too short/);
   });
 });
+
+describe('POST /bind-codes', () => {
+  const ask = async (server: HttpServer, body: string, headers: Record<string, string>) => {
+    const res = await fetch(`${server.url}/bind-codes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return { status: res.status, json: (await res.json()) as { ok: boolean; code?: string; expiresAt?: string; error?: string } };
+  };
+
+  it('gives a signed request a one-time code for the customer; refuses unsigned, replayed and bad ones, issuing nothing', async () => {
+    const { server, db } = await start();
+    const body = JSON.stringify({ customer: 'C1001', minutes: 5 });
+    const headers = fresh(body);
+    const first = await ask(server, body, headers);
+    expect(first.status).toBe(200);
+    expect(first.json.code).toMatch(/^[A-HJKMNP-Z2-9]{8}$/);
+    expect(first.json.expiresAt).toBe(new Date(NOW.getTime() + 5 * 60_000).toISOString());
+    expect((await ask(server, body, headers)).status).toBe(409); // the same signed request again
+    expect((await ask(server, body, { 'X-Hearth-Timestamp': String(nowSeconds), 'X-Hearth-Signature': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
+    const bad = JSON.stringify({ customer: 'C1001', minutes: 600 });
+    expect((await ask(server, bad, fresh(bad))).json).toMatchObject({ ok: false, error: 'bad_request' });
+    expect(db.$client.prepare('SELECT count(*) FROM bind_codes').pluck().get()).toBe(1);
+  });
+});
