@@ -46,8 +46,10 @@ const profile = z.object({
   name: z.string().optional(),
 });
 const tick = z.object({ type: z.literal('tick'), at: instant });
+/** A member binds their chat account to a shop customer, as with a code from the shop (no message is said). */
+const bind = z.object({ type: z.literal('bind'), at: instant, channel, member: id, customer: id });
 
-export const replayEventSchema = z.discriminatedUnion('type', [message, purchase, refund, join, role, profile, tick]);
+export const replayEventSchema = z.discriminatedUnion('type', [message, purchase, refund, join, role, profile, tick, bind]);
 export type ReplayEvent = z.infer<typeof replayEventSchema>;
 
 /** A parsed line: the event and its line number. */

@@ -1,5 +1,6 @@
 // `hearth replay`: runs a replay file through the real engine, skills, store and scheduler on a virtual clock.
-import { SHOP_CHANNEL } from '../store/binding';
+import { issueBindCode, SHOP_CHANNEL } from '../store/binding';
+import { bindMember } from '../skills/bind';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,5 +105,12 @@ async function applyEvent(hearth: Hearth, event: ReplayLine['event'], now: Date)
       return;
     case 'tick':
       return;
+    case 'bind': {
+      const memberId = memberFor(hearth, event.channel, event.member, now);
+      const { code } = issueBindCode(hearth.deps.db, event.customer, now, 1);
+      const outcome = bindMember(hearth.deps, memberId, code, now);
+      if (outcome.status !== 'bound' && outcome.status !== 'already') hearth.deps.log.warn({ outcome, member: event.member }, 'replay bind refused');
+      return;
+    }
   }
 }

@@ -1,7 +1,7 @@
 // `/bind CODE` 绑定 (and `/start bind-CODE` from a shop's link): a member binds their chat account to their shop
 // customer with the one-time code the shop showed them, and the points waiting on the customer become theirs.
-import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
-import { useBindCode } from '../store/binding';
+import type { HearthDeps, Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import { useBindCode, type BindOutcome } from '../store/binding';
 import { balanceOf } from '../store/ledger';
 import { bindCopy } from './bind.copy';
 import { commandArgs, isCommand } from './commands';
@@ -16,6 +16,13 @@ function codeOf(ctx: SkillContext): string | undefined {
   return isCommand(ctx, 'bind') ? commandArgs(ctx, 'bind').trim() : undefined;
 }
 
+/** Use a bind code for a member, and review their tier with the customer's growth counted (a notice if it rose). */
+export function bindMember(deps: HearthDeps, memberId: number, code: string, now: Date): BindOutcome {
+  const outcome = useBindCode(deps.db, code, memberId, now, deps.program.tiers.map((t) => t.id));
+  if (outcome.status === 'bound') reviewTier(deps, memberId, now, { notify: true });
+  return outcome;
+}
+
 /** Binds a chat account to a shop customer; the answer (a balance) goes privately. */
 export const bindSkill: Skill = {
   name: 'bind',
@@ -26,10 +33,9 @@ export const bindSkill: Skill = {
     const say = bindCopy.to(ctx);
     if (!/^[A-Za-z0-9]{4,16}$/.test(code)) return void replyPrivately(ctx, say(code === '' ? 'usage' : 'invalid'));
     const { db, program, deployment } = ctx.deps;
-    const outcome = useBindCode(db, code, ctx.member.id, ctx.now, program.tiers.map((t) => t.id));
+    const outcome = bindMember(ctx.deps, ctx.member.id, code, ctx.now);
     switch (outcome.status) {
       case 'bound':
-        reviewTier(ctx.deps, ctx.member.id, ctx.now, { notify: true });
         return void replyPrivately(ctx, say('bound', { balance: balanceOf(db, ctx.member.id) }));
       case 'already':
         return void replyPrivately(ctx, say('already'));

@@ -50,6 +50,15 @@ describe('binding a chat account to a shop customer', () => {
     look(path, (db) => expect(balanceOf(db, memberIdByPlatformId(db, 'u1', 'console')!)).toBe(405));
   });
 
+  it('binds in a replay script with a bind event, as a code from the shop would', async () => {
+    const out = await replay([
+      { type: 'purchase', at: at('10:00:00'), customer: 'C3', orderId: 'o1', amount: 120 },
+      { type: 'bind', at: at('10:01:00'), member: 'u1', customer: 'C3' },
+      msg('m1', at('10:02:00'), 'u1', '/points'),
+    ]);
+    expect(out.find((o) => o.replyTo === 'm1')!.text).toMatch(/^You have 120 points\./);
+  });
+
   it('refuses a forged or expired code and changes nothing', async () => {
     const { path } = tempDb();
     await replay([{ type: 'purchase', at: at('10:00:00'), customer: 'C7', orderId: 'o1', amount: 100 }], { dbPath: path });
