@@ -21,18 +21,23 @@ import { runMembersCommand } from './members-cli';
 import { backupDatabase, restoreDatabase } from '../store/retention';
 import { createTelegramChannel } from './channels/telegram';
 import { createWecomChannel } from './channels/wecom';
+import { createWechatyChannel } from './channels/wechaty';
 import { Health } from './health';
+import { BIND_CODE_MINUTES } from './http';
+import { issueBindCode } from '../store/binding';
 import { ALL_CATALOGS } from './program-file';
 import { stringify as stringifyYaml } from 'yaml';
 
 const usage = `Usage: hearth <command>
   start                          run the bot on every channel set up (TELEGRAM_BOT_TOKEN; WECOM_BOT_ID and
-                                 WECOM_BOT_SECRET), else the console chat
+                                 WECOM_BOT_SECRET; WECHATY_PUPPET), else the console chat
   console                        chat with the bot in this terminal
   replay FILE [--program FILE] [--db FILE]
                                  run a replay file and print every bot message as a JSON line
   check-program FILE             validate a program file
   copy [SKILL] [--program FILE]  every line Hearth says (or one skill's), as a program file's copy: section to edit
+  bind-code CUSTOMER [--minutes N]
+                                 a one-time code that binds a member's chat account to the shop customer CUSTOMER
   role grant|revoke MEMBER ROLE  make a member (by platform id) a manager or staff, or take it back
   nudges list | nudges preview RULE [--at TIME]
                                  the nudge rules, or who a rule would reach now and three sample messages (sends nothing)
@@ -44,7 +49,7 @@ const usage = `Usage: hearth <command>
   db backup FILE                 copy the database to FILE, consistent even while the bot runs
   db restore FILE                replace the database with the backup FILE (stop the bot first)
 Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN, WECOM_BOT_ID,
-  WECOM_BOT_SECRET, WECOM_WS_URL,
+  WECOM_BOT_SECRET, WECOM_WS_URL, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, WECHATY_NAME, WECHATY_QR_FILE,
   HEARTH_ORDERS_SECRET (start then also serves POST /orders on HEARTH_HTTP_PORT, default 8080), …`;
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
@@ -64,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
         return copyLines(rest);
       case 'role':
         return role(rest);
+      case 'bind-code':
+        return bindCode(rest);
       case 'nudges':
         return await runNudgesCommand(rest);
       case 'import':
@@ -95,12 +102,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `hearth start`: every channel whose variables are set (Telegram, WeCom), in one process on one store, with the
+ * `hearth start`: every channel whose variables are set (Telegram, WeCom, WeChat), in one process on one store, with the
  * staff room on any of them; the console chat when none is set.
  */
 async function start(config: Config): Promise<number> {
   const wecomSet = config.WECOM_BOT_ID !== undefined && config.WECOM_BOT_SECRET !== undefined;
-  if (!config.TELEGRAM_BOT_TOKEN && !wecomSet) return startConsole(config);
+  if (!config.TELEGRAM_BOT_TOKEN && !wecomSet && !config.WECHATY_PUPPET) return startConsole(config);
   const log = createLogger(config.HEARTH_LOG_LEVEL);
   const program = loadProgram(config.HEARTH_PROGRAM);
   const health = new Health();
@@ -131,6 +138,18 @@ async function start(config: Config): Promise<number> {
       })
     : undefined;
   if (wecom) channels.push({ channel: wecom });
+  const wechat = config.WECHATY_PUPPET
+    ? createWechatyChannel(config, {
+        log,
+        health,
+        copy: program.copy,
+        onStopped: (err) => {
+          process.stderr.write(`hearth: WeChat stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+          stopped(1);
+        },
+      })
+    : undefined;
+  if (wechat) channels.push({ channel: wechat });
   const staffRoom = staffRoomOf(config);
   if (!staffRoom) log.warn('HEARTH_STAFF_ROOM is not set: handoffs have no staff room to go to');
   else if (!channels.some((c) => c.channel.name === staffRoom.channel)) {
@@ -150,6 +169,7 @@ async function start(config: Config): Promise<number> {
     process.stderr.write(`hearth: on Telegram as @${bot.botUsername} (${how}); Ctrl-C stops\n`);
   }
   if (wecom) process.stderr.write(`hearth: on WeCom as robot ${config.WECOM_BOT_ID} (long connection); Ctrl-C stops\n`);
+  if (wechat) process.stderr.write(`hearth: on WeChat as ${live.hearth.deps.deployment.channels.wechat?.botId ?? '?'} (wechaty, ${config.WECHATY_PUPPET}); Ctrl-C stops\n`);
   process.once('SIGINT', () => stopped(0));
   process.once('SIGTERM', () => stopped(0));
   try {
@@ -265,6 +285,25 @@ function copyLines(args: string[]): number {
     }
   }
   process.stdout.write(`# Placeholders in {braces} are filled in by Hearth; keep the ones you need. Delete the lines you keep as they are.\n${stringifyYaml({ copy }, { lineWidth: 0 })}`);
+  return 0;
+}
+
+/** `hearth bind-code CUSTOMER [--minutes N]`: a one-time code binding a member's chat account to a shop customer. */
+function bindCode(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: { minutes: { type: 'string' } }, allowPositionals: true, strict: false });
+  const [customer] = positionals;
+  const minutes = values.minutes === undefined ? BIND_CODE_MINUTES : Number(values.minutes);
+  if (!customer || positionals.length > 1 || !/^[\w.:-]{1,200}$/.test(customer) || !Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+    process.stderr.write('usage: hearth bind-code CUSTOMER [--minutes 1-60]   (CUSTOMER: the shop\'s customer number)\n');
+    return 2;
+  }
+  const db = openDatabase(loadConfig().HEARTH_DB);
+  try {
+    const { code, expiresAt } = issueBindCode(db, customer, systemClock.now(), minutes);
+    process.stdout.write(`${code}  (for customer ${customer}; the member sends "/bind ${code}" or "绑定 ${code}" before ${expiresAt.toISOString()})\n`);
+  } finally {
+    db.$client.close();
+  }
   return 0;
 }
 

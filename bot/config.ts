@@ -45,7 +45,15 @@ export const configSchema = z.object({
   WECOM_WS_URL: optional.superRefine((v, ctx) => {
     if (v !== undefined && !/^wss?:\/\/\S+$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must be a ws:// or wss:// URL' });
   }),
-  /** The staff room, on any channel: `telegram:-1001234567890` or `wecom:<chatid>`. */
+  /** A personal WeChat account through wechaty: the puppet package that drives it (wechaty-puppet-wechat4u, …). */
+  WECHATY_PUPPET: optional,
+  /** The token of a puppet service (wechaty-puppet-service needs one). Never logged. */
+  WECHATY_PUPPET_SERVICE_TOKEN: optional,
+  /** The memory card keeping the WeChat session (`NAME.memory-card.json`), so a restart needs no new scan; default hearth. */
+  WECHATY_NAME: optional,
+  /** Where the WeChat login QR is written as a PNG; default ./data/wechat-login.png. */
+  WECHATY_QR_FILE: optional,
+  /** The staff room, on any channel: `telegram:-1001234567890`, `wecom:<chatid>` or `wechat:<roomid>`. */
   HEARTH_STAFF_ROOM: optional.superRefine((v, ctx) => {
     if (v === undefined) return;
     const ref = parseRef(v);
@@ -57,14 +65,22 @@ export const configSchema = z.object({
     const missing = c.WECOM_BOT_ID === undefined ? 'WECOM_BOT_ID' : 'WECOM_BOT_SECRET';
     ctx.addIssue({ code: 'custom', path: [missing], message: 'WECOM_BOT_ID and WECOM_BOT_SECRET go together: set both for WeCom, or neither' });
   }
+  // A token without a puppet turns nothing on, and a puppet service without its token cannot log in: say so at start.
+  if (c.WECHATY_PUPPET_SERVICE_TOKEN !== undefined && c.WECHATY_PUPPET === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['WECHATY_PUPPET'], message: 'WECHATY_PUPPET_SERVICE_TOKEN is set but WECHATY_PUPPET is not: name the puppet (e.g. wechaty-puppet-service)' });
+  }
+  if (c.WECHATY_PUPPET === 'wechaty-puppet-service' && c.WECHATY_PUPPET_SERVICE_TOKEN === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['WECHATY_PUPPET_SERVICE_TOKEN'], message: 'wechaty-puppet-service needs WECHATY_PUPPET_SERVICE_TOKEN' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
 
-/** The channel a bare member id from the shop belongs to: the first channel `start` runs (Telegram, WeCom), else the console. */
+/** The channel a bare member id from the shop belongs to: the first channel `start` runs (Telegram, WeCom, WeChat), else the console. */
 export function defaultMemberChannel(config: Config): string {
   if (config.TELEGRAM_BOT_TOKEN) return 'telegram';
   if (config.WECOM_BOT_ID && config.WECOM_BOT_SECRET) return 'wecom';
+  if (config.WECHATY_PUPPET) return 'wechat';
   return 'console';
 }
 

@@ -19,6 +19,8 @@ export const runtimeCopy = defineCopy('hearth', {
     zh: '✅ {channel} 已恢复，中断期间收到的消息正在处理。',
     en: '✅ {channel} is back; what arrived meanwhile is being answered.',
   },
+  // Said instead of the private-chat button where a platform has no buttons (WeChat).
+  privateChatHint: { zh: '（想私聊的话，点开我的头像给我发条消息即可）', en: '(To chat privately, open my profile and send me a message.)' },
   secretUndelivered: {
     zh: '🔒 我没能私信给你，刚才的内容只在私聊里发。请点下方按钮私聊我，再问我一次。',
     en: "🔒 I couldn't reach you privately, and that answer is only for a private chat. Open one with the button below, then ask me again.",

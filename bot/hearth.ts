@@ -1,6 +1,8 @@
 // Assembles a running Hearth: the engine with its skills in order, the scheduler, the outbox dispatcher, the channels
 // it delivers through, the runtime's services for skills (queue, reach, private links) and the handlers for
 // non-message events (purchases, refunds, joins). Live runs, the console and replay all build this.
+import { runtimeCopy } from './copy';
+import { detectLanguage } from '../community/language';
 import { bindModule } from '../skills/bind';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
@@ -92,7 +94,13 @@ export function createHearth(options: {
   };
   const engine = new Engine(deps);
   const scheduler = new Scheduler({ db: deps.db, log: deps.log, timezone: deps.program.timezone });
-  const dispatcher = new OutboxDispatcher({ db: deps.db, log: deps.log, health: deps.health, unreachable: (row, now) => reroute(deps, row, now) });
+  const dispatcher = new OutboxDispatcher({
+    db: deps.db,
+    log: deps.log,
+    health: deps.health,
+    unreachable: (row, now) => reroute(deps, row, now),
+    privateChatHint: (text) => runtimeCopy.say({ lang: detectLanguage(text) ?? 'en', program: deps.program }, 'privateChatHint'),
+  });
   const events: EventHandlers = { join: [], order: [] };
   engine.onJoin(async (evt) => {
     for (const h of events.join) await h(evt, deps);

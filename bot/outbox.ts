@@ -94,6 +94,8 @@ export class OutboxDispatcher {
       health: HealthReporter;
       /** What to do with a row whose private chat cannot be written to: the runtime reroutes it (true when it queued a row). */
       unreachable?: (row: OutboxRow, now: Date) => boolean;
+      /** What to say instead of a private-chat button on a channel without buttons, in the language of `text`. */
+      privateChatHint?: (text: string) => string;
     },
   ) {}
 
@@ -158,8 +160,8 @@ export class OutboxDispatcher {
     return run;
   }
 
-  /** The row as its channel delivers it: a group or not, and the mentioned member's name. */
-  private delivery(row: OutboxRow): Delivery {
+  /** The row as its channel delivers it: a group or not, the mentioned member's name, what to say instead of buttons. */
+  private delivery(row: OutboxRow, buttons: 'inline' | 'card' | 'none'): Delivery {
     const { db } = this.deps;
     const mentions = (row.mentions ?? []).map((platformId) => ({ platformId, name: findMemberByPlatformId(db, row.channel, platformId)?.name || platformId }));
     return {
@@ -173,7 +175,7 @@ export class OutboxDispatcher {
       ...(row.replyHandle ? { replyHandle: row.replyHandle } : {}),
       ...(row.thread ? { thread: row.thread } : {}),
       ...(row.buttons && row.buttons.length > 0 ? { buttons: row.buttons } : {}),
-      ...(row.buttonsText ? { buttonsText: row.buttonsText } : {}),
+      ...(row.buttonsText ? { buttonsText: row.buttonsText } : buttons === 'none' && row.buttons?.some((b) => b.privateChat) && this.deps.privateChatHint ? { buttonsText: this.deps.privateChatHint(row.text) } : {}),
       ...(mentions.length > 0 ? { mentions } : {}),
     };
   }
@@ -184,7 +186,7 @@ export class OutboxDispatcher {
     try {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
       const { channel, limiter, budget } = this.channels.get(row.channel)!;
-      const message = this.delivery(row);
+      const message = this.delivery(row, channel.capabilities.buttons);
       const counted = budget !== undefined && (row.kind === 'nudge' || row.kind === 'notice');
       if (counted) {
         const wait = budget.waitMs(now.getTime());

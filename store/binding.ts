@@ -43,6 +43,7 @@ export type BindOutcome =
 export function useBindCode(db: Db, code: string, memberId: number, now: Date, tierIds: readonly string[]): BindOutcome {
   return inTransaction(db, (): BindOutcome => {
     const row = db.select().from(bindCodes).where(eq(bindCodes.code, code.toUpperCase())).get();
+    if (row && row.usedAt !== null && row.usedByMemberId === memberId) return { status: 'already', customer: row.customer };
     if (!row || row.usedAt !== null || row.expiresAt <= now.getTime()) return { status: 'invalid' };
     const { customer } = row;
     const owner = db.select({ memberId: identities.memberId }).from(identities).where(and(eq(identities.channel, SHOP_CHANNEL), eq(identities.platformId, customer))).get();

@@ -21,6 +21,19 @@ function hearth(args: string[], input = '', env: Record<string, string> = {}) {
 }
 
 describe('hearth CLI', () => {
+  it('hearth bind-code prints a one-time code that a member binds with in the console', () => {
+    const dir = tempDir();
+    const env = { HEARTH_DB: join(dir, 'h.db') };
+    const issued = hearth(['bind-code', 'C1001', '--minutes', '5'], '', env);
+    expect(issued.code).toBe(0);
+    const code = /^([A-Z0-9]{8}) /.exec(issued.out)?.[1];
+    expect(code).toBeDefined();
+    const res = hearth(['console'], `:dm\n/bind ${code}\n/bind ${code}\n`, env);
+    expect(res.out).toContain('✅ Your shop account is linked');
+    expect(res.out).toContain('This shop account is already linked to you.');
+    expect(hearth(['bind-code'], '', env)).toMatchObject({ code: 2, err: expect.stringContaining('usage: hearth bind-code CUSTOMER') });
+  });
+
   it('answers piped /help in English, then 帮助 in Chinese, and exits 0 at end of input', () => {
     const dir = tempDir();
     const res = hearth(['start'], '/help\n帮助\n', { HEARTH_DB: join(dir, 'h.db') });

@@ -78,6 +78,16 @@ describe('outbox', () => {
     after.$client.close();
   });
 
+  it('says what to do instead of a private-chat button where the channel has no buttons', async () => {
+    const { db } = tempDb();
+    queueOutbound({ db, program: program() }, 'k1', { channel: 'console', chat: 'g1', text: '🔒 积分只在私聊里告诉你', kind: 'reply', buttons: [{ label: '私聊我', privateChat: true }] }, noon);
+    const seen: Delivery[] = [];
+    const dispatcher = new OutboxDispatcher({ db, log: silentLogger(), health: new Health(), privateChatHint: (text) => (/[\u4e00-\u9fff]/.test(text) ? '（点开我的头像私聊）' : '(open my profile)') });
+    dispatcher.register({ ...channel(async (m) => void seen.push(m)), capabilities: { ...LOCAL_CAPABILITIES, buttons: 'none' } });
+    await dispatcher.flush(noon);
+    expect(seen[0]).toMatchObject({ text: '🔒 积分只在私聊里告诉你', buttonsText: '（点开我的头像私聊）' });
+  });
+
   it('holds notices and nudges through quiet hours but not replies', async () => {
     const { db } = tempDb();
     const p = program();

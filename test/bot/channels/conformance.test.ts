@@ -7,7 +7,11 @@ import { CONSOLE_GROUP, createConsoleChannel } from '../../../bot/channels/conso
 import { createReplayChannel, type ReplayOutput } from '../../../bot/channels/replay';
 import { createTelegramChannel } from '../../../bot/channels/telegram';
 import { createWecomChannel } from '../../../bot/channels/wecom';
+import { createWechatyChannel } from '../../../bot/channels/wechaty';
 import { shown, startFakeWecom, type Taken } from './wecom/fake-wecom';
+import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { tempDir } from '../../harness';
+import { join } from 'node:path';
 import type { Channel, DeliveryResult } from '../../../bot/core/channel';
 import { VirtualClock } from '../../../bot/core/clock';
 import type { OutboundMessage } from '../../../bot/core/types';
@@ -62,8 +66,8 @@ interface Rig {
   mentions: 'entity' | 'at-name' | 'names-field';
   /** Whether the channel can be built without buttons (then it shows a message's buttonsText). */
   buttonsCanBeOff: boolean;
-  /** Where the buttons are when the channel has them: under the message (`inline`, the default) or on a card under it. */
-  buttons?: 'inline' | 'card';
+  /** Where the buttons are: under the message (`inline`, the default), on a card under it, or `none` at all (WeChat). */
+  buttons?: 'inline' | 'card' | 'none';
   /** Where the "Chat with me privately" button leads, on platforms where it is a link. */
   privateChatUrl?: string;
   build(db: Db, clock: VirtualClock, options: RigOptions): Promise<Peer>;
@@ -252,6 +256,53 @@ const rigs: Rig[] = [
       };
     },
   },
+  {
+    name: 'wechat',
+    ids: { group: 'teaGroup01@chatroom', ann: 'wxid_ann', bob: 'wxid_bob' },
+    // room.say(text, contact) puts "@Name " before the text and makes it a real WeChat @ (wechaty user-modules/room.js).
+    mentions: 'at-name',
+    // A personal WeChat account has no buttons at all: the text said instead of them is always shown.
+    buttonsCanBeOff: true,
+    buttons: 'none',
+    // Its own limit (2,000) is reachable. wechaty-puppet-mock plays WeChat: an unreachable member is a contact the
+    // puppet does not know (WeChat cannot write to a non-friend), and the first send to a retryOnce chat is refused as
+    // "too frequent", which the channel answers with a retry after its setting (1 s here to match the case).
+    async build(_db, _clock, options) {
+      const mocker = new mock.Mocker();
+      const puppet = new PuppetMock({ mocker });
+      const self = mocker.createContact({ id: 'wxid_hearth', name: '围炉' });
+      const people = [
+        { id: 'wxid_ann', name: 'Ann Lee' },
+        { id: 'wxid_bob', name: 'Bob' },
+      ].filter((p) => !options.unreachable?.includes(p.id));
+      const contacts = people.map((p) => mocker.createContact(p));
+      mocker.createRoom({ id: 'teaGroup01@chatroom', topic: 'Tea lovers', memberIdList: [self.id, ...contacts.map((c) => c.id)] });
+      mocker.use(() => {
+        mocker.login(self);
+        return () => undefined;
+      });
+      const said: Seen[] = [];
+      const calls = new Map<string, number>();
+      const send = puppet.messageSendText.bind(puppet);
+      puppet.messageSendText = async (chat: string, text: string) => {
+        const n = (calls.get(chat) ?? 0) + 1;
+        calls.set(chat, n);
+        if (n === 1 && options.retryOnce?.includes(chat)) throw new Error('发送消息太频繁 (too frequent)');
+        said.push({ chat, text });
+        return send(chat, text);
+      };
+      const dir = tempDir();
+      const channel = createWechatyChannel({ WECHATY_NAME: join(dir, 'hearth'), WECHATY_QR_FILE: join(dir, 'qr.png') }, { log: silentLogger(), puppet, tooFrequentRetryMs: 1000, loginTimeoutMs: 5000 });
+      return {
+        channel,
+        // The store says the member opened the chat; WeChat itself cannot reach the unreachable ones.
+        privateChat: (member) => markCanMessagePrivately(_db, 'wechat', member),
+        seen: async () => said,
+        attempts: async (chat) => calls.get(chat) ?? 0,
+        close: () => channel.stop(),
+      };
+    },
+  },
 ];
 
 // ── The runtime around a rig, and what the cases check ───────────────────────────────────────────────────────────────
@@ -379,8 +430,9 @@ describe.each(rigs)('channel conformance: $name', (rig) => {
       text,
       pieces.map((p) => p.text),
     );
-    // The buttons hang under the last piece only.
-    expect(pieces.map((p) => p.buttons?.map((b) => b.label))).toEqual([...pieces.slice(1).map(() => undefined), ['Got it']]);
+    // The buttons hang under the last piece only (on a channel without buttons, nowhere).
+    const last = rig.buttons === 'none' ? undefined : ['Got it'];
+    expect(pieces.map((p) => p.buttons?.map((b) => b.label))).toEqual([...pieces.slice(1).map(() => undefined), last]);
   });
 
   const buttons = [
@@ -389,12 +441,22 @@ describe.each(rigs)('channel conformance: $name', (rig) => {
   ];
   const buttonsText = 'Reply 1 for "Yes", 2 for "Not yet".';
 
-  it(rig.buttons === 'card' ? 'shows buttons on a card under the message, and not the text said instead of them' : 'shows buttons under the message where the channel has them, and not the text said instead of them', async () => {
+  const buttonsCase =
+    rig.buttons === 'none'
+      ? 'has no buttons (does not apply): shows the text said instead of them, once'
+      : rig.buttons === 'card'
+        ? 'shows buttons on a card under the message, and not the text said instead of them'
+        : 'shows buttons under the message where the channel has them, and not the text said instead of them';
+  it(buttonsCase, async () => {
     const t = await open(rig);
     expect(t.capabilities.buttons).toBe(rig.buttons ?? 'inline');
     t.member(ann, 'Ann Lee');
     t.queue({ chat: ann, text: 'Did your tea arrive?', buttons, buttonsText });
     await t.flush();
+    if (rig.buttons === 'none') {
+      expect(await t.seen()).toEqual([{ chat: ann, text: `Did your tea arrive?\n${buttonsText}` }]);
+      return;
+    }
     expect((await t.seen()).map((s) => ({ chat: s.chat, text: s.text, labels: s.buttons?.map((b) => b.label) }))).toEqual([
       { chat: ann, text: 'Did your tea arrive?', labels: ['Yes 👍', 'Not yet'] },
     ]);
@@ -433,7 +495,9 @@ describe.each(rigs)('channel conformance: $name', (rig) => {
     expectMention(rig, seen[0]!, 'Ann Lee', ann);
   });
 
-  const privateChatButton = [{ label: 'Chat with me privately', ...(rig.privateChatUrl ? { url: rig.privateChatUrl } : {}) }];
+  // A channel without buttons shows none, and says instead how to open a private chat.
+  const privateChatHint = '(To chat privately, open my profile and send me a message.)';
+  const privateChatButton = rig.buttons === 'none' ? undefined : [{ label: 'Chat with me privately', ...(rig.privateChatUrl ? { url: rig.privateChatUrl } : {}) }];
 
   it("an unreachable private message goes to the member's group, mentioning them, with a button to chat privately", async () => {
     const t = await open(rig, { unreachable: [ann] });
@@ -445,7 +509,7 @@ describe.each(rigs)('channel conformance: $name', (rig) => {
     expect(seen.filter((s) => s.chat === ann)).toEqual([]);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.chat).toBe(group);
-    expect(seen[0]!.text.endsWith(text)).toBe(true);
+    expect(seen[0]!.text.endsWith(rig.buttons === 'none' ? `${text}\n${privateChatHint}` : text)).toBe(true);
     expectMention(rig, seen[0]!, 'Ann Lee', ann);
     expect(seen[0]!.buttons).toEqual(privateChatButton);
   });
