@@ -23,7 +23,7 @@ import { createTelegramChannel } from './channels/telegram';
 import { createWecomChannel } from './channels/wecom';
 import { createWechatyChannel } from './channels/wechaty';
 import { Health } from './health';
-import { BIND_CODE_MINUTES } from './http';
+import { checkBindRequest } from './order-intake';
 import { issueBindCode } from '../store/binding';
 import { ALL_CATALOGS } from './program-file';
 import { stringify as stringifyYaml } from 'yaml';
@@ -114,7 +114,7 @@ async function start(config: Config): Promise<number> {
   let stopped: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (stopped = resolve));
   const channels: LiveChannel[] = [];
-  // Telegram first: a bare member id (the shop, `hearth role`) is on the first channel running.
+  // Telegram, WeCom, WeChat: the order defaultMemberChannel (bot/config.ts) gives a bare member id from the shop.
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramChannel(config, {
         log,
@@ -291,12 +291,12 @@ function copyLines(args: string[]): number {
 /** `hearth bind-code CUSTOMER [--minutes N]`: a one-time code binding a member's chat account to a shop customer. */
 function bindCode(args: string[]): number {
   const { values, positionals } = parseArgs({ args, options: { minutes: { type: 'string' } }, allowPositionals: true, strict: false });
-  const [customer] = positionals;
-  const minutes = values.minutes === undefined ? BIND_CODE_MINUTES : Number(values.minutes);
-  if (!customer || positionals.length > 1 || !/^[\w.:-]{1,200}$/.test(customer) || !Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
-    process.stderr.write('usage: hearth bind-code CUSTOMER [--minutes 1-60]   (CUSTOMER: the shop\'s customer number)\n');
+  const checked = checkBindRequest({ customer: positionals[0], minutes: values.minutes === undefined ? undefined : Number(values.minutes) });
+  if (positionals.length !== 1 || !checked.ok) {
+    process.stderr.write(`usage: hearth bind-code CUSTOMER [--minutes 1-60]   (CUSTOMER: the shop's customer number)${checked.ok ? '' : `: ${checked.reason}`}\n`);
     return 2;
   }
+  const { customer, minutes } = checked;
   const db = openDatabase(loadConfig().HEARTH_DB);
   try {
     const { code, expiresAt } = issueBindCode(db, customer, systemClock.now(), minutes);

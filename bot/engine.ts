@@ -123,14 +123,15 @@ export class Engine {
 
   private async receiveAndHandled(event: InboundEvent): Promise<{ receipt: Receipt; handled: Promise<void> }> {
     const { deployment } = this.deps;
+    const now = this.deps.clock.now();
     if (event.kind === 'message') {
       const { msg } = event;
       if (msg.from.isBot || msg.from.id === deployment.channels[msg.channel]?.botId) return { receipt: { status: 'ignored' }, handled: Promise.resolve() };
       if (msg.text.length > MAX_INBOUND_TEXT) event = { kind: 'message', msg: { ...msg, text: clipText(msg.text, MAX_INBOUND_TEXT) } };
       // Lateness is judged on arrival and kept in the record, so a message finished after a crash keeps its verdict.
-      if (this.deps.clock.now().getTime() - msg.at.getTime() >= this.deps.program.lateMessageMinutes * 60_000) event = { kind: 'message', msg: { ...event.msg, late: true } };
+      if (now.getTime() - msg.at.getTime() >= this.deps.program.lateMessageMinutes * 60_000) event = { kind: 'message', msg: { ...event.msg, late: true } };
     }
-    const record = recordOf(event, this.deps.clock.now());
+    const record = recordOf(event, now);
     const receipt = await new Promise<InboxReceipt>((resolve, reject) => {
       this.pendingRecords.push({ record, event, resolve, reject });
       if (this.pendingRecords.length === 1) setImmediate(() => this.commitRecords());

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { HearthError } from './core/errors';
 import type { Hearth } from './hearth';
 import { inboxBacklog } from '../store/inbox';
-import { checkOrder, recordOrder } from './order-intake';
+import { checkBindRequest, checkOrder, recordOrder } from './order-intake';
 import { toFen } from '../community/earning';
 import { claimSignedRequest, pruneSignedRequests, signedRequestSeen } from '../store/order-intake';
 import { issueBindCode } from '../store/binding';
@@ -111,10 +111,6 @@ async function signedRequest(
 
 const tooLarge = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c, 413, 'too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`) });
 
-/** How long a bind code lives unless the shop asks otherwise, and the longest it may ask for. */
-export const BIND_CODE_MINUTES = 10;
-const MAX_BIND_CODE_MINUTES = 60;
-
 /**
  * Add `POST /bind-codes` to an app: the shop asks, signed as for orders, for a one-time code binding a chat account to
  * its customer (`{"customer":"C1001","minutes":10}`); the answer has the code, when it expires, and a link per channel
@@ -126,11 +122,9 @@ export function mountBindCodes(app: Hono, options: { hearth: Hearth; secret: str
   app.post('/bind-codes', tooLarge, async (c) => {
     const req = await signedRequest(c, hearth, secret, '{"customer":"C1001","minutes":10}');
     if ('refused' in req) return req.refused;
-    const { customer, minutes = BIND_CODE_MINUTES } = req.raw;
-    if (typeof customer !== 'string' || !/^[\w.:-]{1,200}$/.test(customer)) return fail(c, 400, 'bad_request', 'customer must be the shop\'s customer number (letters, digits, . : _ -)');
-    if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > MAX_BIND_CODE_MINUTES) {
-      return fail(c, 400, 'bad_request', `minutes must be a whole number from 1 to ${MAX_BIND_CODE_MINUTES}`);
-    }
+    const checked = checkBindRequest(req.raw);
+    if (!checked.ok) return fail(c, 400, 'bad_request', checked.reason);
+    const { customer, minutes } = checked;
     const { db, deployment } = hearth.deps;
     const issued = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? issueBindCode(db, customer, req.now, minutes) : undefined));
     if (!issued) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);

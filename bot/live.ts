@@ -9,7 +9,7 @@ import { holderOf, lockDatabase, noteHolder, type InstanceLock } from '../store/
 import { systemClock } from './core/clock';
 import type { Channel, MenuCommand } from './core/channel';
 import type { ChannelInfo, Deployment } from './core/skill';
-import type { Config } from './config';
+import { defaultMemberChannel, type Config } from './config';
 import { createHearth, type Hearth } from './hearth';
 import { Health } from './health';
 import { runtimeCopy } from './copy';
@@ -147,8 +147,7 @@ async function run(db: Db, lock: InstanceLock, options: Parameters<typeof startL
     staffRoom: options.staffRoom,
     channels: infos,
     groups: config.HEARTH_GROUPS,
-    // A bare member id from the shop or `hearth role` is on the first channel running (Telegram before the others).
-    defaultChannel: options.channels[0]?.channel.name,
+    defaultChannel: defaultMemberChannel(config),
     ...(options.everyGroupListed ? { everyGroupListed: true } : {}),
   };
   const health = options.health ?? new Health();

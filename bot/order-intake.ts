@@ -123,12 +123,27 @@ export function checkOrder(raw: RawOrder, options: { now: Date; program: Pick<Pr
     event.channel = channel;
   }
   // Without the shop's refund id the store names the refund by order, amount and time (store/orders.ts refundIdOf).
-  if (kind === 'refund' && raw.refundId !== undefined && raw.refundId !== null && raw.refundId !== '') {
+  if (kind === 'refund' && named(raw.refundId)) {
     const refundId = checkId(raw.refundId, 'refund id');
     if (typeof refundId !== 'string') return { ok: false, ...refundId };
     event.refundId = refundId;
   }
   return { ok: true, event };
+}
+
+/** How long a bind code lives unless the shop asks otherwise, and the longest it may ask for. */
+export const BIND_CODE_MINUTES = 10;
+const MAX_BIND_CODE_MINUTES = 60;
+
+/** Check a shop's request for a bind code (webhook or CLI): the customer as orders name it, and minutes 1–60. */
+export function checkBindRequest(raw: { customer?: unknown; minutes?: unknown }): { ok: true; customer: string; minutes: number } | { ok: false; reason: string } {
+  const customer = checkId(raw.customer, 'customer');
+  if (typeof customer !== 'string') return { ok: false, ...customer };
+  const minutes = raw.minutes ?? BIND_CODE_MINUTES;
+  if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > MAX_BIND_CODE_MINUTES) {
+    return { ok: false, reason: `minutes must be a whole number from 1 to ${MAX_BIND_CODE_MINUTES}` };
+  }
+  return { ok: true, customer, minutes };
 }
 
 /**

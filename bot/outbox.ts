@@ -10,7 +10,7 @@ import { deferMessage, nextDueTime, dueMessages, enqueueMessage, markFailed, mar
 import { quietHoursEnd } from '../community/quiet-hours';
 import { HearthError } from './core/errors';
 import { canMessagePrivatelyTo, findMemberByPlatformId, isGroupChat } from '../store/members';
-import { PRIORITY, RateLimiter, wallClock, type LimiterClock } from './rate-limiter';
+import { PRIORITY, RateLimiter, SlidingWindow, wallClock, type LimiterClock } from './rate-limiter';
 
 /** The longest text the bot writes in one message of its own words; channels split it into their own pieces. */
 export const MAX_OUTBOUND_TEXT = 12_000;
@@ -45,37 +45,12 @@ const MAX_ATTEMPTS = 5;
 const DAY_MS = 24 * 3600_000;
 
 /**
- * A channel's budget of messages the bot starts on its own, over the last 24 hours: the sends it made (read back from
- * the store at start, so a restart does not refill it) and those on their way.
- */
-class ProactiveBudget {
-  private running = 0;
-  constructor(
-    private readonly max: number,
-    private readonly sent: number[],
-  ) {}
-  /** 0 when one more may go at `now`, else how long until the oldest send leaves the 24 hours. */
-  waitMs(now: number): number {
-    while (this.sent.length > 0 && this.sent[0]! <= now - DAY_MS) this.sent.shift();
-    if (this.sent.length + this.running < this.max) return 0;
-    return this.sent.length > 0 ? this.sent[0]! + DAY_MS - now : 60_000;
-  }
-  start(): void {
-    this.running++;
-  }
-  finish(at: number, sent: boolean): void {
-    this.running--;
-    if (sent) this.sent.push(at);
-  }
-}
-
-/**
  * Delivers due outbox rows through each row's channel, marking each sent as soon as its platform took it. Delivery
  * streams: a flush hands every due row not already on its way to its channel's limiter at once (which paces and orders
  * them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still go strictly in order.
  */
 export class OutboxDispatcher {
-  private readonly channels = new Map<string, { channel: Channel; limiter: RateLimiter; budget?: ProactiveBudget }>();
+  private readonly channels = new Map<string, { channel: Channel; limiter: RateLimiter; budget?: SlidingWindow }>();
   /** Nudges dropped because their channel's daily budget stayed spent past their day, per channel. */
   readonly droppedOverBudget = new Map<string, number>();
   /** Rows handed to a channel and not finished yet, and delivered rows whose "sent" mark could not be written yet. */
@@ -103,7 +78,8 @@ export class OutboxDispatcher {
   register(channel: Channel, clock: LimiterClock = wallClock): void {
     this.channels.get(channel.name)?.limiter.stop();
     const max = channel.limits.proactivePerDay;
-    const budget = max !== undefined && max !== Infinity ? new ProactiveBudget(max, proactiveSendTimes(this.deps.db, channel.name, new Date(clock.now() - DAY_MS))) : undefined;
+    // What the bot starts on its own in any 24 hours; the sends already made are read back, so a restart does not refill it.
+    const budget = max !== undefined && max !== Infinity ? new SlidingWindow(max, DAY_MS, proactiveSendTimes(this.deps.db, channel.name, new Date(clock.now() - DAY_MS))) : undefined;
     this.channels.set(channel.name, { channel, limiter: new RateLimiter(channel.limits, clock), ...(budget ? { budget } : {}) });
   }
 
@@ -189,7 +165,7 @@ export class OutboxDispatcher {
       const message = this.delivery(row, channel.capabilities.buttons);
       const counted = budget !== undefined && (row.kind === 'nudge' || row.kind === 'notice');
       if (counted) {
-        const wait = budget.waitMs(now.getTime());
+        const wait = budget.waitMs(now.getTime(), 0);
         if (wait > 0) return this.overBudget(row, now, wait);
         budget.start();
       }

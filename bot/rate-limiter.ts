@@ -26,12 +26,13 @@ export const PRIORITY: Record<OutboundKind, number> = { reply: 1, bridge: 1, not
  * known finished; since a message reaches the platform before its answer comes back, counting finished sends by their
  * finish time can only over-count, so network delays never bunch messages into a window.
  */
-class Window {
-  private readonly done: number[] = [];
+export class SlidingWindow {
   private running = 0;
+  /** `done`: when earlier sends finished, oldest first (a window that outlives the process is read back). */
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
+    private readonly done: number[] = [],
   ) {}
   /** 0 when a send may start at `now`, else how long to wait before looking again. */
   waitMs(now: number, margin: number): number {
@@ -47,8 +48,10 @@ class Window {
   start(): void {
     this.running++;
   }
-  finish(at: number): void {
+  /** The send started is over: it counts from `at`, unless it did not go out (`counted` false). */
+  finish(at: number, counted = true): void {
     this.running--;
+    if (!counted) return;
     this.done.push(at);
     if (this.done.length > this.max * 2) this.done.splice(0, this.done.length - this.max);
   }
@@ -61,7 +64,7 @@ interface ChatState {
   /** The tail of this chat's sends (each waits for the one before). */
   tail: Promise<unknown>;
   pending: number;
-  group?: Window;
+  group?: SlidingWindow;
 }
 
 interface Waiter {
@@ -79,7 +82,7 @@ export interface Pacer {
 /** Schedules sends under the limits; `send` runs at most once per `schedule` call. */
 export class RateLimiter {
   private readonly state = new Map<string, ChatState>();
-  private readonly globalWindow: Window;
+  private readonly globalWindow: SlidingWindow;
   /** Sends waiting for a global slot, most urgent first. */
   private readonly waiting: Waiter[] = [];
   private pumping = false;
@@ -91,13 +94,13 @@ export class RateLimiter {
     readonly limits: RateLimits,
     private readonly clock: LimiterClock = wallClock,
   ) {
-    this.globalWindow = new Window(limits.globalMax, limits.globalWindowMs);
+    this.globalWindow = new SlidingWindow(limits.globalMax, limits.globalWindowMs);
   }
 
   private chatState(chat: string, isGroup: boolean): ChatState {
     let s = this.state.get(chat);
     if (!s) {
-      s = { lastDone: -Infinity, pausedUntil: -Infinity, tail: Promise.resolve(), pending: 0, ...(isGroup ? { group: new Window(this.limits.groupMax, this.limits.groupWindowMs) } : {}) };
+      s = { lastDone: -Infinity, pausedUntil: -Infinity, tail: Promise.resolve(), pending: 0, ...(isGroup ? { group: new SlidingWindow(this.limits.groupMax, this.limits.groupWindowMs) } : {}) };
       this.state.set(chat, s);
     }
     return s;
