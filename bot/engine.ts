@@ -5,7 +5,7 @@ import { runtimeCopy } from './copy';
 import { inTransaction } from '../store/db';
 import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './core/types';
 import type { Command, Conversation, HearthDeps, Member, Next, Skill, SkillContext } from './core/skill';
-import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteHandle, rememberLanguage } from '../store/members';
+import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteChatType, noteHandle, rememberLanguage } from '../store/members';
 import { isInboundPending, markInboundDone, markInboundFailed, pendingInbound, recordInbound, type InboundRecord, type InboxReceipt } from '../store/inbox';
 import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf } from '../store/conversations';
@@ -260,6 +260,8 @@ export class Engine {
       parseCommand(msg.text, deployment.channels[msg.channel]?.botUsername) !== undefined || (msg.mentions ?? []).includes(deployment.channels[msg.channel]?.botId ?? '') || msg.action !== undefined;
     inTransaction(db, () => {
       if (!markInboundDone(db, id, this.deps.clock.now())) return;
+      // Known as a group from now on, so its one line (and anything later) is addressed as to a group.
+      noteChatType(db, msg.channel, msg.chat, 'group', msg.at);
       if (!addressed) return;
       const lang: Lang = detectLanguage(msg.text) ?? languageFromLocale(msg.from.lang) ?? 'en';
       this.deps.queue(`unlisted-group:${msg.channel}:${msg.chat}`, { channel: msg.channel, chat: msg.chat, text: runtimeCopy.say({ lang, program: this.deps.program }, 'unlistedGroup'), replyTo: msg.id, kind: 'reply', thread: msg.thread }, msg.at);

@@ -1,14 +1,12 @@
 // Binding a chat account to a shop customer: one-time codes the shop hands out, and folding the customer's points
-// (earned on orders before the member was known in chat) into the chat member, in one transaction.
+// (earned on orders before the member was known in chat) into the chat member, in one transaction (a merge).
 import { randomInt } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { inTransaction } from './db';
 import { audit } from './audit';
-import { bindCodes, identities, ledgerEntries, memberPoints, nudgeSends, orders, pointLots, redemptions } from './schema';
-import { debitPoints } from './ledger';
-import { tierStateOf } from './standing';
-import { setTierState } from './tiers';
+import { bindCodes, identities } from './schema';
+import { mergeMembers } from './member-links';
 
 /** The shop's namespace of customer numbers among identities (a customer is known to the shop, on no chat). */
 export const SHOP_CHANNEL = 'shop';
@@ -54,36 +52,11 @@ export function useBindCode(db: Db, code: string, memberId: number, now: Date, t
       return { status: 'taken', customer, boundTo: owner.memberId };
     }
     db.update(bindCodes).set({ usedAt: now.getTime(), usedByMemberId: memberId }).where(and(eq(bindCodes.code, row.code), isNull(bindCodes.usedAt))).run();
-    const points = owner ? absorbCustomer(db, owner.memberId, memberId, now, tierIds) : 0;
+    const merged = owner ? mergeMembers(db, memberId, owner.memberId, now, tierIds) : undefined;
     if (!owner) db.insert(identities).values({ channel: SHOP_CHANNEL, platformId: customer, memberId }).run();
-    audit(db, { at: now, actorMemberId: memberId, action: 'bind', targetMemberId: memberId, details: { customer, from: owner?.memberId ?? null, points } });
+    const points = merged?.summary.points ?? 0;
+    // The merge's record lets `hearth members unlink shop:CUSTOMER` undo a bind made by mistake.
+    audit(db, { at: now, actorMemberId: memberId, action: 'bind', targetMemberId: memberId, details: { customer, from: owner?.memberId ?? null, points, ...(merged ? { record: merged.record } : {}) } });
     return { status: 'bound', customer, points };
   });
-}
-
-/** Move a shop-only member's points, lots, orders and identity to `into`; returns the points moved. */
-function absorbCustomer(db: Db, from: number, into: number, now: Date, tierIds: readonly string[]): number {
-  const moved = db.select({ balance: memberPoints.balance }).from(memberPoints).where(eq(memberPoints.memberId, from)).get()?.balance ?? 0;
-  const fromTier = tierStateOf(db, from);
-  const intoTier = tierStateOf(db, into);
-  // Tier gifts are keyed by member and tier: carried over under the new member's key, or taken back when it has one.
-  const gifts = db.select().from(ledgerEntries).where(and(eq(ledgerEntries.memberId, from), sql`${ledgerEntries.key} LIKE ${`tier-gift:${from}:%`}`)).all();
-  db.update(ledgerEntries).set({ memberId: into }).where(eq(ledgerEntries.memberId, from)).run();
-  db.update(pointLots).set({ memberId: into }).where(eq(pointLots.memberId, from)).run();
-  db.update(orders).set({ memberId: into }).where(eq(orders.memberId, from)).run();
-  db.update(redemptions).set({ memberId: into }).where(eq(redemptions.memberId, from)).run();
-  db.delete(nudgeSends).where(eq(nudgeSends.memberId, from)).run();
-  db.update(identities).set({ memberId: into }).where(eq(identities.memberId, from)).run();
-  db.insert(memberPoints).values({ memberId: into, updatedAt: now.getTime() }).onConflictDoNothing().run();
-  db.update(memberPoints).set({ balance: sql`${memberPoints.balance} + ${moved}`, updatedAt: now.getTime() }).where(eq(memberPoints.memberId, into)).run();
-  db.delete(memberPoints).where(eq(memberPoints.memberId, from)).run();
-  for (const gift of gifts) {
-    const key = gift.key.replace(`tier-gift:${from}:`, `tier-gift:${into}:`);
-    const clash = db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.key, key)).get();
-    if (!clash) db.update(ledgerEntries).set({ key }).where(eq(ledgerEntries.id, gift.id)).run();
-    else debitPoints(db, { memberId: into, points: gift.points, kind: 'reverse', key: `bind-duplicate-gift:${gift.id}`, reason: 'bind-duplicate-gift', ref: gift.key, at: now, allowNegative: true });
-  }
-  // The higher tier stands (tier ids in the program's order, entry tier first); the caller's review reads both growths.
-  if (tierIds.indexOf(fromTier.tierId) > tierIds.indexOf(intoTier.tierId)) setTierState(db, into, fromTier.tierId, fromTier.graceUntil ?? null, now);
-  return moved;
 }

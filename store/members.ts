@@ -117,17 +117,6 @@ export function findMemberByPlatformId(db: Db, channel: string, platformId: stri
     .get()?.m;
 }
 
-/** The member known by a platform id on any channel (replay and the CLI name members by platform id). */
-export function findMemberByAnyPlatformId(db: Db, platformId: string): MemberRow | undefined {
-  return db
-    .select({ m: members })
-    .from(identities)
-    .innerJoin(members, eq(members.id, identities.memberId))
-    .where(eq(identities.platformId, platformId))
-    .orderBy(identities.memberId)
-    .get()?.m;
-}
-
 /** Note that a member used an @handle now (refreshed at most hourly: every message of theirs passes here). */
 export function noteHandle(db: Db, channel: string, handle: string, memberId: number, at: Date): void {
   statement<[string, string, number, number, number]>(
@@ -200,15 +189,15 @@ export function latestGroupOf(db: Db, memberId: number, channels: readonly strin
   ).get(memberId, JSON.stringify(channels));
 }
 
+/** Record that a chat exists and whether it is a group (so nothing secret is ever addressed to it as if private). */
+export function noteChatType(db: Db, channel: string, chatId: string, type: ChatType, at: Date): void {
+  statement<[string, string, string, number]>(db, 'INSERT INTO chats (channel, chat_id, type, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channel, chatId, type, at.getTime());
+}
+
 /** Record the chat and, for groups, that the member was seen in it. Returns true the first time the member is seen there. */
 export function noteChat(db: Db, channel: string, chatId: string, type: ChatType, memberId: number, at: Date): boolean {
   const ms = at.getTime();
-  statement<[string, string, string, number]>(db, 'INSERT INTO chats (channel, chat_id, type, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
-    channel,
-    chatId,
-    type,
-    ms,
-  );
+  noteChatType(db, channel, chatId, type, at);
   if (type !== 'group') return false;
   const first = statement<[string, string, number, number, number], number>(
     db,

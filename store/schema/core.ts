@@ -45,8 +45,6 @@ export const identities = sqliteTable(
     // large audience is answered from the indexes alone.
     index('identities_member').on(t.memberId, t.channel, t.platformId),
     index('identities_private').on(t.memberId, t.channel, t.platformId).where(sql`${t.canMessagePrivately} = 1`),
-    // Shop events, replay and the CLI name a member by platform id without a channel.
-    index('identities_platform').on(t.platformId),
   ],
 );
 

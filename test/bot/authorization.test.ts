@@ -323,6 +323,8 @@ describe('the admin of an unlisted group on a live platform', () => {
     // A member speaking there later hears nothing either.
     expect(await c.say('u1', '/checkin', { chat: 'gx' })).toEqual([]);
     expect(c.db.select().from(communityGroups).all()).toEqual([]);
+    // Known as a group, so nothing secret could ever be addressed to it as if it were someone's private chat.
+    expect(c.db.$client.prepare("SELECT type FROM chats WHERE chat_id = 'gx'").pluck().all()).toEqual(['group']);
   });
 });
 

@@ -9,7 +9,7 @@ import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { createHttpServer, signOrderRequest, type HttpServer } from '../../bot/http';
 import { HearthError } from '../../bot/core/errors';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import { balanceOf } from '../../store/ledger';
 import { orderById } from '../../store/orders';
 import type { Db } from '../../store/db';
@@ -65,11 +65,11 @@ const purchase = (member: string, orderId: string, amount: number) =>
   JSON.stringify({ type: 'purchase', member, orderId, amount, at: '2026-06-01T10:00:00+08:00' });
 
 function balance(db: Db, member: string): number {
-  return balanceOf(db, findMemberByAnyPlatformId(db, member)!.id);
+  return balanceOf(db, findMemberByPlatformId(db, 'console', member)!.id);
 }
 
 function recorded(db: Db, member: string, orderId: string): boolean {
-  return findMemberByAnyPlatformId(db, member) !== undefined || orderById(db, orderId) !== undefined;
+  return findMemberByPlatformId(db, 'console', member) !== undefined || orderById(db, orderId) !== undefined;
 }
 
 describe('POST /orders', () => {
@@ -186,7 +186,7 @@ describe('POST /orders', () => {
       const body = JSON.stringify({ type: 'purchase', member: 'gil', orderId: `t-${at}`, amount: 5000, at });
       expect(await post(server, body, fresh(body))).toEqual({ status: 400, json: { ok: false, error: 'bad_request', message: reason } });
     }
-    expect(findMemberByAnyPlatformId(db, 'gil')).toBeUndefined();
+    expect(findMemberByPlatformId(db, 'console', 'gil')).toBeUndefined();
   });
 
   it('refuses forged, altered, unsigned and stale requests with 401 and records nothing', async () => {

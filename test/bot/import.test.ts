@@ -10,7 +10,7 @@ import { VirtualClock } from '../../bot/core/clock';
 import { silentLogger } from '../../bot/log';
 import { importOrdersFile, type ImportSummary } from '../../bot/import';
 import { HearthError } from '../../bot/core/errors';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import { balanceOf, entriesOf } from '../../store/ledger';
 import type { Db } from '../../store/db';
 
@@ -35,7 +35,7 @@ function csvFile(lines: string[], name = 'orders.csv'): string {
 }
 
 function balance(db: Db, platformId: string): number {
-  const m = findMemberByAnyPlatformId(db, platformId);
+  const m = findMemberByPlatformId(db, 'console', platformId);
   expect(m, `member ${platformId}`).toBeDefined();
   const b = balanceOf(db, m!.id);
   // The balance a member sees must be the sum of their ledger entries.
@@ -44,7 +44,7 @@ function balance(db: Db, platformId: string): number {
 }
 
 function entryCount(db: Db, members: string[]): number {
-  return members.reduce((n, p) => n + entriesOf(db, findMemberByAnyPlatformId(db, p)!.id).length, 0);
+  return members.reduce((n, p) => n + entriesOf(db, findMemberByPlatformId(db, 'console', p)!.id).length, 0);
 }
 
 /** 20 members × 5 purchases of ¥99.90 (99 points each, growth stays below Silver), with bad lines mixed in. */
@@ -107,7 +107,7 @@ describe('hearth import', () => {
     expect(balance(db, 'alice')).toBeGreaterThanOrEqual(1000);
     expect(balance(db, 'bob')).toBe(250);
     // No offset: read in the program's timezone (Asia/Shanghai), 10:00 there is 02:00 UTC.
-    const bobEntries = entriesOf(db, findMemberByAnyPlatformId(db, 'bob')!.id);
+    const bobEntries = entriesOf(db, findMemberByPlatformId(db, 'console', 'bob')!.id);
     expect(new Date(bobEntries[0]!.at).toISOString()).toBe('2026-03-02T02:00:00.000Z');
   });
 
@@ -164,7 +164,7 @@ describe('hearth import', () => {
     const file = csvFile(['member,order_id,at', 'dave,q1,2026-03-01T10:00:00+08:00']);
     await expect(importOrdersFile(hearth, file)).rejects.toThrow(HearthError);
     await expect(importOrdersFile(hearth, file)).rejects.toThrow(/line 1: the header has no amount column/);
-    expect(findMemberByAnyPlatformId(db, 'dave')).toBeUndefined();
+    expect(findMemberByPlatformId(db, 'console', 'dave')).toBeUndefined();
   });
 
   it('prints a summary and exits 1 when a line was rejected (hearth import FILE --db FILE)', () => {

@@ -1,4 +1,4 @@
-// `hearth members export|erase` as an operator uses it, on a database a real replay filled: the export holds the
+// `hearth members export|erase|link|unlink` as an operator uses it, on a database a real replay filled: the export holds the
 // member's ledger, codes, tickets and posts; an erase keeps the program's figures and removes the person; a returning
 // person is a new member who is not paid one-time rewards (the referral, a tier's upgrade gift) a second time.
 import { describe, expect, it } from 'vitest';
@@ -204,5 +204,42 @@ describe('hearth members', () => {
     expect(db.$client.prepare('SELECT count(*) FROM referrals WHERE invitee_id = ?').pluck().get(returning.id)).toBe(0);
     expect(balanceOf(db, bob)).toBe(bobBefore);
     db.$client.close();
+  }, 60_000);
+
+  it('links two identities of one person once, says so the second time, and unlinks from the audit record', async () => {
+    const path = join(tempDir(), 'hearth.db');
+    await replay(
+      [
+        alice('a1', at(1, '10:00'), '/checkin'),
+        msg('t1', at(2, '10:00'), '777', '/checkin', { name: 'Alice', channel: 'telegram' }),
+      ],
+      { dbPath: path },
+    );
+    const refused = hearth(['members', 'link', 'u1', 'telegram:777'], path);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--yes');
+    expect(hearth(['members', 'link', 'u1', 'telegrm:777', '--yes'], path).err).toContain('"telegrm" is not a channel');
+
+    const linked = hearth(['members', 'link', 'telegram:777', 'u1', '--yes'], path);
+    expect(linked.code).toBe(0);
+    expect(linked.out).toMatch(/member #\d+ merged into #\d+: 5 points moved/);
+    let db = openDatabase(path);
+    const one = findMemberByPlatformId(db, 'console', 'u1')!.id;
+    expect(findMemberByPlatformId(db, 'telegram', '777')!.id).toBe(one);
+    expect(balanceOf(db, one)).toBe(10);
+    db.$client.close();
+
+    const again = hearth(['members', 'link', 'u1', 'telegram:777', '--yes'], path);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('already one member');
+
+    const unlinked = hearth(['members', 'unlink', 'telegram:777', '--yes'], path);
+    expect(unlinked.code).toBe(0);
+    expect(unlinked.out).toContain('is its own member again');
+    db = openDatabase(path);
+    expect(findMemberByPlatformId(db, 'telegram', '777')!.id).not.toBe(one);
+    expect(balanceOf(db, one)).toBe(5);
+    db.$client.close();
+    expect(hearth(['members', 'unlink', 'telegram:777', '--yes'], path).err).toContain('nothing to undo');
   }, 60_000);
 });

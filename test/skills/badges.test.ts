@@ -6,13 +6,13 @@ import { msg, program, tempDb, testHearth } from '../harness';
 import { replayOnFile } from './community-helpers';
 import type { Db } from '../../store/db';
 import { auditLog, memberBadges, outbox } from '../../store/schema';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 
 const at = (min: number) => `2026-03-01T10:${String(min).padStart(2, '0')}:00+08:00`;
 const manager = { type: 'role', member: 'm1', role: 'manager' };
 
 function held(db: Db, platformId: string): string[] {
-  const m = findMemberByAnyPlatformId(db, platformId);
+  const m = findMemberByPlatformId(db, 'console', platformId);
   if (!m) return [];
   return db
     .select()
@@ -33,7 +33,7 @@ describe('badges', () => {
     expect(r.out).toEqual([{ at: at(1), chat: 'g1', replyTo: 'a2', text: '🎉 Alice earned the 🤝 Helper badge — Always ready to help others!' }]);
     expect(held(r.db, 'u1')).toEqual(['helper']);
     const entry = r.db.select().from(auditLog).where(eq(auditLog.action, 'badge.grant')).get();
-    expect(entry?.actorMemberId).toBe(findMemberByAnyPlatformId(r.db, 'm1')!.id);
+    expect(entry?.actorMemberId).toBe(findMemberByPlatformId(r.db, 'console', 'm1')!.id);
   });
 
   it('grants as a reply to the member\'s message, by Chinese name, with the Chinese alias', async () => {

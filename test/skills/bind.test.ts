@@ -109,7 +109,7 @@ describe('binding a chat account to a shop customer', () => {
       const u1 = memberIdByPlatformId(db, 'u1', 'console')!;
       // 1,000 + 1,000 purchase points, one Silver gift kept and the customer's taken back.
       expect(balanceOf(db, u1)).toBe(2100);
-      expect(entriesOf(db, u1).filter((e) => e.reason === 'bind-duplicate-gift')).toHaveLength(1);
+      expect(entriesOf(db, u1).filter((e) => e.reason === 'merge-duplicate')).toHaveLength(1);
     });
   });
 });

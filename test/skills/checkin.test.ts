@@ -11,7 +11,7 @@ import { entriesWithReason, replayOnFile } from './community-helpers';
 import type { Hearth } from '../../bot/hearth';
 import type { Db } from '../../store/db';
 import { checkins, ledgerEntries, outbox } from '../../store/schema';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import { balanceOf } from '../../store/ledger';
 
 // A worker thread running a TypeScript file: tsx's loader is registered inside the thread first.
@@ -166,7 +166,7 @@ describe('check-in concurrency (file database)', () => {
     await h.engine.idle();
     expect(entriesWithReason(db, 'checkin')).toHaveLength(50);
     expect(new Set(entriesWithReason(db, 'checkin').map((e) => e.memberId)).size).toBe(50);
-    for (let i = 0; i < 50; i++) expect(balanceOf(db, findMemberByAnyPlatformId(db, `u${i}`)!.id)).toBe(5);
+    for (let i = 0; i < 50; i++) expect(balanceOf(db, findMemberByPlatformId(db, 'console', `u${i}`)!.id)).toBe(5);
     expect(repliesTo(db, '签到成功')).toBe(50);
   });
 
@@ -210,7 +210,7 @@ describe('check-in concurrency (file database)', () => {
     expect(rows).toHaveLength(50);
     expect(new Set(rows.map((e) => e.memberId)).size).toBe(50);
     expect(db.select().from(checkins).all()).toHaveLength(50);
-    for (const m of members) expect(balanceOf(db, findMemberByAnyPlatformId(db, m)!.id)).toBe(5);
+    for (const m of members) expect(balanceOf(db, findMemberByPlatformId(db, 'console', m)!.id)).toBe(5);
     expect(repliesTo(db, '签到成功')).toBe(50);
     const first = db.select().from(checkins).where(eq(checkins.day, '2026-03-01')).all();
     expect(first.every((c) => c.streak === 1)).toBe(true);

@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { replay, tempDir, program as defaultProgram } from '../harness';
 import { openDatabase, type Db } from '../../store/db';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import { balanceOf, entriesOf } from '../../store/ledger';
 import { ledgerEntries } from '../../store/schema';
 import type { Program } from '../../community/program';
@@ -25,7 +25,7 @@ export async function replayOnFile(
   const db = openDatabase(path);
   opened.push(db);
   const memberId = (pid: string) => {
-    const m = findMemberByAnyPlatformId(db, pid);
+    const m = findMemberByPlatformId(db, 'console', pid);
     if (!m) throw new Error(`no member ${pid}`);
     return m.id;
   };

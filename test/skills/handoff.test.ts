@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { msg, program, replay, tempDb } from '../harness';
 import type { Program } from '../../community/program';
 import { openDatabase } from '../../store/db';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import { conversationOf, isMemberWithStaff } from '../../store/conversations';
 import { getTicket, transitionsOf } from '../../store/tickets';
 
@@ -17,7 +17,7 @@ const manager = (id: string) => ({ type: 'role', member: id, role: 'manager' });
 async function runOn(path: string, events: Record<string, unknown>[], p?: Program) {
   const out = await replay(events, { dbPath: path, program: p });
   const db = openDatabase(path);
-  const memberId = (platformId: string) => findMemberByAnyPlatformId(db, platformId)!.id;
+  const memberId = (platformId: string) => findMemberByPlatformId(db, 'console', platformId)!.id;
   return { out, db, memberId, close: () => db.$client.close() };
 }
 
@@ -247,7 +247,7 @@ describe('handoff', () => {
     expect(replies[1]).toMatch(/can't find nobody/);
     expect(replies[2]).toMatch(/^Usage: \/transfer/);
     expect(texts(out, 'u9')).not.toContain('Alice');
-    expect(getTicket(db, 1)!.staffMemberId).toBe(findMemberByAnyPlatformId(db, 's1')!.id);
+    expect(getTicket(db, 1)!.staffMemberId).toBe(findMemberByPlatformId(db, 'console', 's1')!.id);
     close();
   });
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { replay, tempDir, program } from '../harness';
 import { openDatabase, type Db } from '../../store/db';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import type { Program } from '../../community/program';
 
 export const at = (d: number, time: string, month = 3) => `2026-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}T${time}:00+08:00`;
@@ -14,7 +14,7 @@ export async function replayKept(events: Record<string, unknown>[], options: { p
   const path = join(tempDir(), 'kept.db');
   const out = await replay(events, { program: options.program ?? program(), dbPath: path });
   const db = openDatabase(path);
-  return { out, db, memberId: (platformId: string) => findMemberByAnyPlatformId(db, platformId)!.id, close: () => db.$client.close() };
+  return { out, db, memberId: (platformId: string) => findMemberByPlatformId(db, 'console', platformId)!.id, close: () => db.$client.close() };
 }
 
 /** Ledger rows of a member as plain objects, oldest first. */

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { msg, program, tempDir } from '../harness';
 import { replayOnFile } from './community-helpers';
 import { outbox } from '../../store/schema';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 import { getNudgeRule, nudgeSendsOf } from '../../store/nudges';
 import { recentAudit } from '../../store/audit';
 
@@ -131,7 +131,7 @@ describe('/mute 免打扰 and /unmute 取消免打扰', () => {
       ['2026-04-01T09:31:00+08:00', 'u1', 'Reminders are already on for you.'],
       ['2026-04-01T09:32:00+08:00', 'g1', '你没有开启免打扰，会正常收到提醒。'],
     ]);
-    const alice = findMemberByAnyPlatformId(db, 'u1')!;
+    const alice = findMemberByPlatformId(db, 'console', 'u1')!;
     const [withdrawn] = nudgeSendsOf(db, alice.id);
     expect(withdrawn).toMatchObject({ ruleId: 'dormant-30', cancelledAt: expect.any(Number) });
     const row = db.select().from(outbox).where(eq(outbox.key, withdrawn!.outboxKey)).get()!;

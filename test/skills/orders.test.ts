@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { program, tempDb, testDeps } from '../harness';
 import { handleOrderEvent } from '../../skills/orders';
 import { balanceOf } from '../../store/ledger';
-import { findMemberByAnyPlatformId, getMember } from '../../store/members';
+import { findMemberByPlatformId, getMember } from '../../store/members';
 import { orderById } from '../../store/orders';
 import { parkedRefundsOf } from '../../store/parked-refunds';
 import { VirtualClock } from '../../bot/core/clock';
@@ -27,7 +27,7 @@ describe('handleOrderEvent', () => {
     const deps = testDeps(db, p);
     expect(handleOrderEvent(deps, order('purchase', 'o1', 388, '12:00'))).toMatchObject({ status: 'recorded', points: 388, balance: 388 });
     expect(handleOrderEvent(deps, order('purchase', 'o1', 388, '12:05'))).toMatchObject({ status: 'duplicate' });
-    const m = findMemberByAnyPlatformId(db, 'u1')!;
+    const m = findMemberByPlatformId(db, 'console', 'u1')!;
     expect(balanceOf(db, m.id)).toBe(388);
     expect(getMember(db, m.id)!.lastActiveAt).toBe(at('12:00').getTime());
   });
@@ -54,7 +54,7 @@ describe('handleOrderEvent', () => {
       reason: 'no member "ghost": order "o1" belongs to another member',
     });
     expect(handleOrderEvent(deps, order('purchase', 'o3', -5, '12:01'))).toMatchObject({ status: 'rejected', code: 'bad_input' });
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(100);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBe(100);
     expect(orderById(db, 'o1')!.refunded).toBe(0);
   });
 
@@ -64,7 +64,7 @@ describe('handleOrderEvent', () => {
     handleOrderEvent(deps, order('purchase', 'o1', 100, '12:00'));
     expect(handleOrderEvent(deps, order('refund', 'o1', 40, '12:01', { refundId: 'r-1' }))).toMatchObject({ status: 'recorded', points: -40, balance: 60 });
     handleOrderEvent(deps, order('refund', 'o1', 40, '12:02', { refundId: 'r-1' }));
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(60);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBe(60);
     expect(orderById(db, 'o1')!.refunded).toBe(40_00);
   });
 
@@ -75,7 +75,7 @@ describe('handleOrderEvent', () => {
     expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'recorded', points: -30, balance: 70 });
     expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'duplicate', kind: 'refund' });
     expect(handleOrderEvent(deps, order('refund', 'o1', 30, '12:01'))).toMatchObject({ status: 'duplicate' });
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(70);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBe(70);
     expect(orderById(db, 'o1')!.refunded).toBe(30_00);
   });
 
@@ -91,12 +91,12 @@ describe('handleOrderEvent', () => {
     const bought = handleOrderEvent(deps, order('purchase', 'o9', 100, '12:00'));
     expect(bought).toMatchObject({ status: 'recorded', points: 100, balance: 60, refundsApplied: 1 });
     expect(bought.status === 'recorded' && bought.refundsDropped!.map((d) => [d.refund.member, d.problem])).toEqual([['u2', 'other_member']]);
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(60);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBe(60);
     expect(orderById(db, 'o9')!.refunded).toBe(40_00);
     expect(parkedRefundsOf(db, 'o9')).toEqual([]);
     // Applied: delivering it once more changes nothing.
     expect(handleOrderEvent(deps, order('refund', 'o9', 40, '12:05'))).toMatchObject({ status: 'duplicate' });
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(60);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBe(60);
   });
 
   it('refuses orders from before the program\'s start, too long ago or too far in the future, with the reason', () => {
@@ -124,13 +124,14 @@ describe('handleOrderEvent', () => {
     // Refunds are bounded the same way, and nothing was parked for the refused one.
     expect(handleOrderEvent(deps, when('2030-01-01T00:00:00Z', { kind: 'refund', orderId: 'later' }))).toMatchObject({ status: 'rejected', code: 'bad_input' });
     expect(parkedRefundsOf(db, 'later')).toEqual([]);
-    expect(balanceOf(db, findMemberByAnyPlatformId(db, 'u1')!.id)).toBe(300);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBe(300);
   });
 
   it('finds the member on the channel the shop names', () => {
     const { db } = tempDb();
     handleOrderEvent(testDeps(db, p), order('purchase', 'o1', 10, '12:00', { channel: 'telegram', member: '42' }));
-    expect(findMemberByAnyPlatformId(db, '42')).toBeDefined();
+    expect(findMemberByPlatformId(db, 'telegram', '42')).toBeDefined();
+    expect(findMemberByPlatformId(db, 'console', '42')).toBeUndefined();
     const tg = db.$client.prepare("SELECT channel FROM identities WHERE platform_id = '42'").all();
     expect(tg).toEqual([{ channel: 'telegram' }]);
   });

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { msg, program, tempDb, testHearth } from '../harness';
 import { entriesWithReason, replayOnFile } from './community-helpers';
 import { ledgerEntries, ugcSubmissions } from '../../store/schema';
-import { findMemberByAnyPlatformId } from '../../store/members';
+import { findMemberByPlatformId } from '../../store/members';
 
 const at = (h: number, m = 0, d = 2) => `2026-03-0${d}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`;
 const manager = { type: 'role', member: 'm1', role: 'manager' };
@@ -133,7 +133,7 @@ describe('ugc', () => {
     await Promise.all([h.handleMessage(m('a1', 'm1', 'm1', '/approve 1')), h.handleMessage(m('a2', 'm2', 'm2', '/approve 1'))]);
     await h.engine.idle();
     expect(entriesWithReason(db, 'ugc')).toHaveLength(1);
-    const u1 = findMemberByAnyPlatformId(db, 'u1')!;
+    const u1 = findMemberByPlatformId(db, 'console', 'u1')!;
     expect(entriesWithReason(db, 'ugc')[0]!.memberId).toBe(u1.id);
   });
 });
