@@ -1,5 +1,5 @@
 // `npm run bench [-- SECTION…]`: every figure Hearth tracks, each beside a baseline measured in the same run.
-// Medians, not single runs. Sections: engine, checkin, ledger, import, nudges, telegram (default: all).
+// Medians, not single runs. Sections: engine, checkin, ledger, import, nudges, telegram, wechat (default: all).
 // HEARTH_BENCH_SCALE=0.1 runs a tenth of the sizes where a section supports it, for a quick look.
 import { runEngineBench } from './engine';
 import { runCheckinBench } from './checkin';
@@ -7,6 +7,7 @@ import { runLedgerBench } from './ledger';
 import { runImportBench } from './import';
 import { runNudgeBench } from './nudges';
 import { runTelegramRateBench } from './telegram';
+import { runWechatPacingBench } from './wechat';
 import { peakRssMb, report } from './util';
 
 const sections: Record<string, () => Promise<void>> = {
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<void>> = {
   import: runImportBench,
   nudges: () => runNudgeBench(),
   telegram: () => runTelegramRateBench(),
+  wechat: () => runWechatPacingBench(),
 };
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');

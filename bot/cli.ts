@@ -1,7 +1,7 @@
 // The `hearth` command: start (every channel whose variables are set — Telegram, WeCom — else the console), console, replay, check-program, role.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig, staffRoomOf, type Config } from './config';
+import { loadConfig, staffRoomOf, wechatLimitsOf, type Config } from './config';
 import { createLogger } from './log';
 import { loadProgram } from './program-file';
 import { HearthError } from './core/errors';
@@ -21,6 +21,7 @@ import { runMembersCommand } from './members-cli';
 import { backupDatabase, restoreDatabase } from '../store/retention';
 import { createTelegramChannel } from './channels/telegram';
 import { createWecomChannel } from './channels/wecom';
+import { createWecomCallbackChannel } from './channels/wecom/callback-channel';
 import { createWechatyChannel } from './channels/wechaty';
 import { Health } from './health';
 import { checkBindRequest } from './order-intake';
@@ -30,7 +31,8 @@ import { stringify as stringifyYaml } from 'yaml';
 
 const usage = `Usage: hearth <command>
   start                          run the bot on every channel set up (TELEGRAM_BOT_TOKEN; WECOM_BOT_ID and
-                                 WECOM_BOT_SECRET; WECHATY_PUPPET), else the console chat
+                                 WECOM_BOT_SECRET, or WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY; WECHATY_PUPPET),
+                                 else the console chat
   console                        chat with the bot in this terminal
   replay FILE [--program FILE] [--db FILE]
                                  run a replay file and print every bot message as a JSON line
@@ -46,10 +48,14 @@ const usage = `Usage: hearth <command>
   members export MEMBER          print as JSON everything stored about a member (MEMBER: telegram:123456,
                                  wecom:zhangsan, or a bare console id)
   members erase MEMBER [--yes]   erase a member's personal data (ledger totals stay, anonymous); asks first
+  members link MEMBER MEMBER [--yes]
+                                 two identities of one person become one member (audited; a second run changes nothing)
+  members unlink MEMBER [--yes]  undo the merge that brought MEMBER in, while nothing happened since
   db backup FILE                 copy the database to FILE, consistent even while the bot runs
   db restore FILE                replace the database with the backup FILE (stop the bot first)
 Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN, WECOM_BOT_ID,
-  WECOM_BOT_SECRET, WECOM_WS_URL, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, WECHATY_NAME, WECHATY_QR_FILE,
+  WECOM_BOT_SECRET, WECOM_WS_URL, WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY, WECOM_CALLBACK_PATH, WECHATY_PUPPET,
+  WECHATY_PUPPET_SERVICE_TOKEN, WECHATY_NAME, WECHATY_QR_FILE,
   HEARTH_ORDERS_SECRET (start then also serves POST /orders on HEARTH_HTTP_PORT, default 8080), …`;
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
@@ -107,7 +113,8 @@ export async function main(argv: string[]): Promise<number> {
  */
 async function start(config: Config): Promise<number> {
   const wecomSet = config.WECOM_BOT_ID !== undefined && config.WECOM_BOT_SECRET !== undefined;
-  if (!config.TELEGRAM_BOT_TOKEN && !wecomSet && !config.WECHATY_PUPPET) return startConsole(config);
+  const wecomCallbackSet = config.WECOM_CALLBACK_TOKEN !== undefined && config.WECOM_CALLBACK_AES_KEY !== undefined;
+  if (!config.TELEGRAM_BOT_TOKEN && !wecomSet && !wecomCallbackSet && !config.WECHATY_PUPPET) return startConsole(config);
   const log = createLogger(config.HEARTH_LOG_LEVEL);
   const program = loadProgram(config.HEARTH_PROGRAM);
   const health = new Health();
@@ -138,10 +145,14 @@ async function start(config: Config): Promise<number> {
       })
     : undefined;
   if (wecom) channels.push({ channel: wecom });
+  // The robot's other API mode (config refuses both): WeCom POSTs to a route on the HTTP server, which then listens.
+  const wecomCallback = wecomCallbackSet ? createWecomCallbackChannel(config, { log }) : undefined;
+  if (wecomCallback) channels.push({ channel: wecomCallback, webhook: wecomCallback.webhook });
   const wechat = config.WECHATY_PUPPET
     ? createWechatyChannel(config, {
         log,
         health,
+        limits: wechatLimitsOf(config),
         copy: program.copy,
         onStopped: (err) => {
           process.stderr.write(`hearth: WeChat stopped: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -169,6 +180,7 @@ async function start(config: Config): Promise<number> {
     process.stderr.write(`hearth: on Telegram as @${bot.botUsername} (${how}); Ctrl-C stops\n`);
   }
   if (wecom) process.stderr.write(`hearth: on WeCom as robot ${config.WECOM_BOT_ID} (long connection); Ctrl-C stops\n`);
+  if (wecomCallback) process.stderr.write(`hearth: on WeCom (URL callbacks: POST ${wecomCallback.webhook.path} on port ${live.http!.port}); Ctrl-C stops\n`);
   if (wechat) process.stderr.write(`hearth: on WeChat as ${live.hearth.deps.deployment.channels.wechat?.botId ?? '?'} (wechaty, ${config.WECHATY_PUPPET}); Ctrl-C stops\n`);
   process.once('SIGINT', () => stopped(0));
   process.once('SIGTERM', () => stopped(0));

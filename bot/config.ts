@@ -1,12 +1,26 @@
 // Process configuration from the environment, parsed once with zod. Secrets stay here and never reach logs.
 import { z } from 'zod';
 import { HearthError } from './core/errors';
+import type { RateLimits } from './core/channel';
 import { parseRef } from '../community/refs';
 
 const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** A whole number from `min` to `max`, or unset (blank counts as unset): the channel's own default then applies. */
+function wholeNumber(min: number, max: number) {
+  return optional.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max} (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
 
 export const configSchema = z.object({
   HEARTH_DB: z.string().default('./data/hearth.db'),
@@ -45,6 +59,18 @@ export const configSchema = z.object({
   WECOM_WS_URL: optional.superRefine((v, ctx) => {
     if (v !== undefined && !/^wss?:\/\/\S+$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must be a ws:// or wss:// URL' });
   }),
+  /** The robot in URL-callback mode instead (API 模式 with a URL): its Token and EncodingAESKey, both or neither. Never logged. */
+  WECOM_CALLBACK_TOKEN: optional,
+  WECOM_CALLBACK_AES_KEY: optional.superRefine((v, ctx) => {
+    // The shape bot/channels/wecom/callback.ts checkWecomKeys demands (a config cannot import a channel): said here by name.
+    if (v !== undefined && (!/^[A-Za-z0-9]{43}$/.test(v) || Buffer.from(`${v}=`, 'base64').length !== 32)) {
+      ctx.addIssue({ code: 'custom', message: 'must be the 43 letters and digits of the EncodingAESKey shown in the robot\'s API settings' });
+    }
+  }),
+  /** The path WeCom POSTs callbacks to on HEARTH_HTTP_PORT (the URL given to WeCom ends with it); default /wecom/callback. */
+  WECOM_CALLBACK_PATH: optional.superRefine((v, ctx) => {
+    if (v !== undefined && !/^\/[A-Za-z0-9._~\-/]*$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must be a URL path such as /wecom/callback' });
+  }),
   /** A personal WeChat account through wechaty: the puppet package that drives it (wechaty-puppet-wechat4u, …). */
   WECHATY_PUPPET: optional,
   /** The token of a puppet service (wechaty-puppet-service needs one). Never logged. */
@@ -53,6 +79,20 @@ export const configSchema = z.object({
   WECHATY_NAME: optional,
   /** Where the WeChat login QR is written as a PNG; default ./data/wechat-login.png. */
   WECHATY_QR_FILE: optional,
+  // WeChat's sending limits (defaults in bot/channels/wechaty/index.ts WECHAT_LIMITS): the ranges stop a typo, not a
+  // choice; above the defaults the account risks a ban.
+  /** Least milliseconds between two messages to one chat (default 3000). */
+  WECHAT_CHAT_GAP_MS: wholeNumber(1000, 600_000),
+  /** Most messages to one room in any minute (default 10). */
+  WECHAT_PER_ROOM_PER_MINUTE: wholeNumber(1, 30),
+  /** Most messages in any minute, all chats together (default 20). */
+  WECHAT_SENDS_PER_MINUTE: wholeNumber(1, 60),
+  /** Most messages in any 24 hours, answers included (default 300). */
+  WECHAT_SENDS_PER_DAY: wholeNumber(1, 10_000),
+  /** Most messages the bot starts on its own (notices, nudges) in any 24 hours (default 100). */
+  WECHAT_PROACTIVE_PER_DAY: wholeNumber(1, 10_000),
+  /** Up to this many milliseconds more on each gap, drawn at random, so sends keep no regular beat (default 2000; 0: none). */
+  WECHAT_JITTER_MS: wholeNumber(0, 60_000),
   /** The staff room, on any channel: `telegram:-1001234567890`, `wecom:<chatid>` or `wechat:<roomid>`. */
   HEARTH_STAFF_ROOM: optional.superRefine((v, ctx) => {
     if (v === undefined) return;
@@ -64,6 +104,24 @@ export const configSchema = z.object({
   if ((c.WECOM_BOT_ID === undefined) !== (c.WECOM_BOT_SECRET === undefined)) {
     const missing = c.WECOM_BOT_ID === undefined ? 'WECOM_BOT_ID' : 'WECOM_BOT_SECRET';
     ctx.addIssue({ code: 'custom', path: [missing], message: 'WECOM_BOT_ID and WECOM_BOT_SECRET go together: set both for WeCom, or neither' });
+  }
+  if ((c.WECOM_CALLBACK_TOKEN === undefined) !== (c.WECOM_CALLBACK_AES_KEY === undefined)) {
+    const missing = c.WECOM_CALLBACK_TOKEN === undefined ? 'WECOM_CALLBACK_TOKEN' : 'WECOM_CALLBACK_AES_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY go together: set both for WeCom URL callbacks, or neither' });
+  }
+  if (c.WECOM_CALLBACK_PATH !== undefined && c.WECOM_CALLBACK_TOKEN === undefined && c.WECOM_CALLBACK_AES_KEY === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['WECOM_CALLBACK_PATH'], message: 'WECOM_CALLBACK_PATH is set but WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY are not: set them for URL callbacks' });
+  }
+  // The robot has one API mode: a long connection or a callback URL, never both.
+  if ((c.WECOM_BOT_ID !== undefined || c.WECOM_BOT_SECRET !== undefined) && (c.WECOM_CALLBACK_TOKEN !== undefined || c.WECOM_CALLBACK_AES_KEY !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WECOM_CALLBACK_TOKEN'],
+      message: 'WeCom runs over the long connection (WECOM_BOT_ID, WECOM_BOT_SECRET) or URL callbacks (WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY), not both: the robot has one API mode; unset one pair',
+    });
+  }
+  if (c.WECHAT_PROACTIVE_PER_DAY !== undefined && c.WECHAT_SENDS_PER_DAY !== undefined && c.WECHAT_PROACTIVE_PER_DAY > c.WECHAT_SENDS_PER_DAY) {
+    ctx.addIssue({ code: 'custom', path: ['WECHAT_PROACTIVE_PER_DAY'], message: `is ${c.WECHAT_PROACTIVE_PER_DAY}, more than WECHAT_SENDS_PER_DAY (${c.WECHAT_SENDS_PER_DAY}), which counts every message: lower it or raise WECHAT_SENDS_PER_DAY` });
   }
   // A token without a puppet turns nothing on, and a puppet service without its token cannot log in: say so at start.
   if (c.WECHATY_PUPPET_SERVICE_TOKEN !== undefined && c.WECHATY_PUPPET === undefined) {
@@ -79,9 +137,21 @@ export type Config = z.infer<typeof configSchema>;
 /** The channel a bare member id from the shop belongs to: the first channel `start` runs (Telegram, WeCom, WeChat), else the console. */
 export function defaultMemberChannel(config: Config): string {
   if (config.TELEGRAM_BOT_TOKEN) return 'telegram';
-  if (config.WECOM_BOT_ID && config.WECOM_BOT_SECRET) return 'wecom';
+  if ((config.WECOM_BOT_ID && config.WECOM_BOT_SECRET) || (config.WECOM_CALLBACK_TOKEN && config.WECOM_CALLBACK_AES_KEY)) return 'wecom';
   if (config.WECHATY_PUPPET) return 'wechat';
   return 'console';
+}
+
+/** WeChat's sending limits the deployment set (WECHAT_*), to lay over the channel's defaults. */
+export function wechatLimitsOf(config: Config): Partial<RateLimits> {
+  return {
+    ...(config.WECHAT_CHAT_GAP_MS !== undefined ? { perChatGapMs: config.WECHAT_CHAT_GAP_MS } : {}),
+    ...(config.WECHAT_PER_ROOM_PER_MINUTE !== undefined ? { groupMax: config.WECHAT_PER_ROOM_PER_MINUTE, groupWindowMs: 60_000 } : {}),
+    ...(config.WECHAT_SENDS_PER_MINUTE !== undefined ? { globalMax: config.WECHAT_SENDS_PER_MINUTE, globalWindowMs: 60_000 } : {}),
+    ...(config.WECHAT_SENDS_PER_DAY !== undefined ? { dailyMax: config.WECHAT_SENDS_PER_DAY } : {}),
+    ...(config.WECHAT_PROACTIVE_PER_DAY !== undefined ? { proactivePerDay: config.WECHAT_PROACTIVE_PER_DAY } : {}),
+    ...(config.WECHAT_JITTER_MS !== undefined ? { jitterMs: config.WECHAT_JITTER_MS } : {}),
+  };
 }
 
 /** Where the staff room is: HEARTH_STAFF_ROOM, or Telegram's TELEGRAM_STAFF_CHAT_ID; undefined when neither is set. */

@@ -19,6 +19,11 @@ export const runtimeCopy = defineCopy('hearth', {
     zh: '✅ {channel} 已恢复，中断期间收到的消息正在处理。',
     en: '✅ {channel} is back; what arrived meanwhile is being answered.',
   },
+  // To the staff room, once, when a platform says the whole account sends too often; {until} is a local HH:MM.
+  channelThrottled: {
+    zh: '⏸️ {channel}提示发送过于频繁，Hearth 已暂停那里的所有发送 {minutes} 分钟（到 {until} 左右），之后会慢慢恢复。期间收到的消息都记着，恢复后按顺序回复。',
+    en: "⏸️ {channel} says Hearth is sending too often, so all sending there is paused for {minutes, plural, one {# minute} other {# minutes}} (until about {until}), then eases back in. Messages that arrive meanwhile are kept and answered in order.",
+  },
   // Said instead of the private-chat button where a platform has no buttons (WeChat).
   privateChatHint: { zh: '（想私聊的话，点开我的头像给我发条消息即可）', en: '(To chat privately, open my profile and send me a message.)' },
   secretUndelivered: {

@@ -4,6 +4,7 @@
 import { runtimeCopy } from './copy';
 import { detectLanguage } from '../community/language';
 import { bindModule } from '../skills/bind';
+import { profileModule } from '../skills/profile';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
@@ -38,7 +39,7 @@ import { retentionModule } from '../skills/retention';
 
 /** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
-  return [handoffModule, { skills: [helpSkill] }, bindModule, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
+  return [handoffModule, { skills: [helpSkill] }, bindModule, profileModule, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
 }
 
 /** A running Hearth: what modules are installed on (a ModuleHost), and what channels and live runs drive. */

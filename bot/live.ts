@@ -13,6 +13,7 @@ import { defaultMemberChannel, type Config } from './config';
 import { createHearth, type Hearth } from './hearth';
 import { Health } from './health';
 import { runtimeCopy } from './copy';
+import { localTime } from '../community/calendar';
 import { createHttpApp, listen, type HttpServer } from './http';
 import { COMMANDS } from '../skills/commands';
 import type { Hono } from 'hono';
@@ -38,7 +39,7 @@ const CHANNEL_DOWN_AFTER_MS = 2 * 60_000;
 
 /**
  * Tell the staff room when a running channel has been down `afterMs` (its name is a part of `/health`), and again when
- * it is back. Returns how to stop watching.
+ * it is back, and when a platform throttles a whole account. Returns how to stop watching.
  */
 function watchChannels(hearth: Hearth, health: Health, afterMs: number, flush: () => void): () => void {
   const { deployment, program } = hearth.deps;
@@ -52,6 +53,14 @@ function watchChannels(hearth: Hearth, health: Health, afterMs: number, flush: (
   };
   const names = { telegram: 'nameTelegram', wecom: 'nameWecom', wechat: 'nameWechat' } as const;
   const nameOf = (part: string) => (part in names ? say(names[part as keyof typeof names]) : part);
+  // A platform throttled a whole account: managers hear it at once, once per episode. The line is queued like any other,
+  // so when the staff room is on that channel it waits out the pause too (it would be one more refused send) and goes
+  // when sending resumes; on another channel it goes at once.
+  hearth.dispatcher.onThrottle((t) => {
+    if (!deployment.staffRoom.chat) return;
+    const minutes = Math.max(1, Math.round(t.pauseMs / 60_000));
+    tell(`throttled:${t.channel}:${t.since.getTime()}`, say('channelThrottled', { channel: nameOf(t.channel), minutes, until: localTime(t.until, program.timezone) }));
+  });
   health.onChange((part, problem) => {
     if (!(part in deployment.channels) || !deployment.staffRoom.chat) return;
     clearTimeout(pending.get(part));

@@ -1,16 +1,17 @@
 // Queues outgoing messages (holding bot-initiated ones through quiet hours) and delivers due rows through their
-// channels under each channel's rate limits: typed results decide sent, retry later, give up, or reroute.
+// channels under each channel's rate limits and daily budgets: typed results decide sent, retry later, give up, or
+// reroute; a platform that throttles the whole account pauses the whole channel, and managers hear of it.
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Program } from '../community/program';
 import type { OutboundMessage } from './core/types';
 import type { Channel, Delivery, DeliveryResult } from './core/channel';
 import type { HealthReporter } from './core/skill';
-import { deferMessage, nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, proactiveSendTimes, type OutboxRow } from '../store/outbox';
+import { deferMessage, nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, sendTimes, type OutboxRow } from '../store/outbox';
 import { quietHoursEnd } from '../community/quiet-hours';
 import { HearthError } from './core/errors';
 import { canMessagePrivatelyTo, findMemberByPlatformId, isGroupChat } from '../store/members';
-import { PRIORITY, RateLimiter, SlidingWindow, wallClock, type LimiterClock } from './rate-limiter';
+import { DayWindow, PRIORITY, RateLimiter, SlidingWindow, wallClock, type LimiterClock, type Throttle } from './rate-limiter';
 
 /** The longest text the bot writes in one message of its own words; channels split it into their own pieces. */
 export const MAX_OUTBOUND_TEXT = 12_000;
@@ -44,15 +45,51 @@ const MAX_ATTEMPTS = 5;
 
 const DAY_MS = 24 * 3600_000;
 
+/** A platform told a whole account to slow down: the first throttle of an episode, as managers are told of it. */
+export interface ThrottleEvent {
+  channel: string;
+  /** The platform's words. */
+  reason: string;
+  /** How long every send of the channel waits. */
+  pauseMs: number;
+  since: Date;
+  until: Date;
+}
+
+/** The health part of a channel's sending (apart from its connection, which the channel reports itself): a throttle. */
+export function sendingPart(channel: string): string {
+  return `sending:${channel}`;
+}
+
+/** The health part saying a channel's daily cap holds answers back. */
+export function dailyCapPart(channel: string): string {
+  return `daily-cap:${channel}`;
+}
+
+interface Registered {
+  channel: Channel;
+  limiter: RateLimiter;
+  clock: LimiterClock;
+  /** What the bot starts on its own in any 24 hours (proactivePerDay). */
+  budget?: SlidingWindow;
+  /** Every send in any 24 hours (dailyMax). */
+  day?: DayWindow;
+  /** The daily cap held an answer back and nothing was sent since (reported to health). */
+  capped?: boolean;
+  /** Until when (in the outbox's time, as `flush` is given it) the platform throttles the account: rows wait in the store. */
+  pausedUntil?: number;
+}
+
 /**
  * Delivers due outbox rows through each row's channel, marking each sent as soon as its platform took it. Delivery
  * streams: a flush hands every due row not already on its way to its channel's limiter at once (which paces and orders
  * them, so a reply queued during a long run of nudges overtakes them), while one chat's rows still go strictly in order.
  */
 export class OutboxDispatcher {
-  private readonly channels = new Map<string, { channel: Channel; limiter: RateLimiter; budget?: SlidingWindow }>();
+  private readonly channels = new Map<string, Registered>();
   /** Nudges dropped because their channel's daily budget stayed spent past their day, per channel. */
   readonly droppedOverBudget = new Map<string, number>();
+  private readonly throttleListeners: ((event: ThrottleEvent) => void)[] = [];
   /** Rows handed to a channel and not finished yet, and delivered rows whose "sent" mark could not be written yet. */
   private readonly inFlight = new Set<number>();
   /** The tail of each chat's delivery chain, and whether a row of that chain failed (its later rows then wait). */
@@ -74,13 +111,24 @@ export class OutboxDispatcher {
     },
   ) {}
 
-  /** Deliver a channel's rows, paced by a limiter built from the channel's limits (on `clock`, the wall clock by default). */
-  register(channel: Channel, clock: LimiterClock = wallClock): void {
+  /**
+   * Deliver a channel's rows, paced by a limiter built from the channel's limits (on `clock`, the wall clock by default;
+   * `random` draws the jitter).
+   */
+  register(channel: Channel, clock: LimiterClock = wallClock, random: () => number = Math.random): void {
     this.channels.get(channel.name)?.limiter.stop();
-    const max = channel.limits.proactivePerDay;
-    // What the bot starts on its own in any 24 hours; the sends already made are read back, so a restart does not refill it.
-    const budget = max !== undefined && max !== Infinity ? new SlidingWindow(max, DAY_MS, proactiveSendTimes(this.deps.db, channel.name, new Date(clock.now() - DAY_MS))) : undefined;
-    this.channels.set(channel.name, { channel, limiter: new RateLimiter(channel.limits, clock), ...(budget ? { budget } : {}) });
+    const { proactivePerDay: max, dailyMax } = channel.limits;
+    // The sends of the last 24 hours are read back, so a restart refills neither budget.
+    const since = new Date(clock.now() - DAY_MS);
+    const sent = sendTimes(this.deps.db, channel.name, since);
+    const budget = max !== undefined && max !== Infinity ? new SlidingWindow(max, DAY_MS, sent.filter((s) => !s.answer).map((s) => s.at)) : undefined;
+    const day = dailyMax !== undefined && dailyMax !== Infinity ? new DayWindow(dailyMax, DAY_MS, sent) : undefined;
+    this.channels.set(channel.name, { channel, clock, limiter: new RateLimiter(channel.limits, clock, random), ...(budget ? { budget } : {}), ...(day ? { day } : {}) });
+  }
+
+  /** Be told when a platform throttles a whole account: once per episode (until the channel sends cleanly again). */
+  onThrottle(listener: (event: ThrottleEvent) => void): void {
+    this.throttleListeners.push(listener);
   }
 
   /** Stop pacing: sends waiting for their turn are dropped (their rows stay pending for the next start). */
@@ -98,7 +146,7 @@ export class OutboxDispatcher {
     if (due === undefined || due > now.getTime()) return 0; // the common case after a job: nothing to send
     this.rerouted = false;
     const started: Promise<boolean>[] = [];
-    const noChannel = new Set<number>(); // rows of channels not running in this process
+    const noChannel = new Set<number>(); // rows of channels not running in this process, or paused
     const inFlight = this.inFlight;
     const skip = {
       has: (id: number) => inFlight.has(id) || noChannel.has(id),
@@ -110,7 +158,9 @@ export class OutboxDispatcher {
       const batch = 500;
       const rows = dueMessages(this.deps.db, now, batch, undefined, skip);
       for (const row of rows) {
-        if (this.channels.has(row.channel)) started.push(this.enqueue(row, now));
+        // A throttled channel's rows stay pending in the store until its pause is over: a stop does not wait it out.
+        const registered = this.channels.get(row.channel);
+        if (registered && now.getTime() >= (registered.pausedUntil ?? -Infinity)) started.push(this.enqueue(row, now));
         else noChannel.add(row.id);
       }
       if (rows.length < batch) break;
@@ -161,41 +211,68 @@ export class OutboxDispatcher {
     let delivered = false;
     try {
       if (chain.failed) return false; // keep this chat's later rows behind the failed one; a later flush picks them up
-      const { channel, limiter, budget } = this.channels.get(row.channel)!;
+      const registered = this.channels.get(row.channel)!;
+      const { channel, limiter, clock, budget, day } = registered;
       const message = this.delivery(row, channel.capabilities.buttons);
-      const counted = budget !== undefined && (row.kind === 'nudge' || row.kind === 'notice');
+      const proactive = row.kind === 'nudge' || row.kind === 'notice';
+      const counted = budget !== undefined && proactive;
       if (counted) {
         const wait = budget.waitMs(now.getTime(), 0);
-        if (wait > 0) return this.overBudget(row, now, wait);
-        budget.start();
+        if (wait > 0) return this.overBudget(row, now, wait, `the ${row.channel} channel's daily budget of proactive messages`);
       }
+      if (day) {
+        const wait = day.waitMs(now.getTime(), !proactive);
+        if (wait > 0) return proactive ? this.overBudget(row, now, wait, `the ${row.channel} channel's daily cap, after room for answers`) : this.overDailyCap(registered, row, now, wait, chain);
+      }
+      if (counted) budget.start();
+      day?.start(!proactive);
       let result: DeliveryResult = { status: 'failed', reason: 'not delivered' };
+      let throttle: Throttle | undefined;
+      let cleared = false;
       try {
         // Where members must open a private chat first, one who has not is known to be unreachable: no call is made.
         const closed = !message.group && channel.capabilities.privateMessages === 'opened' && canMessagePrivatelyTo(db, row.channel, row.chat) === false;
         result = closed
           ? { status: 'unreachable', reason: 'the member has not opened a private chat with the bot' }
-          : await limiter.schedule(row.chat, message.group, PRIORITY[row.kind], (pacer) => channel.deliver(message, pacer));
+          : await limiter.schedule(row.chat, message.group, PRIORITY[row.kind], async (pacer) => {
+              const startedAt = clock.now();
+              const r = await channel.deliver(message, pacer);
+              // Told to the limiter before this send's turn ends, so no other send slips out after a throttle.
+              if (r.status === 'retry' && r.scope === 'account') throttle = limiter.throttled(r.afterMs, startedAt);
+              else if (r.status === 'sent') cleared = limiter.cleared(startedAt);
+              return r;
+            });
       } catch (err) {
         // Not the platform's answer (a network error, stopping): try again later, a few times.
         result = { status: row.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'retry', afterMs: 2 ** row.attempts * 1000, reason: String((err as Error)?.message ?? err) } as DeliveryResult;
       } finally {
         if (counted) budget.finish(now.getTime(), result.status === 'sent');
+        day?.finish(now.getTime(), !proactive, result.status === 'sent');
       }
       if (result.status === 'sent') {
         delivered = true;
         this.markDelivered(row.id, now);
+        if (cleared) {
+          this.deps.health.ok(sendingPart(row.channel));
+          log.info({ channel: row.channel }, 'sending resumed after the platform throttled the account');
+        }
+        if (registered.capped) {
+          registered.capped = false;
+          this.deps.health.ok(dailyCapPart(row.channel));
+        }
         return true;
       }
       chain.failed = true;
-      if (result.status === 'retry') limiter.pause(row.chat, message.group, result.afterMs);
+      // After an account throttle the row waits as long as the whole channel does (a repeat waits longer).
+      const retryAt = result.status === 'retry' ? new Date(now.getTime() + (throttle?.pauseMs ?? result.afterMs)) : undefined;
+      if (throttle) {
+        registered.pausedUntil = Math.max(registered.pausedUntil ?? -Infinity, now.getTime() + throttle.pauseMs);
+        this.accountThrottled(row.channel, throttle, result.reason, clock);
+      }
+      else if (result.status === 'retry') limiter.pause(row.chat, message.group, result.afterMs);
       log.warn({ outboxId: row.id, chat: row.chat, result }, 'delivery not done');
       try {
-        markFailed(db, row.id, result.reason, {
-          at: now,
-          giveUp: result.status !== 'retry',
-          ...(result.status === 'retry' ? { retryAt: new Date(now.getTime() + result.afterMs) } : {}),
-        });
+        markFailed(db, row.id, result.reason, { at: now, giveUp: result.status !== 'retry', ...(retryAt ? { retryAt } : {}) });
         if (result.status === 'unreachable' && this.deps.unreachable?.(row, now)) this.rerouted = true;
       } catch (markErr) {
         log.error({ err: markErr, outboxId: row.id }, 'could not record a failed delivery');
@@ -207,20 +284,63 @@ export class OutboxDispatcher {
   }
 
   /**
-   * A message the bot starts on its own when its channel's 24-hour budget is spent: it waits until there is room; a
+   * A platform throttled the whole account: `/health` shows it until a send goes out clean (each repeat counted), and
+   * managers are told at the first throttle of an episode; a send that was already on its way repeats the signal.
+   */
+  private accountThrottled(name: string, throttle: Throttle, reason: string, clock: LimiterClock): void {
+    if (throttle.stale) return;
+    const at = new Date(clock.now());
+    const until = new Date(throttle.until);
+    const seconds = Math.round(throttle.pauseMs / 1000);
+    this.deps.log.warn({ channel: name, pauseMs: throttle.pauseMs, reason }, 'the platform throttled the account: every send paused');
+    this.deps.health.fail(sendingPart(name), `${reason}: every send paused for ${seconds} s, until ${until.toISOString()}`, at);
+    if (!throttle.first) return;
+    const event: ThrottleEvent = { channel: name, reason, pauseMs: throttle.pauseMs, since: at, until };
+    for (const listener of this.throttleListeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.deps.log.error({ err, channel: name }, 'a throttle listener failed');
+      }
+    }
+  }
+
+  /**
+   * An answer when its channel's daily cap is reached: it waits until the day has room (never dropped: someone asked),
+   * and so do its chat's later rows; `/health` says so until the channel sends again.
+   */
+  private overDailyCap(registered: Registered, row: OutboxRow, now: Date, waitMs: number, chain: { failed: boolean }): false {
+    const { db, log } = this.deps;
+    chain.failed = true;
+    try {
+      deferMessage(db, row.id, new Date(now.getTime() + waitMs), `waiting for the ${row.channel} channel's daily cap`);
+      log.warn({ channel: row.channel, outboxId: row.id, waitMs }, 'answer deferred: the daily send cap is reached');
+      if (!registered.capped) {
+        registered.capped = true;
+        this.deps.health.fail(dailyCapPart(row.channel), `the daily cap of ${registered.channel.limits.dailyMax} messages is reached: answers wait for room`, now);
+      }
+    } catch (err) {
+      log.error({ err, outboxId: row.id }, 'could not defer a message over the daily cap');
+    }
+    return false;
+  }
+
+  /**
+   * A message the bot starts on its own when its channel's 24-hour budget is spent (`budget` names which: the proactive
+   * budget, or what the daily cap leaves after room for answers): it waits until there is room; a
    * nudge for which room comes only after its day (24 hours from when it was planned) is dropped, counted and logged —
    * a stale nudge helps nobody. Notices about a member's own points wait however long it takes.
    */
-  private overBudget(row: OutboxRow, now: Date, waitMs: number): false {
+  private overBudget(row: OutboxRow, now: Date, waitMs: number, budget: string): false {
     const { db, log } = this.deps;
     try {
       if (row.kind === 'nudge' && now.getTime() + waitMs - row.createdAt >= DAY_MS) {
-        markFailed(db, row.id, `dropped: the ${row.channel} channel's daily budget of proactive messages stayed spent`, { at: now, giveUp: true });
+        markFailed(db, row.id, `dropped: ${budget} stayed spent`, { at: now, giveUp: true });
         const dropped = (this.droppedOverBudget.get(row.channel) ?? 0) + 1;
         this.droppedOverBudget.set(row.channel, dropped);
         log.warn({ channel: row.channel, outboxId: row.id, dropped }, 'nudge dropped: the daily send budget stayed spent past its day');
       } else {
-        deferMessage(db, row.id, new Date(now.getTime() + waitMs), `waiting for the ${row.channel} channel's daily send budget`);
+        deferMessage(db, row.id, new Date(now.getTime() + waitMs), `waiting for ${budget}`);
         log.info({ channel: row.channel, outboxId: row.id, waitMs }, 'proactive message deferred: the daily send budget is spent');
       }
     } catch (err) {

@@ -1,7 +1,8 @@
 // Paces a channel's sends under its limits (per chat, per group, overall), most urgent first: one chat's sends run
 // one at a time in the order given; a shared queue lets replies overtake bulk nudges. Sliding windows over real send
 // times guard the limits, so neither a late timer nor a slow connection bunches sends into a burst the platform would
-// refuse. Time is injected: live runs use the wall clock, tests a clock that jumps instead of waiting.
+// refuse. When the platform says the whole account sends too often, every chat waits, longer on each repeat. Time and
+// the jitter's randomness are injected: live runs use the wall clock, tests a clock that jumps instead of waiting.
 import type { RateLimits } from './core/channel';
 import { HearthError } from './core/errors';
 import type { OutboundKind } from './core/types';
@@ -17,6 +18,22 @@ export const wallClock: LimiterClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.ceil(ms)))),
 };
+
+/** The longest a wait sleeps before looking again, so a stop is not held up by a long pause (its timer ends soon). */
+const LOOK_AGAIN_MS = 1000;
+
+/** The longest pause after repeated account throttles: each doubles the one before, up to this. */
+export const MAX_THROTTLE_MS = 60 * 60_000;
+
+/** What an account throttle did: how long every send waits, and whether it opened a new episode (or repeated one). */
+export interface Throttle {
+  pauseMs: number;
+  until: number;
+  /** The first throttle since the channel last sent cleanly: managers are told once per episode. */
+  first: boolean;
+  /** A send that started before the last throttle and reports it again: the same signal, not a repeat. */
+  stale: boolean;
+}
 
 /** Queue priorities (lower runs first): people waiting for an answer overtake bulk messages. */
 export const PRIORITY: Record<OutboundKind, number> = { reply: 1, bridge: 1, notice: 5, nudge: 8 };
@@ -57,9 +74,55 @@ export class SlidingWindow {
   }
 }
 
+/**
+ * Every send of a channel in a sliding day, answers apart from the messages the bot starts on its own: the channel's
+ * daily cap (RateLimits.dailyMax). An answer may go while the day's total is under the cap; a proactive message only if,
+ * after it, the total plus as many answers again as the day had is within it, so nudges get what conversations leave.
+ * Like SlidingWindow, a send counts from its start; finished sends count from when they finished.
+ */
+export class DayWindow {
+  private running = { answers: 0, all: 0 };
+  /** `done`: earlier sends, oldest first, read back at start so a restart does not refill the day. */
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly done: { at: number; answer: boolean }[] = [],
+  ) {}
+  /** 0 when a send (an answer, or a proactive message) may start at `now`, else how long until there may be room. */
+  waitMs(now: number, answer: boolean): number {
+    const since = now - this.windowMs;
+    while (this.done.length > 0 && this.done[0]!.at <= since) this.done.shift();
+    const answers = this.done.reduce((n, d) => n + (d.answer ? 1 : 0), 0) + this.running.answers;
+    const total = this.done.length + this.running.all;
+    // How much must leave the day first: an answer leaving frees its place and its share of the reserve.
+    let excess = answer ? total + 1 - this.max : total + answers + 1 - this.max;
+    if (excess <= 0) return 0;
+    for (const d of this.done) {
+      excess -= answer ? 1 : d.answer ? 2 : 1;
+      if (excess <= 0) return d.at - since;
+    }
+    return LOOK_AGAIN_MS; // what is left is still on its way: look again shortly
+  }
+  start(answer: boolean): void {
+    this.running.all++;
+    if (answer) this.running.answers++;
+  }
+  /** The send started is over: it counts from `at`, unless it did not go out (`counted` false). */
+  finish(at: number, answer: boolean, counted = true): void {
+    this.running.all--;
+    if (answer) this.running.answers--;
+    if (!counted) return;
+    let i = this.done.length; // kept in time order: sends from an earlier flush may finish later
+    while (i > 0 && this.done[i - 1]!.at > at) i--;
+    this.done.splice(i, 0, { at, answer });
+  }
+}
+
 interface ChatState {
   /** When the last send to this chat finished (it reached the platform no later than that). */
   lastDone: number;
+  /** This chat's jitter on top of the gap after its last send (drawn once per gap, so waiting does not redraw it). */
+  jitter: number;
   pausedUntil: number;
   /** The tail of this chat's sends (each waits for the one before). */
   tail: Promise<unknown>;
@@ -87,20 +150,33 @@ export class RateLimiter {
   private readonly waiting: Waiter[] = [];
   private pumping = false;
   private lastGrant = -Infinity;
+  /** The jitter on top of the spacing before the next global turn. */
+  private grantJitter = 0;
   private seq = 0;
   private stopped = false;
+  /** Global turns handed out whose send has not finished. */
+  private running = 0;
+  /** The account throttle: every send waits until `pausedUntil`; `streak` throttles in a row since the last clean send. */
+  private readonly throttle = { pausedUntil: -Infinity, streak: 0, lastAt: -Infinity };
 
+  /** `random` in [0, 1) draws the jitter (tests pass a seeded one). */
   constructor(
     readonly limits: RateLimits,
     private readonly clock: LimiterClock = wallClock,
+    private readonly random: () => number = Math.random,
   ) {
     this.globalWindow = new SlidingWindow(limits.globalMax, limits.globalWindowMs);
+  }
+
+  private jitter(): number {
+    const max = this.limits.jitterMs ?? 0;
+    return max > 0 ? this.random() * max : 0;
   }
 
   private chatState(chat: string, isGroup: boolean): ChatState {
     let s = this.state.get(chat);
     if (!s) {
-      s = { lastDone: -Infinity, pausedUntil: -Infinity, tail: Promise.resolve(), pending: 0, ...(isGroup ? { group: new SlidingWindow(this.limits.groupMax, this.limits.groupWindowMs) } : {}) };
+      s = { lastDone: -Infinity, jitter: 0, pausedUntil: -Infinity, tail: Promise.resolve(), pending: 0, ...(isGroup ? { group: new SlidingWindow(this.limits.groupMax, this.limits.groupWindowMs) } : {}) };
       this.state.set(chat, s);
     }
     return s;
@@ -110,6 +186,33 @@ export class RateLimiter {
   pause(chat: string, isGroup: boolean, ms: number): void {
     const s = this.chatState(chat, isGroup);
     s.pausedUntil = Math.max(s.pausedUntil, this.clock.now() + ms);
+  }
+
+  /**
+   * The platform says the whole account sends too often: hold every chat's sends for `afterMs`, doubled for each
+   * throttle in a row (up to MAX_THROTTLE_MS, never less than the platform asked). `startedAt` is when the refused send
+   * started: one that was already on its way when an earlier throttle came repeats that signal and doubles nothing.
+   * Until a send goes out clean (`cleared`), sends go one at a time, so a second refusal costs one message, not a burst.
+   */
+  throttled(afterMs: number, startedAt: number): Throttle {
+    const t = this.throttle;
+    const now = this.clock.now();
+    const stale = t.streak > 0 && startedAt < t.lastAt;
+    if (!stale) {
+      t.streak++;
+      t.lastAt = now;
+    }
+    const pauseMs = Math.max(afterMs, Math.min(afterMs * 2 ** (t.streak - 1), MAX_THROTTLE_MS));
+    t.pausedUntil = Math.max(t.pausedUntil, now + pauseMs);
+    return { pauseMs, until: t.pausedUntil, first: t.streak === 1 && !stale, stale };
+  }
+
+  /** A send that started at `startedAt` went out: true when it ends a throttle episode (it started after the last throttle). */
+  cleared(startedAt: number): boolean {
+    const t = this.throttle;
+    if (t.streak === 0 || startedAt < t.lastAt) return false;
+    t.streak = 0;
+    return true;
   }
 
   /** Run `send` for `chat` when every limit allows; a chat's sends run one at a time, in the order scheduled. */
@@ -133,7 +236,8 @@ export class RateLimiter {
     });
     s.tail = run.catch(() => undefined);
     void s.tail.then(() => {
-      if (--s.pending === 0 && this.clock.now() - s.lastDone > Math.max(this.limits.groupWindowMs, this.limits.perChatGapMs)) this.state.delete(chat);
+      const { groupWindowMs, perChatGapMs, marginMs, jitterMs } = this.limits;
+      if (--s.pending === 0 && this.clock.now() - s.lastDone > Math.max(groupWindowMs, perChatGapMs + marginMs + (jitterMs ?? 0))) this.state.delete(chat);
     });
     return run;
   }
@@ -155,9 +259,9 @@ export class RateLimiter {
     for (;;) {
       if (this.stopped) throw new HearthError('delivery_failed', 'stopping');
       const now = this.clock.now();
-      const wait = Math.max(s.lastDone + perChatGapMs + marginMs - now, s.pausedUntil - now, s.group?.waitMs(now, marginMs) ?? 0);
+      const wait = Math.max(s.lastDone + perChatGapMs + marginMs + s.jitter - now, s.pausedUntil - now, s.group?.waitMs(now, marginMs) ?? 0);
       if (wait <= 0) break;
-      await this.clock.sleep(wait);
+      await this.clock.sleep(Math.min(wait, LOOK_AGAIN_MS));
     }
     s.group?.start();
     try {
@@ -171,8 +275,12 @@ export class RateLimiter {
   private finish(s: ChatState): void {
     const done = this.clock.now();
     s.lastDone = done;
+    s.jitter = this.jitter();
     s.group?.finish(done);
     this.globalWindow.finish(done);
+    this.running = Math.max(0, this.running - 1);
+    // One at a time after a throttle: the pump stopped while this send ran, and the next one may go now.
+    if (this.waiting.length > 0) void this.pump();
   }
 
   private globalTurn(priority: number): Promise<void> {
@@ -185,7 +293,10 @@ export class RateLimiter {
     });
   }
 
-  /** Hand out global turns one at a time, spread a little under the overall limit, most urgent first. */
+  /**
+   * Hand out global turns one at a time, spread a little under the overall limit (plus jitter), most urgent first; none
+   * while the account is throttled, and after a throttle only when no send is running (the one running restarts it).
+   */
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
@@ -193,15 +304,18 @@ export class RateLimiter {
       const { globalMax, globalWindowMs, marginMs } = this.limits;
       const spacing = globalMax === Infinity ? 0 : (globalWindowMs / globalMax) * 0.75;
       while (this.waiting.length > 0 && !this.stopped) {
+        if (this.throttle.streak > 0 && this.running > 0) break;
         const now = this.clock.now();
-        const wait = Math.max(this.globalWindow.waitMs(now, marginMs), this.lastGrant + spacing - now);
+        const wait = Math.max(this.globalWindow.waitMs(now, marginMs), this.lastGrant + spacing + this.grantJitter - now, this.throttle.pausedUntil - now);
         if (wait > 0) {
-          await this.clock.sleep(wait);
+          await this.clock.sleep(Math.min(wait, LOOK_AGAIN_MS));
           continue;
         }
         const next = this.waiting.shift()!;
         this.lastGrant = now;
+        this.grantJitter = this.jitter();
         this.globalWindow.start();
+        this.running++;
         next.resolve();
       }
     } finally {

@@ -69,8 +69,11 @@ export function resolveTarget(ctx: SkillContext, args: string): Target {
     if (ids.length === 1) return { member: getMember(db, ids[0]!), rest };
     return { rest, problem: ids.length > 1 ? 'ambiguous-name' : 'unknown-name' };
   }
-  if (ctx.msg.replyTo) {
-    const authorId = authorOf(db, channel, ctx.msg.replyTo);
+  if (ctx.msg.replyTo || ctx.msg.replyToAuthor) {
+    // The platform's own word on the author (a WeChat quote names them) holds even for a message Hearth never saw.
+    const named = ctx.msg.replyToAuthor;
+    if (named !== undefined) return { member: findMemberByPlatformId(db, channel, named) ?? ensureMember(db, { channel, platformId: named, at: ctx.now }), rest };
+    const authorId = authorOf(db, channel, ctx.msg.replyTo!);
     if (authorId === undefined) return { rest, problem: 'unknown-reply' };
     return { member: getMember(db, authorId), rest };
   }

@@ -22,7 +22,7 @@ export const bindCopy = defineCopy('bind', {
     en: 'Your chat account is already linked to another shop account. To change it, ask a colleague (send /human).',
   },
   staffTaken: {
-    zh: '⚠️ {name} 用绑定码绑定商城客户 {customer}，但该客户已绑定会员 #{boundTo}，已拒绝。请核实是否同一人（可用 hearth members 查看）。',
-    en: '⚠️ {name} used a link code for shop customer {customer}, which is already linked to member #{boundTo}: refused. Please check whether they are the same person.',
+    zh: '⚠️ {name} 用绑定码绑定商城客户 {customer}，但该客户已绑定会员 #{boundTo}，已拒绝。请核实是否同一人；如是，可在服务器上用 hearth members link 合并两个账号。',
+    en: '⚠️ {name} used a link code for shop customer {customer}, which is already linked to member #{boundTo}: refused. Please check whether they are the same person; if so, merge the two with hearth members link.',
   },
 });

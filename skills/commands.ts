@@ -40,6 +40,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   c({ name: 'bind', words: { zh: ['绑定'], en: [] }, audience: 'member', args: { zh: '<绑定码>', en: '<code>' }, description: { zh: '绑定商城账户', en: 'link your shop account' }, menus: ['private'] }),
   c({ name: 'mute', words: { zh: ['免打扰'], en: [] }, audience: 'member', description: { zh: '暂停提醒', en: 'pause reminders' } }),
   c({ name: 'unmute', words: { zh: ['取消免打扰'], en: [] }, audience: 'member', description: { zh: '恢复提醒', en: 'resume reminders' } }),
+  c({ name: 'name', words: { zh: ['昵称', '改昵称'], en: [] }, audience: 'member', args: { zh: '<名字>', en: '<name>' }, description: { zh: '告诉我怎么称呼你', en: 'what I should call you' } }),
   c({ name: 'mydata', words: { zh: ['我的数据'], en: [] }, audience: 'member', description: { zh: '我保存的关于你的信息', en: 'what I keep about you' } }),
   c({ name: 'deleteme', words: { zh: ['删除我的数据'], en: [] }, audience: 'member', description: { zh: '删除你的数据', en: 'delete your data' } }),
   c({ name: 'human', words: { zh: ['转人工', '人工客服', '人工', '客服', '真人', '找客服'], en: ['human', 'agent'] }, audience: 'member', description: { zh: '联系客服', en: 'talk to a person' }, menus: ['private'] }),

@@ -110,14 +110,14 @@ export function markFailed(db: Db, id: number, error: string, opts: { giveUp?: b
     .run();
 }
 
-/** When the rows the bot started on its own (notices, nudges) on a channel were sent, since `since`, oldest first. */
-export function proactiveSendTimes(db: Db, channel: string, since: Date): number[] {
-  return statement<[string, number], number>(
+/** When the rows of a channel were sent, since `since`, oldest first, and whether each answered someone (reply, bridge). */
+export function sendTimes(db: Db, channel: string, since: Date): { at: number; answer: boolean }[] {
+  return statement<[string, number], { at: number; answer: number }>(
     db,
-    "SELECT sent_at FROM outbox WHERE channel = ? AND kind IN ('notice', 'nudge') AND sent_at >= ? ORDER BY sent_at",
+    "SELECT sent_at AS at, kind IN ('reply', 'bridge') AS answer FROM outbox WHERE channel = ? AND sent_at >= ? ORDER BY sent_at",
   )
-    .pluck()
-    .all(channel, since.getTime());
+    .all(channel, since.getTime())
+    .map((r) => ({ at: r.at, answer: r.answer === 1 }));
 }
 
 /** Hold a pending row back until `until`, without counting it a failed attempt (its chat's later rows do not wait for it). */

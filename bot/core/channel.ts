@@ -34,11 +34,23 @@ export interface RateLimits {
   /** Kept on each limit, so network jitter does not tip a send over. */
   marginMs: number;
   /**
+   * A random extra wait of 0..jitterMs on top of the per-chat gap and between two sends overall, drawn afresh for each,
+   * so sends do not come at machine-regular intervals (a personal WeChat account is banned for sending like a machine).
+   * None when unset.
+   */
+  jitterMs?: number;
+  /**
    * Messages the bot starts on its own (notices, nudges) in any 24 hours, all chats together; none when unset. Answers
-   * in a conversation never count: what is left after them is what nudges may use (a personal WeChat account is
-   * banned for sending like a machine).
+   * in a conversation never count against it.
    */
   proactivePerDay?: number;
+  /**
+   * Every message (answers included) in any 24 hours, all chats together; none when unset. At the cap everything waits
+   * for room, answers too: an account blocked for 12 hours answers nobody. Nudges get what conversations leave, with a
+   * reserve for the answers still to come as large as the answers of the last 24 hours: a notice or nudge goes only if,
+   * after it, the day's total plus that reserve is within dailyMax. So a busy day crowds nudges out, never answers.
+   */
+  dailyMax?: number;
 }
 
 /** No limits: channels that do not leave the process (the console, replay). */
@@ -67,10 +79,14 @@ export interface Delivery {
   secret: boolean;
 }
 
-/** How a delivery went. `unreachable`: this chat cannot be written to now; the runtime may reroute the message. */
+/**
+ * How a delivery went. `unreachable`: this chat cannot be written to now; the runtime may reroute the message. `retry`
+ * with `scope: 'account'`: the platform says the whole account sends too often (not just to this chat), so every send
+ * of the channel waits, longer on each repeat, and managers are told; without a scope only this chat waits.
+ */
 export type DeliveryResult =
   | { status: 'sent' }
-  | { status: 'retry'; afterMs: number; reason: string }
+  | { status: 'retry'; afterMs: number; reason: string; scope?: 'chat' | 'account' }
   | { status: 'failed'; reason: string }
   | { status: 'unreachable'; reason: string };
 

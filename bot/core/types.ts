@@ -16,6 +16,11 @@ export interface InboundMessage {
   from: { id: string; name?: string; isBot?: boolean; lang?: string; username?: string };
   text: string;
   replyTo?: string;
+  /**
+   * Platform id of whoever wrote the message replied to, when the platform names them (a WeChat quote does, and its
+   * message may be one Hearth never saw); reply-commands take it before the author noted under `replyTo`.
+   */
+  replyToAuthor?: string;
   /** Platform ids of the users mentioned in the message. */
   mentions?: string[];
   at: Date;

@@ -44,8 +44,8 @@ function plainText(html: string): string {
 /** Telegram's answer to one piece: sent, or a result for the whole message. */
 type PieceOutcome = { sent: true } | { sent: false; result: DeliveryResult };
 
-/** The deliver function of the Telegram channel. */
-export function createTelegramDelivery(options: { log: Logger; call: CallApi; botUsername: () => string }): {
+/** The deliver function of the Telegram channel; `now` tells a 429 for one chat from the bot's overall one. */
+export function createTelegramDelivery(options: { log: Logger; call: CallApi; botUsername: () => string; now?: () => number }): {
   deliver(message: Delivery, pacer: DeliveryPacer): Promise<DeliveryResult>;
   stats: DeliveryStats;
 } {
@@ -53,6 +53,20 @@ export function createTelegramDelivery(options: { log: Logger; call: CallApi; bo
   const stats: DeliveryStats = { messages: 0, rateLimited: 0, gaveUp: 0 };
   // Pieces of a long message already delivered, so a retry after a failure resumes instead of repeating them.
   const progress = new Map<number, number>();
+  const now = options.now ?? (() => Date.now());
+  // Chats told 429, until when. A 429 names no scope, and the Bot FAQ gives three limits: one chat, one group, and
+  // about 30 a second for the bot overall (core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+  // A 429 for a second chat while the first still waits is not about either chat: the bot as a whole is over.
+  const flooded = new Map<string, number>();
+
+  /** Whether this 429 is the bot's overall limit, noting the chat's wait either way. */
+  function overall(chat: string, waitMs: number): boolean {
+    const t = now();
+    for (const [c, until] of flooded) if (until <= t) flooded.delete(c);
+    const others = [...flooded.keys()].some((c) => c !== chat);
+    flooded.set(chat, t + waitMs);
+    return others;
+  }
 
   /** Send one payload, adjusting what Telegram says can be adjusted (a moved group, a closed topic, bad markup). */
   async function sendPiece(payload: SendPayload, canBeUnreachable: boolean): Promise<PieceOutcome> {
@@ -67,7 +81,9 @@ export function createTelegramDelivery(options: { log: Logger; call: CallApi; bo
         const chat = String(payload.chat_id);
         if (err.code === 429) {
           stats.rateLimited++;
-          return { sent: false, result: { status: 'retry', afterMs: (err.retryAfter ?? 1) * 1000, reason: `Telegram 429 for chat ${chat}` } };
+          const afterMs = (err.retryAfter ?? 1) * 1000;
+          const account = overall(chat, afterMs);
+          return { sent: false, result: { status: 'retry', afterMs, reason: `Telegram 429 for chat ${chat}${account ? ' (and others: the bot sends too much overall)' : ''}`, ...(account ? { scope: 'account' as const } : {}) } };
         }
         if (adjusted < 3) {
           if (err.migrateTo !== undefined) {

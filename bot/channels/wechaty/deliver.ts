@@ -15,8 +15,16 @@ export const MAX_TEXT = 2000;
 /** How long to wait after WeChat says the account sends too often: it gives no retry-after, and a ban is the risk. */
 export const TOO_FREQUENT_RETRY_MS = 60_000;
 
-/** What the puppets say when WeChat throttles sending (web protocol Ret 1205; "操作太频繁" / "too frequent" elsewhere). */
+/**
+ * What the puppets say when WeChat throttles sending (web protocol Ret 1205, "发送消息过于频繁"; "操作太频繁" / "too
+ * frequent" elsewhere). wechat4u asserts `BaseResponse.Ret === 0` after webwxsendmsg (node_modules/wechat4u/src/core.js,
+ * sendText): its AssertionError carries the Ret as `actual`, with "[object Object]" for a message.
+ */
 export function isTooFrequent(err: unknown): boolean {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { actual?: unknown; code?: unknown; BaseResponse?: { Ret?: unknown } };
+    if (e.actual === 1205 || e.code === 1205 || e.BaseResponse?.Ret === 1205) return true;
+  }
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err ?? '');
   return /频繁|too\s*frequent|frequency|rate.?limit|\b1205\b/i.test(text);
 }
@@ -62,10 +70,12 @@ export function createWechatyDelivery(options: { log: Logger; directory: Wechaty
       try {
         await target.say(pieces[i]!, i === 0 ? mention : []);
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+        const ret = (err as { actual?: unknown } | null | undefined)?.actual;
+        const reason = err instanceof Error && err.message !== '[object Object]' ? err.message : typeof ret === 'number' ? `Ret ${ret}` : String(err);
         if (isTooFrequent(err)) {
           progress.set(message.id, i);
-          return { status: 'retry', afterMs: options.tooFrequentRetryMs, reason: `WeChat says too frequent: ${reason}` };
+          // WeChat throttles the account, not a room: a send to any other chat would be one more refused, so all wait.
+          return { status: 'retry', afterMs: options.tooFrequentRetryMs, reason: `WeChat says too frequent: ${reason}`, scope: 'account' };
         }
         progress.delete(message.id);
         return { status: 'failed', reason: `WeChat refused the message: ${reason}` };

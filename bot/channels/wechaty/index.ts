@@ -11,10 +11,10 @@ import type { CopyOverrides } from '../../core/copy';
 import type { InboundMessage, JoinEvent } from '../../core/types';
 import { HearthError } from '../../core/errors';
 import { runtimeCopy } from '../../copy';
-import { parseWechatyJoin, parseWechatyMessage, type WechatyMessageFacts } from './parse';
+import { parseQuote, parseWechatyJoin, parseWechatyMessage, type WechatyMessageFacts, type WechatyQuote } from './parse';
 import { createWechatyDelivery, MAX_TEXT, TOO_FREQUENT_RETRY_MS, type WechatyDirectory, type WechatyTarget } from './deliver';
 
-export { parseWechatyMessage, parseWechatyJoin, stripLeadingSelfMention, type WechatyMessageFacts } from './parse';
+export { parseQuote, parseWechatyMessage, parseWechatyJoin, stripLeadingSelfMention, type WechatyMessageFacts, type WechatyQuote } from './parse';
 export { isTooFrequent, MAX_TEXT, TOO_FREQUENT_RETRY_MS } from './deliver';
 
 /** The channel name in the store, in ids (`wechat:<id>`) and in outbox rows. */
@@ -38,7 +38,8 @@ export const WECHAT_CAPABILITIES: ChannelCapabilities = {
 /**
  * WeChat bans personal accounts that send like machines (fast, regular, many rooms at once); it publishes no figures.
  * So Hearth sends like a careful person: at least 3 s between two messages to one chat, at most 10 a minute to a room,
- * at most 20 a minute altogether, with a margin. Lower them only for an account you can afford to lose.
+ * at most 20 a minute altogether, with a margin, and never at a regular beat. Every figure is a setting (WECHAT_* in
+ * bot/config.ts); raise them only for an account you can afford to lose.
  */
 export const WECHAT_LIMITS: RateLimits = {
   perChatGapMs: 3000,
@@ -47,7 +48,12 @@ export const WECHAT_LIMITS: RateLimits = {
   globalMax: 20,
   globalWindowMs: 60_000,
   marginMs: 250,
-  // Hundreds of sends a day have led to 12-hour blocks: what the bot starts on its own stays well under that.
+  // A person takes a few seconds to type even a short answer, never the same few: up to 2 s more on each gap makes the
+  // overall beat 2.25–4.25 s (18 a minute on average, under the 20) and one chat's 3.25–5.25 s.
+  jitterMs: 2000,
+  // Hundreds of sends a day have led to 12-hour blocks: 300 in any 24 hours, answers included, and of them at most 100
+  // that the bot starts on its own (fewer on a busy day: nudges get what answers leave).
+  dailyMax: 300,
   proactivePerDay: 100,
 };
 
@@ -151,40 +157,75 @@ export function createWechatyChannel(
     else early.push(go);
   }
 
-  async function factsOf(message: Message): Promise<WechatyMessageFacts> {
+  /** A contact's name in a room: their room alias where set, else their WeChat name. */
+  async function shownName(room: Room | undefined, c: Contact): Promise<string> {
+    if (room) {
+      try {
+        const alias = await room.alias(c);
+        if (alias) return alias;
+      } catch {
+        // No alias to be had: the WeChat name stands.
+      }
+    }
+    return c.name();
+  }
+
+  /**
+   * Who may have written the message a quote quotes: the contact refermsg names by id where the puppet knows it, else
+   * everyone in the room (privately: the talker or the bot) who goes by one of the quote's names — room alias, WeChat
+   * name, or the account's own remark, as room.memberAll(name) matches them. parse.ts takes only a single one.
+   */
+  async function quoteAuthorsOf(quote: WechatyQuote, room: Room | undefined, talker: Contact): Promise<{ id: string; name: string }[]> {
+    if (quote.authorId) {
+      const c = await bot!.Contact.find({ id: quote.authorId });
+      if (c) return [{ id: c.id, name: await shownName(room, c) }];
+    }
+    const found = new Map<string, { id: string; name: string }>();
+    for (const name of quote.names) {
+      let contacts: Contact[];
+      try {
+        contacts = room ? await room.memberAll(name) : [talker, bot!.currentUser].filter((c) => c.name() === name);
+      } catch (err) {
+        // Not knowing who is meant names nobody: the command then asks for an @.
+        log.debug({ err: messageOf(err) }, 'wechat quote: could not search the room members');
+        return [];
+      }
+      for (const c of contacts) found.set(c.id, { id: c.id, name: await shownName(room, c) });
+    }
+    return [...found.values()];
+  }
+
+  async function factsOf(message: Message, quote: WechatyQuote | undefined): Promise<WechatyMessageFacts> {
     const talker = message.talker();
     const room = message.room();
-    const alias = async (r: Room, c: Contact) => {
-      try {
-        return (await r.alias(c)) || undefined;
-      } catch {
-        return undefined;
-      }
-    };
     const mentionsSelf = room ? await message.mentionSelf() : false;
     const list = room ? await message.mentionList() : [];
-    const mentioned = await Promise.all(list.map(async (c) => ({ id: c.id, name: (room ? await alias(room, c) : undefined) ?? c.name() })));
+    const mentioned = await Promise.all(list.map(async (c) => ({ id: c.id, name: await shownName(room, c) })));
     const self = bot!.currentUser;
-    const selfNames = [self.name(), ...(room ? [(await alias(room, self)) ?? ''] : [])];
+    const selfNames = [self.name(), ...(room ? [await shownName(room, self)] : [])];
+    const talkerAlias = room ? await shownName(room, talker) : undefined;
     return {
       id: message.id,
       text: message.text(),
       at: message.date(),
       talker: { id: talker.id, name: talker.name() },
-      ...(room ? { room: { id: room.id }, talkerRoomAlias: await alias(room, talker) } : {}),
+      ...(room ? { room: { id: room.id }, talkerRoomAlias: talkerAlias !== talker.name() ? talkerAlias : undefined } : {}),
       mentionsSelf,
       mentioned,
       selfNames,
+      ...(quote ? { quoteAuthors: await quoteAuthorsOf(quote, room, talker) } : {}),
     };
   }
 
   async function onMessage(message: Message): Promise<void> {
     if (message.self()) return;
-    if (message.type() !== types.Message.Text) {
+    const quote = parseQuote(message.text());
+    // A quote some puppets pass on as WeChat's appmsg XML (type Unknown on puppet-xp) is a text message all the same.
+    if (message.type() !== types.Message.Text && quote?.form !== 'xml') {
       log.debug({ type: types.Message[message.type()] }, 'wechat message ignored (not text)');
       return;
     }
-    const parsed = parseWechatyMessage(await factsOf(message), { channel: WECHAT, botId: botId! });
+    const parsed = parseWechatyMessage(await factsOf(message, quote), { channel: WECHAT, botId: botId! });
     if (parsed.kind === 'ignored') {
       log.debug({ reason: parsed.reason }, 'wechat message ignored');
       return;

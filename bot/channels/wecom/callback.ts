@@ -221,11 +221,14 @@ export function sealWecomReply(
   return { encrypt: sealed, msgsignature: getSignature(keys.token, timestamp, options.nonce, sealed), timestamp, nonce: options.nonce };
 }
 
-/** What `wecomCallbackRoute` needs. `onMessage` resolves once the message is recorded; it may return a sealed reply. */
+/**
+ * What `wecomCallbackRoute` needs. `onMessage` resolves once the message is recorded; it may return a sealed reply.
+ * `signal` aborts when WeCom closes the connection (a reply then reaches nobody).
+ */
 export interface WecomCallbackRouteOptions extends WecomCallbackKeys {
   path: string;
   now: () => Date;
-  onMessage: (plaintext: string, opened: WecomOpened) => Promise<WecomReplyEnvelope | void> | WecomReplyEnvelope | void;
+  onMessage: (plaintext: string, opened: WecomOpened, signal?: AbortSignal) => Promise<WecomReplyEnvelope | void> | WecomReplyEnvelope | void;
   maxSkewMs?: number;
   maxBodyBytes?: number;
   log?: Pick<Logger, 'warn' | 'error'>;
@@ -271,7 +274,7 @@ export function wecomCallbackRoute(options: WecomCallbackRouteOptions): { path: 
         }
         let reply: WecomReplyEnvelope | void;
         try {
-          reply = await options.onMessage(opened.plaintext, opened);
+          reply = await options.onMessage(opened.plaintext, opened, c.req.raw.signal);
         } catch (err) {
           // Not handled: a 200 would lose it. WeCom retries a callback that is not answered with 200.
           log?.error({ err: err instanceof Error ? err.message : String(err) }, 'wecom callback not recorded; answering 500 so WeCom retries');

@@ -17,13 +17,26 @@ import { PRIVATE_CHAT_KEY } from './parse';
  */
 export const MAX_TEXT = Math.floor(4096 / 3);
 
-/** WeCom's errcodes that mean "not now": -1 system busy, 45009 over the call frequency, 45033 too many concurrent calls. */
+/**
+ * WeCom's errcodes that mean "not now": -1 system busy, 45009 over the call frequency, 45033 too many concurrent calls
+ * (global errcodes, developer.work.weixin.qq.com/document/path/90313).
+ */
 export const BUSY_ERRCODES = new Set([-1, 45009, 45033]);
+
+/**
+ * The busy errcodes that throttle the whole robot: WeCom counts its call frequency and concurrency per enterprise, app
+ * and IP (document/path/90312), and the one per-member figure there (30 a minute) Hearth's per-chat gap keeps well
+ * under, so a 45009 or 45033 is about the robot as a whole, and every chat waits. -1 is WeCom's server having a
+ * moment (90313: "服务器暂不可用，建议稍候重试"): that message alone is tried again.
+ */
+export const ACCOUNT_BUSY_ERRCODES = new Set([45009, 45033]);
 
 /** A template card, the fields Hearth fills (types/api.d.ts TemplateCard). */
 export interface WecomCard {
   card_type: 'button_interaction' | 'text_notice';
   main_title: { title: string };
+  /** The card's body text (set where the card is the whole message: a URL callback's one answer). */
+  sub_title_text?: string;
   button_list?: { text: string; key: string; style: number }[];
   jump_list?: { type: 1; title: string; url: string }[];
   card_action?: { type: 1; url: string };
@@ -190,7 +203,7 @@ export function createWecomDelivery(options: {
         if (BUSY_ERRCODES.has(refused.errcode)) {
           stats.busy++;
           progress.set(message.id, i);
-          return { status: 'retry', afterMs: options.busyRetryMs, reason };
+          return { status: 'retry', afterMs: options.busyRetryMs, reason, ...(ACCOUNT_BUSY_ERRCODES.has(refused.errcode) ? { scope: 'account' as const } : {}) };
         }
         progress.delete(message.id);
         // The robot pushes only to chats that wrote to it first: a refused push to a single chat means it cannot reach them.

@@ -10,7 +10,7 @@ import { runtimeCopy } from '../../copy';
 import { parseFrame, type WecomFrame } from './parse';
 import { createWecomDelivery, MAX_TEXT, type KnownFrame, type WecomDeliveryStats, type WecomSender } from './deliver';
 
-export { parseFrame, stripLeadingMention, PRIVATE_CHAT_KEY, type WecomFrame, type ParsedFrame } from './parse';
+export { parseBody, parseFrame, stripLeadingMention, PRIVATE_CHAT_KEY, type WecomBody, type WecomFrame, type ParsedFrame } from './parse';
 export { buttonCard, errcodeOf, BUSY_ERRCODES, MAX_TEXT, type WecomCard, type WecomDeliveryStats } from './deliver';
 
 /** The channel name in the store and in outbox rows. */

@@ -1,25 +1,31 @@
-// Converts the WeCom intelligent robot's long-connection frames (aibot_msg_callback / aibot_event_callback, as
-// @wecom/aibot-node-sdk hands them over) into Hearth's neutral messages. Pure: no SDK import, no clock read.
+// Converts the WeCom intelligent robot's message JSON into Hearth's neutral messages: the body of a long-connection frame
+// (aibot_msg_callback / aibot_event_callback, as @wecom/aibot-node-sdk hands it over) or the decrypted plaintext of a URL
+// callback — the same JSON (developer.work.weixin.qq.com/document/path/100719). Pure: no SDK import, no clock read.
 import type { ChatType, InboundMessage } from '../../core/types';
 
-/** The fields of a callback frame Hearth reads (node_modules/@wecom/aibot-node-sdk/dist/types/message.d.ts, event.d.ts). */
+/** The fields of a message Hearth reads (node_modules/@wecom/aibot-node-sdk/dist/types/message.d.ts, event.d.ts). */
+export interface WecomBody {
+  msgid?: string;
+  aibotid?: string;
+  chatid?: string;
+  chattype?: string;
+  from?: { userid?: string };
+  create_time?: number;
+  /** Where a URL callback's message may be answered later, once, within an hour (document/path/101138). */
+  response_url?: string;
+  msgtype?: string;
+  text?: { content?: string };
+  voice?: { content?: string };
+  mixed?: { msg_item?: { msgtype?: string; text?: { content?: string } }[] };
+  quote?: unknown;
+  event?: { eventtype?: string; event_key?: string; task_id?: string };
+}
+
+/** A long-connection frame: the message as its body, and the req_id its answer goes to. */
 export interface WecomFrame {
   cmd?: string;
   headers: { req_id: string };
-  body?: {
-    msgid?: string;
-    aibotid?: string;
-    chatid?: string;
-    chattype?: string;
-    from?: { userid?: string };
-    create_time?: number;
-    msgtype?: string;
-    text?: { content?: string };
-    voice?: { content?: string };
-    mixed?: { msg_item?: { msgtype?: string; text?: { content?: string } }[] };
-    quote?: unknown;
-    event?: { eventtype?: string; event_key?: string; task_id?: string };
-  };
+  body?: WecomBody;
 }
 
 /** A card button whose press means "open a private chat with me": WeCom has no link for that, so a press does nothing. */
@@ -44,7 +50,7 @@ export function stripLeadingMention(text: string): string {
   return text.replace(/^\s*@\S+[\s\u2005]*/u, '').trim();
 }
 
-function textOf(body: NonNullable<WecomFrame['body']>): string | undefined {
+function textOf(body: WecomBody): string | undefined {
   if (body.msgtype === 'text') return body.text?.content;
   // Voice arrives already transcribed (types/message.d.ts VoiceContent.content).
   if (body.msgtype === 'voice') return body.voice?.content;
@@ -55,7 +61,7 @@ function textOf(body: NonNullable<WecomFrame['body']>): string | undefined {
   return undefined;
 }
 
-function atOf(body: NonNullable<WecomFrame['body']>, now: Date): Date {
+function atOf(body: WecomBody, now: Date): Date {
   // create_time is documented as a timestamp without a unit; seconds in every sample seen, milliseconds tolerated.
   const t = body.create_time;
   if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) return now;
@@ -63,23 +69,33 @@ function atOf(body: NonNullable<WecomFrame['body']>, now: Date): Date {
 }
 
 /** Where a frame was said: a group's chatid, or for a single chat the member's userid. */
-function chatOf(body: NonNullable<WecomFrame['body']>, userid: string): { chat: string; chatType: ChatType } | undefined {
+function chatOf(body: WecomBody, userid: string): { chat: string; chatType: ChatType } | undefined {
   if (body.chattype === 'group') return body.chatid ? { chat: body.chatid, chatType: 'group' } : undefined;
   return { chat: userid, chatType: 'private' };
 }
 
-/** Convert one frame received at `now`. Images, files, videos and feedback events are ignored on purpose (see reasons). */
+/** Convert one long-connection frame received at `now`: its body, answered through its req_id. */
 export function parseFrame(frame: WecomFrame, ctx: WecomParseContext, now: Date): ParsedFrame {
-  const body = frame.body;
+  return parseBody(frame.body, ctx, now, { replyHandle: frame.headers.req_id, fallbackId: frame.headers.req_id });
+}
+
+/**
+ * Convert one message received at `now`, however it came. `replyHandle` is what the channel answers it through (none:
+ * the channel adds its own); `fallbackId` stands in for a missing msgid. Images, files, videos and feedback events are
+ * ignored on purpose (see reasons).
+ */
+export function parseBody(body: WecomBody | undefined, ctx: WecomParseContext, now: Date, handle: { replyHandle?: string; fallbackId?: string } = {}): ParsedFrame {
   if (!body || !body.msgtype) return { kind: 'ignored', reason: 'frame without a body' };
   const userid = body.from?.userid;
   if (!userid) return { kind: 'ignored', reason: 'frame without a sender' };
   const where = chatOf(body, userid);
   if (!where) return { kind: 'ignored', reason: 'group frame without a chatid' };
-  const msgid = body.msgid ?? frame.headers.req_id;
-  // The frame carries a userid and nothing else about the person: the userid stands in for the name until one is known.
-  const from = { id: userid, name: userid };
-  const base = { channel: ctx.channel, chat: where.chat, chatType: where.chatType, from, at: atOf(body, now), replyHandle: frame.headers.req_id };
+  const msgid = body.msgid ?? handle.fallbackId;
+  if (!msgid) return { kind: 'ignored', reason: 'message without a msgid' };
+  // The frame carries a userid and nothing else about the person: no name, so the one a member chose (/name) stays, and a
+  // new member is called by their userid until then.
+  const from = { id: userid };
+  const base = { channel: ctx.channel, chat: where.chat, chatType: where.chatType, from, at: atOf(body, now), ...(handle.replyHandle ? { replyHandle: handle.replyHandle } : {}) };
 
   if (body.msgtype === 'event') {
     const event = body.event?.eventtype;

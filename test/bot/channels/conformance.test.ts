@@ -7,6 +7,8 @@ import { CONSOLE_GROUP, createConsoleChannel } from '../../../bot/channels/conso
 import { createReplayChannel, type ReplayOutput } from '../../../bot/channels/replay';
 import { createTelegramChannel } from '../../../bot/channels/telegram';
 import { createWecomChannel } from '../../../bot/channels/wecom';
+import { createWecomCallbackChannel, encodeCallbackHandle } from '../../../bot/channels/wecom/callback-channel';
+import { shownAnswer, startFakeWecomCallback } from './wecom/fake-wecom-callback';
 import { createWechatyChannel } from '../../../bot/channels/wechaty';
 import { shown, startFakeWecom, type Taken } from './wecom/fake-wecom';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
@@ -70,6 +72,12 @@ interface Rig {
   buttons?: 'inline' | 'card' | 'none';
   /** Where the "Chat with me privately" button leads, on platforms where it is a link. */
   privateChatUrl?: string;
+  /**
+   * The platform takes only answers, one per message received (WeCom's URL callbacks: each message's response_url
+   * takes one call). The rig answers each outbox row through a message just received in its chat; a text too long for
+   * one message is cut, not split.
+   */
+  answersOnly?: boolean;
   build(db: Db, clock: VirtualClock, options: RigOptions): Promise<Peer>;
 }
 
@@ -257,6 +265,47 @@ const rigs: Rig[] = [
     },
   },
   {
+    name: 'wecom (URL callbacks)',
+    ids: { group: 'wrTeaGroup01', ann: 'ann.lee', bob: 'bob.w' },
+    mentions: 'at-name',
+    buttonsCanBeOff: false,
+    buttons: 'card',
+    answersOnly: true,
+    // The same robot in its other API mode, against a local server playing WeCom's response_urls: an unreachable
+    // member's response_urls are refused (an assumed errcode: WeCom documents none), a retryOnce chat's first answer gets
+    // 45009. There is no proactive send, so every row goes out as the answer to a message just received in its chat.
+    async build(db, _clock, options) {
+      const keys = { token: 'conformanceToken', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+      const fake = await startFakeWecomCallback({
+        ...keys,
+        refuse: Object.fromEntries((options.unreachable ?? []).map((id) => [id, { errcode: 40029, errmsg: 'invalid response_code' }])),
+        busyOnce: Object.fromEntries((options.retryOnce ?? []).map((id) => [id, 1])),
+      });
+      const channel = createWecomCallbackChannel({ WECOM_CALLBACK_TOKEN: keys.token, WECOM_CALLBACK_AES_KEY: keys.aesKey }, { log: silentLogger(), busyRetryMs: 1000 });
+      await channel.start({ receive: async () => ({ status: 'recorded' }) });
+      const handles = new Map<number, string>();
+      const handleOf = (id: number, chat: string) => {
+        if (!handles.has(id)) handles.set(id, encodeCallbackHandle({ id: `conformance-${id}`, chat, at: Date.now(), url: fake.issue(chat) }));
+        return handles.get(id)!;
+      };
+      const deliver = channel.deliver.bind(channel);
+      return {
+        channel: { ...channel, deliver: (d, pacer) => deliver(d.replyHandle ? d : { ...d, replyHandle: handleOf(d.id, d.chat) }, pacer) },
+        privateChat: (member) => markCanMessagePrivately(db, 'wecom', member),
+        seen: async () =>
+          fake.accepted().map((t) => {
+            const { text, buttons } = shownAnswer(t.body);
+            return { chat: t.chat, text, ...(buttons ? { buttons: buttons.map((label) => ({ label })) } : {}) };
+          }),
+        attempts: async (chat) => fake.taken.filter((t) => t.chat === chat).length,
+        async close() {
+          await channel.stop();
+          await fake.close();
+        },
+      };
+    },
+  },
+  {
     name: 'wechat',
     ids: { group: 'teaGroup01@chatroom', ann: 'wxid_ann', bob: 'wxid_bob' },
     // room.say(text, contact) puts "@Name " before the text and makes it a real WeChat @ (wechaty user-modules/room.js).
@@ -292,7 +341,7 @@ const rigs: Rig[] = [
         return send(chat, text);
       };
       const dir = tempDir();
-      const channel = createWechatyChannel({ WECHATY_NAME: join(dir, 'hearth'), WECHATY_QR_FILE: join(dir, 'qr.png') }, { log: silentLogger(), puppet, tooFrequentRetryMs: 1000, loginTimeoutMs: 5000 });
+      const channel = createWechatyChannel({ WECHATY_NAME: join(dir, 'hearth'), WECHATY_QR_FILE: join(dir, 'qr.png') }, { log: silentLogger(), puppet, tooFrequentRetryMs: 1000, loginTimeoutMs: 5000, limits: { jitterMs: 0 } });
       return {
         channel,
         // The store says the member opened the chat; WeChat itself cannot reach the unreachable ones.
@@ -421,6 +470,17 @@ describe.each(rigs)('channel conformance: $name', (rig) => {
     t.queue({ chat: ann, text, buttons: [{ label: 'Got it', data: 'ack' }] });
     expect(await t.flush()).toBe(1);
     const pieces = await t.seen();
+    if (rig.answersOnly) {
+      // One answer per message: the text is cut within the limit at a boundary, marked, its buttons with it.
+      expect(pieces).toHaveLength(1);
+      const [only] = pieces;
+      expect(only!.chat).toBe(ann);
+      expect(only!.text.length).toBeLessThanOrEqual(limit);
+      expect(only!.text.endsWith('…')).toBe(true);
+      expectPiecesOf(text.slice(0, only!.text.length - 1), [only!.text.slice(0, -1)]);
+      expect(only!.buttons?.map((b) => b.label)).toEqual(['Got it']);
+      return;
+    }
     expect(pieces.length).toBeGreaterThanOrEqual(Math.ceil(text.length / limit));
     for (const p of pieces) {
       expect(p.chat).toBe(ann);

@@ -3,98 +3,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { ScanStatus } from 'wechaty-puppet/types';
 import { createWechatyChannel, parseWechatyMessage, stripLeadingSelfMention } from '../../../../bot/channels/wechaty';
-import type { Channel } from '../../../../bot/core/channel';
 import { loadConfig, defaultMemberChannel } from '../../../../bot/config';
-import { createLogger, silentLogger } from '../../../../bot/log';
-import type { Hearth } from '../../../../bot/hearth';
-import { ensureMember, setRole } from '../../../../store/members';
-import { hearthOn, program, tempDb, tempDir } from '../../../harness';
-
-type ContactMock = ReturnType<mock.Mocker['createContact']>;
-type RoomMock = ReturnType<mock.Mocker['createRoom']>;
-
-/** What the bot said, as the puppet was asked to send it. */
-export interface Said {
-  chat: string;
-  text: string;
-  mentions: string[];
-}
-
-/** A mock WeChat: the bot's account logged in, people and rooms, and everything the bot said. */
-export function mockWechat(options: { login?: boolean } = {}) {
-  const mocker = new mock.Mocker();
-  const puppet = new PuppetMock({ mocker });
-  const self = mocker.createContact({ name: '围炉' });
-  const said: Said[] = [];
-  // The mock sends by having the bot's contact say it into the room or chat; recording at the puppet shows what went out.
-  const send = puppet.messageSendText.bind(puppet);
-  puppet.messageSendText = async (conversationId: string, text: string, mentionIdList?: string[]) => {
-    said.push({ chat: conversationId, text, mentions: mentionIdList ?? [] });
-    return send(conversationId, text);
-  };
-  // The Mocker starts once the puppet is on (puppet-mock.js onStart): log the account in then, as a scan would.
-  if (options.login !== false)
-    mocker.use(() => {
-      mocker.login(self);
-      return () => undefined;
-    });
-  return {
-    mocker,
-    puppet,
-    self,
-    said,
-    person: (name: string): ContactMock => mocker.createContact({ name }),
-    room: (topic: string, members: ContactMock[]): RoomMock => mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)] }),
-  };
-}
+import { silentLogger } from '../../../../bot/log';
+import { tempDir } from '../../../harness';
+import { badgesOf, channelOn, hearthOnWechat, ledgerOf, mockWechat, until } from './support';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** The channel on a mock WeChat, its memory card in a temporary folder, sending limits off (tests run on real time). */
-function channelOn(w: ReturnType<typeof mockWechat>, extra: Partial<Parameters<typeof createWechatyChannel>[1]> = {}, dir = tempDir()): Channel {
-  const c = createWechatyChannel(
-    { WECHATY_NAME: join(dir, 'hearth'), WECHATY_QR_FILE: join(dir, 'qr.png') },
-    { log: process.env.WECHAT_DEBUG ? createLogger('debug') : silentLogger(), puppet: w.puppet, limits: { perChatGapMs: 0, groupMax: 1000, globalMax: 1000 }, loginTimeoutMs: 5000, ...extra },
-  );
-  cleanups.push(() => c.stop());
-  return c;
-}
-
-/** Hearth on the mock WeChat (its people and rooms made first, so the program can list them), on a fresh database. */
-async function hearthOnWechat(w: ReturnType<typeof mockWechat>, options: { groups?: RoomMock[]; managers?: ContactMock[]; staffRoom?: RoomMock; staff?: ContactMock[] } = {}) {
-  const { db } = tempDb();
-  const channel = channelOn(w);
-  const hearth = await hearthOn([channel], {
-    db,
-    program: program((p) => {
-      p.groups = (options.groups ?? []).map((r) => `wechat:${r.id}`);
-      p.managers = (options.managers ?? []).map((c) => `wechat:${c.id}`);
-    }),
-    ...(options.staffRoom ? { staffRoom: { channel: 'wechat', chat: options.staffRoom.id } } : {}),
-  });
-  for (const s of options.staff ?? []) setRole(db, ensureMember(db, { channel: 'wechat', platformId: s.id, name: s.payload.name, at: new Date() }).id, 'staff');
-  await channel.start(hearth);
-  return { db, channel, hearth };
-}
-
-const ledgerOf = (hearth: Hearth, id: string) =>
-  hearth.deps.db.$client
-    .prepare(`SELECT l.points, l.reason FROM ledger_entries l JOIN identities i ON i.member_id = l.member_id WHERE i.channel = 'wechat' AND i.platform_id = ?`)
-    .all(id);
 
 describe('WeChat via wechaty (wechaty-puppet-mock)', () => {
   it('logs in and learns who the bot is; the channel says what WeChat can do', async () => {
@@ -190,11 +109,7 @@ describe('WeChat via wechaty (wechaty-puppet-mock)', () => {
     mgr.say('@围炉 颁发勋章 @小李 热心助人', [w.self, li]).to(room);
     await until(() => w.said.length >= 2, 'the badge answer');
     await hearth.engine.idle();
-    const badges = db.$client
-      .prepare(`SELECT b.badge_id FROM member_badges b JOIN identities i ON i.member_id = b.member_id WHERE i.channel = 'wechat' AND i.platform_id = ?`)
-      .pluck()
-      .all(li.id);
-    expect(badges).toEqual(['helper']);
+    expect(badgesOf(db, li.id)).toEqual(['helper']);
   });
 
   it('a "#分享" post is pending until a manager approves it with /approve <id>, then rewarded', async () => {

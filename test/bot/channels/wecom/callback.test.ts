@@ -407,7 +407,8 @@ describe('the hono route', () => {
       JSON.stringify({ encrypt: sealedIn.encrypt }),
     );
     expect(res.status).toBe(200);
-    expect(handler).toHaveBeenCalledWith(JSON.stringify(inbound), expect.objectContaining({ json: inbound, format: 'json', nonce: 'n-in' }));
+    // The third argument aborts when WeCom closes the connection.
+    expect(handler).toHaveBeenCalledWith(JSON.stringify(inbound), expect.objectContaining({ json: inbound, format: 'json', nonce: 'n-in' }), expect.any(AbortSignal));
     const reply = (await res.json()) as { encrypt: string; msgsignature: string; timestamp: number; nonce: string };
     expect(reply.nonce).toBe('n-in');
     const back = openWecomCallback(ROBOT, { msg_signature: reply.msgsignature, timestamp: String(reply.timestamp), nonce: reply.nonce }, JSON.stringify(reply), { now });
