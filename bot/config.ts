@@ -120,6 +120,14 @@ export const configSchema = z.object({
       message: 'WeCom runs over the long connection (WECOM_BOT_ID, WECOM_BOT_SECRET) or URL callbacks (WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY), not both: the robot has one API mode; unset one pair',
     });
   }
+  // In callback mode the robot only answers: an alert or a ticket card for staff could never reach a WeCom staff room.
+  if (c.WECOM_CALLBACK_TOKEN !== undefined && c.WECOM_BOT_ID === undefined && c.HEARTH_STAFF_ROOM?.startsWith('wecom:')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HEARTH_STAFF_ROOM'],
+      message: 'the WeCom robot in URL-callback mode can only answer messages, so staff alerts and ticket cards could not reach a WeCom staff room: put the staff room on another channel, or run WeCom over the long connection (WECOM_BOT_ID, WECOM_BOT_SECRET)',
+    });
+  }
   if (c.WECHAT_PROACTIVE_PER_DAY !== undefined && c.WECHAT_SENDS_PER_DAY !== undefined && c.WECHAT_PROACTIVE_PER_DAY > c.WECHAT_SENDS_PER_DAY) {
     ctx.addIssue({ code: 'custom', path: ['WECHAT_PROACTIVE_PER_DAY'], message: `is ${c.WECHAT_PROACTIVE_PER_DAY}, more than WECHAT_SENDS_PER_DAY (${c.WECHAT_SENDS_PER_DAY}), which counts every message: lower it or raise WECHAT_SENDS_PER_DAY` });
   }

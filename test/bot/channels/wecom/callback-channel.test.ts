@@ -248,6 +248,9 @@ describe('WeCom callback configuration', () => {
       /long connection \(WECOM_BOT_ID, WECOM_BOT_SECRET\) or URL callbacks \(WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY\), not both/,
     );
     expect(loadConfig({ WECOM_CALLBACK_TOKEN: TOKEN, WECOM_CALLBACK_AES_KEY: AES_KEY, WECOM_CALLBACK_PATH: '/hooks/wecom' })).toMatchObject({ WECOM_CALLBACK_PATH: '/hooks/wecom' });
+    // A robot that only answers cannot carry staff alerts: the staff room goes elsewhere.
+    expect(() => loadConfig({ WECOM_CALLBACK_TOKEN: TOKEN, WECOM_CALLBACK_AES_KEY: AES_KEY, HEARTH_STAFF_ROOM: 'wecom:wrkStaff' })).toThrow(/HEARTH_STAFF_ROOM: the WeCom robot in URL-callback mode can only answer/);
+    expect(loadConfig({ WECOM_CALLBACK_TOKEN: TOKEN, WECOM_CALLBACK_AES_KEY: AES_KEY, TELEGRAM_BOT_TOKEN: '1:x', HEARTH_STAFF_ROOM: 'telegram:-100123' })).toMatchObject({ HEARTH_STAFF_ROOM: 'telegram:-100123' });
   });
 
   it('the channel refuses to be built without both, and a key checkWecomKeys refuses', () => {
