@@ -27,13 +27,16 @@ export function clipText(text: string, max: number): string {
 
 /** Queue a message; notices and nudges started by the bot wait out quiet hours, answers go at once. Returns the row id when new. */
 export function queueOutbound(
-  deps: { db: Db; program: Program },
+  deps: { db: Db; program: Program; clock?: { now(): Date } },
   key: string,
   msg: OutboundMessage,
   at: Date,
 ): number | undefined {
   const held = msg.kind === 'notice' || msg.kind === 'nudge';
-  const notBefore = held ? quietHoursEnd(at, deps.program.timezone, deps.program.nudges.quietHours) : at;
+  // Quiet hours count from when the message is queued, not from the event behind it: a notice about an order stamped
+  // 18:00 but imported at 05:30 waits for the morning too.
+  const queuedAt = deps.clock && deps.clock.now().getTime() > at.getTime() ? deps.clock.now() : at;
+  const notBefore = held ? quietHoursEnd(queuedAt, deps.program.timezone, deps.program.nudges.quietHours) : at;
   // A secret (a code, a balance) never goes to a group, whatever a skill asked for: a bug, refused loudly.
   if (msg.secret && isGroupChat(deps.db, msg.channel, msg.chat)) throw new HearthError('forbidden', `a secret message was addressed to the group ${msg.chat}`);
   const text = clipText(msg.text, MAX_OUTBOUND_TEXT);

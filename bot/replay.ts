@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { openDatabase } from '../store/db';
+import { inviteSecret } from '../store/invites';
 import { ensureMember, memberIdByPlatformId, setRole, updateProfile } from '../store/members';
 import { nextDueTime } from '../store/outbox';
 import type { Program } from '../community/program';
@@ -26,6 +27,8 @@ export async function runReplay(
 ): Promise<void> {
   const tempDir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'hearth-replay-'));
   const db = openDatabase(options.dbPath ?? join(tempDir!, 'replay.db'));
+  // A throwaway database gets a fixed invite secret, so a script can use the codes a run hands out; a real one keeps its own.
+  if (tempDir) inviteSecret(db, 'replay');
   // A replay is a simulation that is run again rather than recovered, so its database (throwaway, or kept with --db to
   // look at) need not survive a power cut: skipping fsync makes long replays several times faster.
   db.$client.pragma('synchronous = OFF');

@@ -1,6 +1,6 @@
 // Community-life rules as pure functions: check-in streaks and their bonus, UGC text folding, automatic badges,
 // badge lookup by name, and invite codes. Inputs in, decisions out; no clock reads.
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Badge, Program } from './program';
 import { addDays } from './calendar';
 
@@ -55,14 +55,18 @@ export function findBadge(program: Program, query: string): Badge | undefined {
 
 const codeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
+/** How long an invite code is: 32⁸ (about 10¹²) codes, so guessing one a member holds is hopeless. */
+export const INVITE_CODE_LENGTH = 8;
+
 /**
- * A member's invite code: six characters derived from the member id (stable, so replay scripts can use it), with
- * `attempt` to step past a collision. No 0/O/1/I, so codes survive being read aloud or retyped.
+ * A member's invite code: keyed by the install's secret (so nobody can work out a member's code from their number,
+ * and the first member's code differs between installs), stable for a member, with `attempt` to step past a
+ * collision. No 0/O/1/I, so codes survive being read aloud or retyped.
  */
-export function inviteCodeFor(memberId: number, attempt = 0): string {
-  const digest = createHash('sha256').update(`hearth-invite:${memberId}:${attempt}`).digest();
+export function inviteCodeFor(secret: string, memberId: number, attempt = 0): string {
+  const digest = createHmac('sha256', secret).update(`hearth-invite:${memberId}:${attempt}`).digest();
   let code = '';
-  for (let i = 0; i < 6; i++) code += codeAlphabet[digest[i]! % codeAlphabet.length];
+  for (let i = 0; i < INVITE_CODE_LENGTH; i++) code += codeAlphabet[digest[i]! % codeAlphabet.length];
   return code;
 }
 

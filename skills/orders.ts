@@ -38,6 +38,17 @@ const DAY_MS = 86_400_000;
 
 type OrderDeps = Pick<HearthDeps, 'db' | 'program' | 'deployment' | 'queue' | 'reach'> & Partial<Pick<HearthDeps, 'clock' | 'log'>>;
 
+/**
+ * Orders older than this when they arrive are history (an import of past orders, a shop's backlog): points and tiers
+ * follow them, but members are not told about an upgrade, a grace period or a referral long past — a flood of stale
+ * notices, an upgrade and a downgrade at once, would only confuse. Their standing shows the next time they ask.
+ */
+export const STALE_ORDER_NOTICE_MS = 24 * 3600_000;
+
+function current(now: Date | undefined, evt: OrderEvent): boolean {
+  return now === undefined || now.getTime() - evt.at.getTime() <= STALE_ORDER_NOTICE_MS;
+}
+
 /** The member an order belongs to: by platform id on its channel (the deployment's default when none is given), created on first sight. */
 function memberIdForOrder(deps: Pick<HearthDeps, 'db' | 'deployment'>, evt: OrderEvent): number {
   const channel = evt.channel ?? defaultChannelOf(deps.deployment);
@@ -63,8 +74,8 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
       if (res.droppedRefunds.length > 0) reportDroppedRefunds(deps, 'mismatch', res.droppedRefunds, evt.at);
       // A first purchase may be what makes an invited member count: their inviter is paid now.
       const referral = payReferralIfDue(deps, memberId, evt.at, 'purchase');
-      if (referral) notifyReferralPaid(deps, referral, memberId, evt.at);
-      const tierChange = reviewTier(deps, memberId, evt.at, { notify: true });
+      if (referral && current(now, evt)) notifyReferralPaid(deps, referral, memberId, evt.at);
+      const tierChange = reviewTier(deps, memberId, evt.at, { notify: current(now, evt) });
       return {
         status: 'recorded',
         kind: 'purchase',
@@ -101,7 +112,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
       return { memberId, points: -res.points, balance: res.balance };
     });
     if ('status' in refunded) return refunded;
-    const tierChange = reviewTier(deps, refunded.memberId, evt.at, { notify: true });
+    const tierChange = reviewTier(deps, refunded.memberId, evt.at, { notify: current(now, evt) });
     return { status: 'recorded', kind: 'refund', ...refunded, tierChange };
   } catch (err) {
     if (err instanceof HearthError) return { status: 'rejected', kind: evt.kind, code: err.code, reason: err.message };

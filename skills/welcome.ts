@@ -11,19 +11,20 @@ import { lotExpiresAt } from '../community/earning';
 import { inTransaction, type Db } from '../store/db';
 import { checkinCount } from '../store/checkins';
 import { balanceOf, earnPoints } from '../store/ledger';
-import { inviteCodeOf, inviterOf, markReferralRewarded, recordReferral, referralOf, saveInviteCode } from '../store/invites';
+import { inviteCodeOf, inviteSecret, inviterOf, markReferralRewarded, recordReferral, referralOf, saveInviteCode } from '../store/invites';
 import { ensureMember, getMember, noteChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
 import { welcomeCopy } from './welcome.copy';
 
 
-/** The member's invite code, made on first ask (stable per member; steps past the rare collision). */
+/** The member's invite code, made on first ask (unguessable, stable per member; steps past the rare collision). */
 export function inviteCode(db: Db, memberId: number, at: Date): string {
   return inTransaction(db, () => {
     const existing = inviteCodeOf(db, memberId);
     if (existing) return existing;
+    const secret = inviteSecret(db);
     for (let attempt = 0; ; attempt++) {
-      const code = inviteCodeFor(memberId, attempt);
+      const code = inviteCodeFor(secret, memberId, attempt);
       if (saveInviteCode(db, memberId, code, at)) return code;
     }
   });

@@ -2,6 +2,15 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from './db';
 import { inviteCodes, referrals } from './schema';
+import { installSecret } from './secrets';
+
+/** The `meta` key of the per-install secret invite codes are derived with. */
+export const INVITE_SECRET_KEY = 'invite_secret';
+
+/** The install's invite-code secret, made on first use (`seed`: replay's throwaway database, for stable scripts). */
+export function inviteSecret(db: Db, seed?: string): string {
+  return installSecret(db, INVITE_SECRET_KEY, seed);
+}
 
 export type ReferralRow = typeof referrals.$inferSelect;
 

@@ -1,5 +1,6 @@
 // Members and their platform identities: find-or-create by (channel, platform id), language, role, profile.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { installSecret, peekInstallSecret } from './secrets';
 import { and, eq, sql } from 'drizzle-orm';
 import { statement, type Db } from './db';
 import { identities, members, chatMembers } from './schema';
@@ -68,24 +69,14 @@ export function ensureMember(db: Db, seen: IdentitySeen): MemberRow {
 /** The `meta` key of the per-install salt that erased identities are hashed with. */
 export const ERASE_SALT_KEY = 'erase_salt';
 
-// The salt never changes once made, so a connection keeps it after the first read; until it exists nobody was erased.
-const salts = new WeakMap<object, string>();
-
 /** The install's erase salt, if one was made (by the first erase). */
 export function eraseSalt(db: Db): string | undefined {
-  const cached = salts.get(db.$client);
-  if (cached !== undefined) return cached;
-  const value = statement<[string], string>(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(ERASE_SALT_KEY);
-  if (value !== undefined) salts.set(db.$client, value);
-  return value;
+  return peekInstallSecret(db, ERASE_SALT_KEY);
 }
 
 /** The install's erase salt, made (32 random bytes) on first use. */
 export function ensureEraseSalt(db: Db): string {
-  const existing = eraseSalt(db);
-  if (existing !== undefined) return existing;
-  statement<[string, string]>(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(ERASE_SALT_KEY, randomBytes(32).toString('hex'));
-  return eraseSalt(db)!;
+  return installSecret(db, ERASE_SALT_KEY);
 }
 
 /** The salted hash an erased identity is remembered by: HMAC-SHA256 of `channel:platformId`, hex. */

@@ -40,11 +40,13 @@ describe('community-life rules', () => {
     expect(qualifyingBadges(p, { approvedPosts: 10 }).map((b) => b.id)).toEqual(['creator']);
   });
 
-  it('makes stable six-character invite codes without look-alike characters', () => {
-    expect(inviteCodeFor(1)).toBe(inviteCodeFor(1));
-    expect(inviteCodeFor(1)).not.toBe(inviteCodeFor(1, 1));
-    const codes = Array.from({ length: 2000 }, (_, i) => inviteCodeFor(i + 1));
-    for (const c of codes) expect(c).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
-    expect(new Set(codes).size).toBeGreaterThan(1990);
+  it('makes stable eight-character invite codes without look-alike characters, keyed by the install', () => {
+    expect(inviteCodeFor('s1', 1)).toBe(inviteCodeFor('s1', 1));
+    expect(inviteCodeFor('s1', 1)).not.toBe(inviteCodeFor('s1', 1, 1));
+    // The first member's code is not the same in every install.
+    expect(inviteCodeFor('s1', 1)).not.toBe(inviteCodeFor('s2', 1));
+    const codes = Array.from({ length: 2000 }, (_, i) => inviteCodeFor('s1', i + 1));
+    for (const c of codes) expect(c).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    expect(new Set(codes).size).toBe(2000);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { replay, tempDir, program as defaultProgram } from '../harness';
+import { inviteSecret } from '../../store/invites';
 import { openDatabase, type Db } from '../../store/db';
 import { findMemberByPlatformId } from '../../store/members';
 import { balanceOf, entriesOf } from '../../store/ledger';
@@ -21,6 +22,12 @@ export async function replayOnFile(
   options: { program?: Program; path?: string } = {},
 ): Promise<{ out: ReplayOutput[]; path: string; db: Db; balance(platformId: string): number; reasons(platformId: string): string[] }> {
   const path = options.path ?? join(tempDir(), 'community.db');
+  if (!options.path) {
+    // As replay's own throwaway database: a fixed invite secret, so scripts can name the codes a run hands out.
+    const fresh = openDatabase(path);
+    inviteSecret(fresh, 'replay');
+    fresh.$client.close();
+  }
   const out = await replay(events, { program: options.program ?? defaultProgram(), dbPath: path });
   const db = openDatabase(path);
   opened.push(db);

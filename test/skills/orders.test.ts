@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { program, tempDb, testDeps } from '../harness';
 import { handleOrderEvent } from '../../skills/orders';
 import { balanceOf } from '../../store/ledger';
-import { findMemberByPlatformId, getMember } from '../../store/members';
+import { ensureMember, findMemberByPlatformId, getMember, markCanMessagePrivately } from '../../store/members';
 import { orderById } from '../../store/orders';
 import { parkedRefundsOf } from '../../store/parked-refunds';
 import { VirtualClock } from '../../bot/core/clock';
@@ -155,5 +155,29 @@ describe('handleOrderEvent', () => {
     const deps = { ...testDeps(db, p), deployment: { ...testDeps(db, p).deployment, defaultChannel: 'telegram' } };
     handleOrderEvent(deps, order('purchase', 'o1', 10, '12:00', { member: '42' }));
     expect(db.$client.prepare("SELECT channel FROM identities WHERE platform_id = '42'").all()).toEqual([{ channel: 'telegram' }]);
+  });
+
+  it('imports history silently: a back-dated upgrade and its later grace period tell the member nothing', () => {
+    const { db } = tempDb();
+    // Imported at 05:33 on 1 March 2027: a year-old order made the member Silver, and the growth window has passed.
+    const deps = testDeps(db, p, new Date('2027-03-01T05:33:00+08:00'));
+    ensureMember(db, { channel: 'console', platformId: 'u1', at: new Date('2026-01-01T09:00:00+08:00') });
+    markCanMessagePrivately(db, 'console', 'u1');
+    handleOrderEvent(deps, order('purchase', 'old1', 1200, '12:00', { at: new Date('2026-02-01T12:00:00+08:00') }));
+    handleOrderEvent(deps, order('purchase', 'old2', 10, '12:00', { at: new Date('2027-02-27T12:00:00+08:00') }));
+    expect(db.$client.prepare("SELECT count(*) FROM outbox WHERE kind = 'notice'").pluck().get()).toBe(0);
+    expect(balanceOf(db, findMemberByPlatformId(db, 'console', 'u1')!.id)).toBeGreaterThanOrEqual(1210);
+  });
+
+  it('tells a member about a fresh order after quiet hours, counted from when it arrived', () => {
+    const { db } = tempDb();
+    // Yesterday evening's order arrives at 05:33: the upgrade notice waits for 09:00, not "18:00 was not quiet".
+    const deps = testDeps(db, p, new Date('2026-03-02T05:33:00+08:00'));
+    ensureMember(db, { channel: 'console', platformId: 'u1', at: at('09:00') });
+    markCanMessagePrivately(db, 'console', 'u1');
+    handleOrderEvent(deps, order('purchase', 'o1', 1200, '18:00'));
+    const notices = db.$client.prepare("SELECT not_before AS notBefore FROM outbox WHERE kind = 'notice'").all() as { notBefore: number }[];
+    expect(notices.length).toBeGreaterThan(0);
+    for (const n of notices) expect(new Date(n.notBefore).toISOString()).toBe('2026-03-02T01:00:00.000Z');
   });
 });

@@ -13,7 +13,7 @@ import { referrals } from '../../store/schema';
 const at = (h: number, m = 0, d = 1) => `2026-03-0${d}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`;
 const join = (when: string, from: string, name: string, invite?: string, chat = 'g1') => ({ type: 'join', at: when, chat, from, name, ...(invite ? { invite } : {}) });
 // Alice is the first member of every script here, so her code is the one derived for member 1.
-const ALICE_CODE = 'FP6YKC';
+const ALICE_CODE = '5ZZX6TN6';
 
 describe('welcome', () => {
   it('welcomes a member joining a group once, briefly, with how to check in and ask about points', async () => {
@@ -50,7 +50,7 @@ describe('welcome', () => {
     const h = testHearth(db, t, { channels: [linked], deployment: { channels: { linked: { botId: 'hearth', capabilities: LOCAL_CAPABILITIES } } } });
     await h.handleMessage({ id: 'i1', channel: 'linked', chat: 't1', chatType: 'private', from: { id: 't1', name: 'Tom' }, text: '/invite', at: t });
     const [reply] = dueMessages(db, t);
-    expect(reply!.text).toMatch(/^Your invite code: ([A-Z2-9]{6})\nInvite link: https:\/\/chat\.example\/hearth\?start=\1\n/);
+    expect(reply!.text).toMatch(/^Your invite code: ([A-Z2-9]{8})\nInvite link: https:\/\/chat\.example\/hearth\?start=\1\n/);
     expect(reply!.text).toContain('(or opens the link)');
   });
 
