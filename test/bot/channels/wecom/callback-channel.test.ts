@@ -278,7 +278,7 @@ describe('hearth start on WeCom URL callbacks (the CLI, in a child process)', ()
         WECOM_BOT_SECRET: '',
         WECOM_CALLBACK_TOKEN: TOKEN,
         WECOM_CALLBACK_AES_KEY: AES_KEY,
-        HEARTH_STAFF_ROOM: 'wecom:wrStaffRoom01',
+        HEARTH_STAFF_ROOM: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
