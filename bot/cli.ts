@@ -1,7 +1,7 @@
 // The `hearth` command: start (every channel whose variables are set — Telegram, WeCom — else the console), console, replay, check-program, role.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig, staffRoomOf, wechatLimitsOf, type Config } from './config';
+import { configuredChannels, loadConfig, staffRoomOf, wechatLimitsOf, type Config } from './config';
 import { createLogger } from './log';
 import { loadProgram } from './program-file';
 import { HearthError } from './core/errors';
@@ -112,9 +112,8 @@ export async function main(argv: string[]): Promise<number> {
  * staff room on any of them; the console chat when none is set.
  */
 async function start(config: Config): Promise<number> {
-  const wecomSet = config.WECOM_BOT_ID !== undefined && config.WECOM_BOT_SECRET !== undefined;
-  const wecomCallbackSet = config.WECOM_CALLBACK_TOKEN !== undefined && config.WECOM_CALLBACK_AES_KEY !== undefined;
-  if (!config.TELEGRAM_BOT_TOKEN && !wecomSet && !wecomCallbackSet && !config.WECHATY_PUPPET) return startConsole(config);
+  const on = configuredChannels(config);
+  if (!on.telegram && !on.wecom && !on.wecomCallback && !on.wechat) return startConsole(config);
   const log = createLogger(config.HEARTH_LOG_LEVEL);
   const program = loadProgram(config.HEARTH_PROGRAM);
   const health = new Health();
@@ -133,7 +132,7 @@ async function start(config: Config): Promise<number> {
       })
     : undefined;
   if (telegram) channels.push({ channel: telegram, webhook: telegram.webhook });
-  const wecom = wecomSet
+  const wecom = on.wecom
     ? createWecomChannel(config, {
         log,
         health,
@@ -146,7 +145,7 @@ async function start(config: Config): Promise<number> {
     : undefined;
   if (wecom) channels.push({ channel: wecom });
   // The robot's other API mode (config refuses both): WeCom POSTs to a route on the HTTP server, which then listens.
-  const wecomCallback = wecomCallbackSet ? createWecomCallbackChannel(config, { log }) : undefined;
+  const wecomCallback = on.wecomCallback ? createWecomCallbackChannel(config, { log }) : undefined;
   if (wecomCallback) channels.push({ channel: wecomCallback, webhook: wecomCallback.webhook });
   const wechat = config.WECHATY_PUPPET
     ? createWechatyChannel(config, {

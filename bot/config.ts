@@ -101,14 +101,12 @@ export const configSchema = z.object({
   }),
 }).superRefine((c, ctx) => {
   // One without the other is a half-configured robot: say so rather than start without it.
-  if ((c.WECOM_BOT_ID === undefined) !== (c.WECOM_BOT_SECRET === undefined)) {
-    const missing = c.WECOM_BOT_ID === undefined ? 'WECOM_BOT_ID' : 'WECOM_BOT_SECRET';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'WECOM_BOT_ID and WECOM_BOT_SECRET go together: set both for WeCom, or neither' });
-  }
-  if ((c.WECOM_CALLBACK_TOKEN === undefined) !== (c.WECOM_CALLBACK_AES_KEY === undefined)) {
-    const missing = c.WECOM_CALLBACK_TOKEN === undefined ? 'WECOM_CALLBACK_TOKEN' : 'WECOM_CALLBACK_AES_KEY';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY go together: set both for WeCom URL callbacks, or neither' });
-  }
+  const pair = (a: 'WECOM_BOT_ID' | 'WECOM_CALLBACK_TOKEN', b: 'WECOM_BOT_SECRET' | 'WECOM_CALLBACK_AES_KEY', what: string) => {
+    if ((c[a] === undefined) === (c[b] === undefined)) return;
+    ctx.addIssue({ code: 'custom', path: [c[a] === undefined ? a : b], message: `${a} and ${b} go together: set both for ${what}, or neither` });
+  };
+  pair('WECOM_BOT_ID', 'WECOM_BOT_SECRET', 'WeCom');
+  pair('WECOM_CALLBACK_TOKEN', 'WECOM_CALLBACK_AES_KEY', 'WeCom URL callbacks');
   if (c.WECOM_CALLBACK_PATH !== undefined && c.WECOM_CALLBACK_TOKEN === undefined && c.WECOM_CALLBACK_AES_KEY === undefined) {
     ctx.addIssue({ code: 'custom', path: ['WECOM_CALLBACK_PATH'], message: 'WECOM_CALLBACK_PATH is set but WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY are not: set them for URL callbacks' });
   }
@@ -142,11 +140,22 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Which channels the environment turns on (the robot's two WeCom modes apart: config refuses both at once). */
+export function configuredChannels(config: Config): { telegram: boolean; wecom: boolean; wecomCallback: boolean; wechat: boolean } {
+  return {
+    telegram: config.TELEGRAM_BOT_TOKEN !== undefined,
+    wecom: config.WECOM_BOT_ID !== undefined && config.WECOM_BOT_SECRET !== undefined,
+    wecomCallback: config.WECOM_CALLBACK_TOKEN !== undefined && config.WECOM_CALLBACK_AES_KEY !== undefined,
+    wechat: config.WECHATY_PUPPET !== undefined,
+  };
+}
+
 /** The channel a bare member id from the shop belongs to: the first channel `start` runs (Telegram, WeCom, WeChat), else the console. */
 export function defaultMemberChannel(config: Config): string {
-  if (config.TELEGRAM_BOT_TOKEN) return 'telegram';
-  if ((config.WECOM_BOT_ID && config.WECOM_BOT_SECRET) || (config.WECOM_CALLBACK_TOKEN && config.WECOM_CALLBACK_AES_KEY)) return 'wecom';
-  if (config.WECHATY_PUPPET) return 'wechat';
+  const on = configuredChannels(config);
+  if (on.telegram) return 'telegram';
+  if (on.wecom || on.wecomCallback) return 'wecom';
+  if (on.wechat) return 'wechat';
   return 'console';
 }
 

@@ -35,7 +35,8 @@ export function queueOutbound(
   const held = msg.kind === 'notice' || msg.kind === 'nudge';
   // Quiet hours count from when the message is queued, not from the event behind it: a notice about an order stamped
   // 18:00 but imported at 05:30 waits for the morning too.
-  const queuedAt = deps.clock && deps.clock.now().getTime() > at.getTime() ? deps.clock.now() : at;
+  const clockNow = deps.clock?.now();
+  const queuedAt = clockNow && clockNow.getTime() > at.getTime() ? clockNow : at;
   const notBefore = held ? quietHoursEnd(queuedAt, deps.program.timezone, deps.program.nudges.quietHours) : at;
   // A secret (a code, a balance) never goes to a group, whatever a skill asked for: a bug, refused loudly.
   if (msg.secret && isGroupChat(deps.db, msg.channel, msg.chat)) throw new HearthError('forbidden', `a secret message was addressed to the group ${msg.chat}`);

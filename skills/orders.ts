@@ -67,6 +67,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
     const now = deps.clock?.now();
     const problem = orderTimeProblem(deps.program, evt.at, now);
     if (problem) return { status: 'rejected', kind: evt.kind, code: 'bad_input', reason: `bad time "${evt.at.toISOString()}": ${problem}` };
+    const fresh = current(now, evt);
     if (evt.kind === 'purchase') {
       const memberId = memberIdForOrder(deps, evt);
       const res = recordPurchase(deps.db, deps.program, { memberId, orderId: evt.orderId, amountFen, at: evt.at });
@@ -74,8 +75,8 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
       if (res.droppedRefunds.length > 0) reportDroppedRefunds(deps, 'mismatch', res.droppedRefunds, evt.at);
       // A first purchase may be what makes an invited member count: their inviter is paid now.
       const referral = payReferralIfDue(deps, memberId, evt.at, 'purchase');
-      if (referral && current(now, evt)) notifyReferralPaid(deps, referral, memberId, evt.at);
-      const tierChange = reviewTier(deps, memberId, evt.at, { notify: current(now, evt) });
+      if (referral && fresh) notifyReferralPaid(deps, referral, memberId, evt.at);
+      const tierChange = reviewTier(deps, memberId, evt.at, { notify: fresh });
       return {
         status: 'recorded',
         kind: 'purchase',
@@ -112,7 +113,7 @@ export function handleOrderEvent(deps: OrderDeps, evt: OrderEvent): OrderOutcome
       return { memberId, points: -res.points, balance: res.balance };
     });
     if ('status' in refunded) return refunded;
-    const tierChange = reviewTier(deps, refunded.memberId, evt.at, { notify: current(now, evt) });
+    const tierChange = reviewTier(deps, refunded.memberId, evt.at, { notify: fresh });
     return { status: 'recorded', kind: 'refund', ...refunded, tierChange };
   } catch (err) {
     if (err instanceof HearthError) return { status: 'rejected', kind: evt.kind, code: err.code, reason: err.message };

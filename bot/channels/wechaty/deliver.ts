@@ -21,12 +21,16 @@ export const TOO_FREQUENT_RETRY_MS = 60_000;
  * sendText): its AssertionError carries the Ret as `actual`, with "[object Object]" for a message.
  */
 export function isTooFrequent(err: unknown): boolean {
-  if (typeof err === 'object' && err !== null) {
-    const e = err as { actual?: unknown; code?: unknown; BaseResponse?: { Ret?: unknown } };
-    if (e.actual === 1205 || e.code === 1205 || e.BaseResponse?.Ret === 1205) return true;
-  }
+  if (wechatRets(err).includes(1205)) return true;
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err ?? '');
   return /频繁|too\s*frequent|frequency|rate.?limit|\b1205\b/i.test(text);
+}
+
+/** WeChat's Ret codes on a puppet's error, where it carries them (wechat4u's assertion `actual`, a code, a BaseResponse). */
+function wechatRets(err: unknown): number[] {
+  if (typeof err !== 'object' || err === null) return [];
+  const e = err as { actual?: unknown; code?: unknown; BaseResponse?: { Ret?: unknown } };
+  return [e.actual, e.code, e.BaseResponse?.Ret].filter((v): v is number => typeof v === 'number');
 }
 
 /** A room or a person, as delivery says something to it (index.ts wraps wechaty's Room and Contact). */
