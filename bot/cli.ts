@@ -7,6 +7,7 @@ import { loadProgram } from './program-file';
 import { HearthError } from './core/errors';
 import { parseReplay, ReplayFormatError } from './replay-format';
 import { runReplay } from './replay';
+import { modelSetupOf } from './llm';
 import { openDatabase } from '../store/db';
 import { tryLockDatabase } from '../store/instance-lock';
 import { parseRef, refText } from '../community/refs';
@@ -18,6 +19,7 @@ import { audit } from '../store/audit';
 import { runNudgesCommand } from './nudges-cli';
 import { runImportCommand } from './import';
 import { runMembersCommand } from './members-cli';
+import { runCodesCommand } from './codes';
 import { backupDatabase, restoreDatabase } from '../store/retention';
 import { createTelegramChannel } from './channels/telegram';
 import { createWecomChannel } from './channels/wecom';
@@ -51,6 +53,8 @@ const usage = `Usage: hearth <command>
   members link MEMBER MEMBER [--yes]
                                  two identities of one person become one member (audited; a second run changes nothing)
   members unlink MEMBER [--yes]  undo the merge that brought MEMBER in, while nothing happened since
+  codes show CODE                a redemption code: its reward, member, and whether it was used
+  codes use CODE [--order ORDER] mark a redemption code used, once (as the shop's POST /codes/use does)
   db backup FILE                 copy the database to FILE, consistent even while the bot runs
   db restore FILE                replace the database with the backup FILE (stop the bot first)
 Environment: HEARTH_DB (default ./data/hearth.db), HEARTH_PROGRAM, HEARTH_LOG_LEVEL, TELEGRAM_BOT_TOKEN, WECOM_BOT_ID,
@@ -83,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runImportCommand(rest);
       case 'members':
         return await runMembersCommand(rest);
+      case 'codes':
+        return await runCodesCommand(rest);
       case 'db':
         return await database(rest);
       case undefined:
@@ -251,7 +257,9 @@ async function replay(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    await runReplay(lines, { program, dbPath: values.db, log, write: (line) => process.stdout.write(`${line}\n`) });
+    // With OPENAI_* set, the model answers what the fast path cannot, as it would live.
+    const llm = modelSetupOf(loadConfig(), log);
+    await runReplay(lines, { program, dbPath: values.db, log, llm, write: (line) => process.stdout.write(`${line}\n`) });
   } finally {
     lock?.release();
   }

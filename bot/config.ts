@@ -93,6 +93,25 @@ export const configSchema = z.object({
   WECHAT_PROACTIVE_PER_DAY: wholeNumber(1, 10_000),
   /** Up to this many milliseconds more on each gap, drawn at random, so sends keep no regular beat (default 2000; 0: none). */
   WECHAT_JITTER_MS: wholeNumber(0, 60_000),
+  // The language model (off unless HEARTH_LLM_MODEL is set): any OpenAI-compatible server.
+  /** The provider's API key. Never logged. A local server (Ollama, vLLM) may need none: set OPENAI_BASE_URL alone. */
+  OPENAI_API_KEY: optional,
+  /** An OpenAI-compatible server: https://api.deepseek.com, https://dashscope.aliyuncs.com/compatible-mode/v1, http://localhost:11434/v1… */
+  OPENAI_BASE_URL: optional.superRefine((v, ctx) => {
+    if (v !== undefined && !/^https?:\/\/\S+$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  }),
+  /** The model's name at that server (gpt-4o-mini, deepseek-chat, qwen-plus, qwen2.5:7b…); setting it turns the model on. */
+  HEARTH_LLM_MODEL: optional,
+  /** The most a member waits for the model, in milliseconds (default 8000); then they get the bot's own reply. */
+  HEARTH_LLM_TIMEOUT_MS: wholeNumber(500, 120_000),
+  /** Retries of a failed model request, with back-off, within that time (default 2). */
+  HEARTH_LLM_RETRIES: wholeNumber(0, 5),
+  /** Tokens the model may use in a day, all members together (default 2000000); beyond it only the fast path answers. */
+  HEARTH_LLM_DAILY_TOKENS: wholeNumber(0, 1_000_000_000),
+  /** `required`: a member's questions go to the model only after they agree (/ai on) — for a provider abroad under China's PIPL. */
+  HEARTH_LLM_CONSENT: z.enum(['required', 'not-required']).default('not-required'),
+  /** Tokens one member's questions may use in a day (default 20000). */
+  HEARTH_LLM_MEMBER_DAILY_TOKENS: wholeNumber(0, 100_000_000),
   /** The staff room, on any channel: `telegram:-1001234567890`, `wecom:<chatid>` or `wechat:<roomid>`. */
   HEARTH_STAFF_ROOM: optional.superRefine((v, ctx) => {
     if (v === undefined) return;
@@ -125,6 +144,12 @@ export const configSchema = z.object({
       path: ['HEARTH_STAFF_ROOM'],
       message: 'the WeCom robot in URL-callback mode can only answer messages, so staff alerts and ticket cards could not reach a WeCom staff room: put the staff room on another channel, or run WeCom over the long connection (WECOM_BOT_ID, WECOM_BOT_SECRET)',
     });
+  }
+  if (c.HEARTH_LLM_MODEL !== undefined && c.OPENAI_API_KEY === undefined && c.OPENAI_BASE_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'HEARTH_LLM_MODEL is set but neither OPENAI_API_KEY nor OPENAI_BASE_URL is: give the provider\'s key (and its URL unless it is OpenAI), or the URL of a local server' });
+  }
+  if (c.HEARTH_LLM_MODEL === undefined && c.OPENAI_API_KEY !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['HEARTH_LLM_MODEL'], message: 'OPENAI_API_KEY is set but HEARTH_LLM_MODEL is not: name the model to use (e.g. gpt-4o-mini, deepseek-chat, qwen-plus)' });
   }
   if (c.WECHAT_PROACTIVE_PER_DAY !== undefined && c.WECHAT_SENDS_PER_DAY !== undefined && c.WECHAT_PROACTIVE_PER_DAY > c.WECHAT_SENDS_PER_DAY) {
     ctx.addIssue({ code: 'custom', path: ['WECHAT_PROACTIVE_PER_DAY'], message: `is ${c.WECHAT_PROACTIVE_PER_DAY}, more than WECHAT_SENDS_PER_DAY (${c.WECHAT_SENDS_PER_DAY}), which counts every message: lower it or raise WECHAT_SENDS_PER_DAY` });

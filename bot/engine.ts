@@ -5,11 +5,11 @@ import { runtimeCopy } from './copy';
 import { inTransaction } from '../store/db';
 import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './core/types';
 import type { Command, Conversation, HearthDeps, Member, Next, Skill, SkillContext } from './core/skill';
-import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteChatType, noteHandle, rememberLanguage } from '../store/members';
+import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteChatType, noteHandle, rememberLanguage, rememberScript, scriptOf } from '../store/members';
 import { isInboundPending, markInboundDone, markInboundFailed, pendingInbound, recordInbound, type InboundRecord, type InboxReceipt } from '../store/inbox';
 import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf } from '../store/conversations';
-import { detectLanguage, languageFromLocale } from '../community/language';
+import { detectLanguage, detectScript, languageFromLocale, toTraditional, type Script } from '../community/language';
 import { isListedGroup, namedRole } from '../skills/authority';
 import { clipText } from './outbox';
 import { HearthError } from './core/errors';
@@ -276,7 +276,7 @@ export class Engine {
   private claim(id: number, msg: InboundMessage): ContextImpl | undefined {
     const { db, deployment } = this.deps;
     const detected = detectLanguage(msg.text);
-    const member = inTransaction(db, () => {
+    const claimed = inTransaction(db, () => {
       if (!isInboundPending(db, id)) return undefined;
       const m = ensureMember(db, { channel: msg.channel, platformId: msg.from.id, name: msg.from.name, username: msg.from.username, at: msg.at });
       if (msg.from.username) noteHandle(db, msg.channel, msg.from.username, m.id, msg.at);
@@ -289,9 +289,14 @@ export class Engine {
       // A member who writes privately has opened that chat: the bot may write there on its own from now on.
       if (msg.chatType === 'private') markCanMessagePrivately(db, msg.channel, msg.from.id);
       if (detected && !m.langFixed && detected !== m.lang) rememberLanguage(db, m.id, detected);
-      return m;
+      // Traditional or Simplified: known from characters only one script has, kept when a message has none (你好).
+      const seenScript = detected === 'zh' ? detectScript(msg.text) : undefined;
+      if (seenScript) rememberScript(db, m.id, seenScript);
+      return { m, script: seenScript ?? scriptOf(db, m.id) };
     });
-    if (!member) return undefined;
+    if (!claimed) return undefined;
+    const { m: member, script } = claimed;
+    // A message without a clear language ("/redeem voucher-10", "ok", 👍) keeps the member's remembered one.
     const lang: Lang = (member.langFixed ? member.lang : null) ?? detected ?? member.lang ?? languageFromLocale(msg.from.lang) ?? 'en';
     const botId = deployment.channels[msg.channel]?.botId;
     const botUsername = deployment.channels[msg.channel]?.botUsername;
@@ -302,7 +307,7 @@ export class Engine {
     const role = namedRole(this.deps, msg.channel, msg.from.id, member);
     const addressed = msg.chatType === 'private' || command !== undefined || mentionsBot || msg.action !== undefined;
     const communityGroup = msg.chatType === 'group' && isListedGroup(this.deps, msg.channel, msg.chat);
-    return new ContextImpl(this.deps, msg, member, role, lang, command, addressed, communityGroup, conversationOf(db, msg.channel, msg.chat, member.id));
+    return new ContextImpl(this.deps, msg, member, role, lang, command, addressed, communityGroup, conversationOf(db, msg.channel, msg.chat, member.id), script);
   }
 
   private async runSkills(ctx: SkillContext): Promise<void> {
@@ -368,6 +373,8 @@ class ContextImpl implements SkillContext {
     readonly addressed: boolean,
     readonly communityGroup: boolean,
     readonly conversation: Conversation,
+    /** The Chinese script the member writes: their replies in Chinese are rendered in it (see `push`). */
+    private readonly script?: Script,
   ) {
     this.now = msg.at;
   }
@@ -397,6 +404,17 @@ class ContextImpl implements SkillContext {
 
   private push(msg: OutboundMessage): void {
     const key = `msg:${this.msg.channel}:${this.msg.id}:${this.outgoing.length}`;
-    this.outgoing.push({ key, msg });
+    this.outgoing.push({ key, msg: this.inScript(msg) });
+  }
+
+  /**
+   * What is said to the member who writes Traditional (here, or privately) rendered in Traditional: the copy is
+   * written once, in Simplified, and converted here on the way out. Messages to others (the staff room) stay as written.
+   */
+  private inScript(msg: OutboundMessage): OutboundMessage {
+    if (this.script !== 'hant' || this.lang !== 'zh' || msg.channel !== this.msg.channel) return msg;
+    if (msg.chat !== this.msg.chat && msg.chat !== this.msg.from.id) return msg;
+    if (this.msg.chat === this.deps.deployment.staffRoom.chat && msg.chat === this.msg.chat) return msg;
+    return { ...msg, text: toTraditional(msg.text), ...(msg.buttons ? { buttons: msg.buttons.map((b) => ({ ...b, label: toTraditional(b.label) })) } : {}) };
   }
 }

@@ -29,6 +29,7 @@ import { badgesModule } from '../skills/badges';
 import { ugcModule } from '../skills/ugc';
 import { welcomeModule } from '../skills/welcome';
 import { pointsModule } from '../skills/points';
+import { lookupModule } from '../skills/lookup';
 import { redeemModule } from '../skills/redeem';
 import { grantModule } from '../skills/grant';
 import { orderModule } from '../skills/orders';
@@ -36,10 +37,13 @@ import { tierModule } from '../skills/tiers';
 import { expiryModule } from '../skills/expiry';
 import { privacyModule } from '../skills/privacy';
 import { retentionModule } from '../skills/retention';
+import { assistantModule } from '../skills/assistant';
+import type { ModelSetup } from './core/assistant';
+import { statementModule } from '../skills/statement';
 
 /** The skills, in the order the engine runs them. Handoff's bridge and gate come first; escalation after the commands, before the ask skill; the fallback last. */
 export function skillModules(): SkillModule[] {
-  return [handoffModule, { skills: [helpSkill] }, bindModule, profileModule, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, askModule, { skills: [fallbackSkill] }];
+  return [handoffModule, { skills: [helpSkill] }, bindModule, profileModule, groupsModule, privacyModule, checkinModule, badgesModule, ugcModule, welcomeModule, nudgesModule, lookupModule, pointsModule, redeemModule, grantModule, orderModule, tierModule, expiryModule, retentionModule, escalationModule, statementModule, askModule, assistantModule, { skills: [fallbackSkill] }];
 }
 
 /** A running Hearth: what modules are installed on (a ModuleHost), and what channels and live runs drive. */
@@ -73,6 +77,8 @@ export function createHearth(options: {
   isGroupAdmin?: HearthDeps['isGroupAdmin'];
   modules?: SkillModule[];
   health?: Health;
+  /** The language model for what the fast path cannot answer; none by default. */
+  llm?: ModelSetup;
 }): Hearth {
   const channels = new Map<string, Channel>();
   const health = options.health ?? new Health();
@@ -92,6 +98,8 @@ export function createHearth(options: {
     queue: (key, msg, at) => queueOutbound(deps, key, msg, at),
     reach: (memberId, purpose, opts) => reach(deps, memberId, purpose, opts),
     privateLink: (channel, payload) => channels.get(channel)?.privateLink?.(payload),
+    showTyping: (channel, chat) => void channels.get(channel)?.showTyping?.(chat),
+    llm: options.llm,
   };
   const engine = new Engine(deps);
   const scheduler = new Scheduler({ db: deps.db, log: deps.log, timezone: deps.program.timezone });

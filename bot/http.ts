@@ -1,6 +1,6 @@
 // Hearth's HTTP server (hono): `POST /orders` takes purchase and refund events signed with HMAC-SHA256 (each signature
-// accepted once), `POST /bind-codes` gives the shop one-time codes binding a chat account to its customer, and
-// `GET /health`. Other parts (e.g. a Telegram webhook) add their routes to the same app before it listens.
+// accepted once), `POST /bind-codes` gives the shop one-time codes binding a chat account to its customer,
+// `POST /codes/check` and `POST /codes/use` let it check and consume redemption codes, and `GET /health`. Other parts (e.g. a Telegram webhook) add their routes to the same app before it listens.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
@@ -14,6 +14,7 @@ import { toFen } from '../community/earning';
 import { claimSignedRequest, pruneSignedRequests, signedRequestSeen } from '../store/order-intake';
 import { issueBindCode } from '../store/binding';
 import { inTransaction } from '../store/db';
+import { checkCode, codeJson, codeRequest, useCode } from './codes';
 
 /** `sha256=<hex>`: HMAC-SHA256, keyed with the secret, of `<timestamp>.<raw body>`. */
 export const SIGNATURE_HEADER = 'X-Hearth-Signature';
@@ -138,6 +139,47 @@ export function mountBindCodes(app: Hono, options: { hearth: Hearth; secret: str
   });
 }
 
+/**
+ * Add `POST /codes/check` and `POST /codes/use` to an app, signed as for orders: `{"code":"HX-7K2M-9QXD"}` answers
+ * valid, used or unknown with the reward and member number; `{"code":…,"orderId":"SO-1001"}` uses the code once (the
+ * same order again is a duplicate, any other use is refused with 409 already_used).
+ */
+export function mountCodes(app: Hono, options: { hearth: Hearth; secret: string | undefined }): void {
+  const secret = checkSecret(options.secret);
+  const { hearth } = options;
+  const { db, program } = hearth.deps;
+  app.post('/codes/check', tooLarge, async (c) => {
+    const req = await signedRequest(c, hearth, secret, '{"code":"HX-7K2M-9QXD"}');
+    if ('refused' in req) return req.refused;
+    const asked = codeRequest(req.raw);
+    if (!asked.ok) return fail(c, 400, 'bad_request', asked.reason);
+    const status = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? checkCode(db, program, asked.code) : undefined));
+    if (!status) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
+    return c.json({ ok: true, ...codeJson(status) }, 200);
+  });
+  app.post('/codes/use', tooLarge, async (c) => {
+    const req = await signedRequest(c, hearth, secret, '{"code":"HX-7K2M-9QXD","orderId":"SO-1001"}');
+    if ('refused' in req) return req.refused;
+    const asked = codeRequest(req.raw);
+    if (!asked.ok) return fail(c, 400, 'bad_request', asked.reason);
+    const use = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? useCode(db, program, asked.code, req.now, asked.ref, 'http') : undefined));
+    if (!use) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
+    switch (use.outcome) {
+      case 'unknown':
+        return c.json({ ok: false, error: 'unknown_code', message: `no redemption code "${use.code}"`, code: use.code, status: 'unknown' }, 404);
+      case 'not-for-shop':
+        return c.json({ ok: false, error: 'not_for_shop', message: `"${use.code.code}" is a make-up card: the member uses it in chat (补签), not at the shop`, ...codeJson(use.code) }, 422);
+      case 'already-used': {
+        if (use.sameUse) return c.json({ ok: true, duplicate: true, ...codeJson(use.code) }, 200);
+        const forOrder = use.code.usedFor ? ` for order ${use.code.usedFor}` : '';
+        return c.json({ ok: false, error: 'already_used', message: `code "${use.code.code}" was already used at ${use.code.usedAt!.toISOString()}${forOrder}`, ...codeJson(use.code) }, 409);
+      }
+      case 'used':
+        return c.json({ ok: true, duplicate: false, ...codeJson(use.code) }, 200);
+    }
+  });
+}
+
 /** Add `POST /orders` to an app. Refuses (HearthError bad_config) without a secret of at least 16 characters. */
 export function mountOrders(app: Hono, options: { hearth: Hearth; secret: string | undefined }): void {
   const secret = checkSecret(options.secret);
@@ -201,6 +243,7 @@ export function createHttpApp(options: { hearth: Hearth; secret?: string }): Hon
   if (options.secret !== undefined) {
     mountOrders(app, { hearth: options.hearth, secret: options.secret });
     mountBindCodes(app, { hearth: options.hearth, secret: options.secret });
+    mountCodes(app, { hearth: options.hearth, secret: options.secret });
   }
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

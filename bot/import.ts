@@ -1,6 +1,7 @@
 // `hearth import FILE.csv`: streams a shop's purchases and refunds into the ledger through the order handlers. A bad line
 // is reported by its number and never stops the rest (a refund before its purchase is parked); a re-import changes nothing.
 import { createReadStream, statSync } from 'node:fs';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -241,6 +242,12 @@ export async function importOrdersFile(
 }
 
 const number = new Intl.NumberFormat('en-US');
+// The summary's counts in English with ICU plurals: "1 purchase, 2 refunds", "1 line in 0.2 s".
+const summaryLines = {
+  head: new IntlMessageFormat('{file}: {lines, plural, one {# line} other {# lines}} in {seconds} s', 'en-US'),
+  imported: new IntlMessageFormat('{imported, number} ({purchases, plural, one {# purchase} other {# purchases}}, {refunds, plural, one {# refund} other {# refunds}})', 'en-US'),
+  parked: new IntlMessageFormat('{parked, number} ({parked, plural, one {a refund waiting for its purchase} other {refunds waiting for their purchase}})', 'en-US'),
+};
 /** Rejections listed one by one in the summary; beyond this only their count. */
 const LISTED_REJECTIONS = 100;
 
@@ -248,9 +255,9 @@ const LISTED_REJECTIONS = 100;
 export function formatImportSummary(file: string, s: ImportSummary, seconds: number): string {
   const n = (v: number) => number.format(v);
   const out = [
-    `${file}: ${n(s.lines)} lines in ${seconds.toFixed(1)} s`,
-    `  imported              ${n(s.imported)} (${n(s.purchases)} purchases, ${n(s.refunds)} refunds)`,
-    `  parked                ${n(s.parked)} (refunds waiting for their purchase)`,
+    String(summaryLines.head.format({ file, lines: s.lines, seconds: seconds.toFixed(1) })),
+    `  imported              ${String(summaryLines.imported.format({ imported: s.imported, purchases: s.purchases, refunds: s.refunds }))}`,
+    `  parked                ${String(summaryLines.parked.format({ parked: s.parked }))}`,
     `  skipped as duplicate  ${n(s.duplicates)}`,
     `  rejected              ${n(s.rejected.length)}`,
   ];

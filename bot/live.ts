@@ -11,6 +11,7 @@ import type { Channel, MenuCommand } from './core/channel';
 import type { ChannelInfo, Deployment } from './core/skill';
 import { defaultMemberChannel, type Config } from './config';
 import { createHearth, type Hearth } from './hearth';
+import { modelSetupOf } from './llm';
 import { Health } from './health';
 import { runtimeCopy } from './copy';
 import { localTime } from '../community/calendar';
@@ -160,7 +161,7 @@ async function run(db: Db, lock: InstanceLock, options: Parameters<typeof startL
     ...(options.everyGroupListed ? { everyGroupListed: true } : {}),
   };
   const health = options.health ?? new Health();
-  const hearth = createHearth({ db, program: options.program, clock: systemClock, log, deployment, channels: options.channels.map((c) => c.channel), health });
+  const hearth = createHearth({ db, program: options.program, clock: systemClock, log, deployment, channels: options.channels.map((c) => c.channel), health, llm: modelSetupOf(config, log) });
   const flush = () => hearth.dispatcher.flush(systemClock.now()).catch((err: unknown) => log.error({ err }, 'outbox flush failed'));
   const stopWatching = watchChannels(hearth, health, options.channelDownAfterMs ?? CHANNEL_DOWN_AFTER_MS, () => void flush());
   hearth.onHandled(() => void flush()); // answers go out as soon as they are committed

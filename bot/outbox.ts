@@ -10,7 +10,8 @@ import type { HealthReporter } from './core/skill';
 import { deferMessage, nextDueTime, dueMessages, enqueueMessage, markFailed, markSent, sendTimes, type OutboxRow } from '../store/outbox';
 import { quietHoursEnd } from '../community/quiet-hours';
 import { HearthError } from './core/errors';
-import { canMessagePrivatelyTo, findMemberByPlatformId, isGroupChat } from '../store/members';
+import { canMessagePrivatelyTo, findMemberByPlatformId, isGroupChat, memberIdByPlatformId, scriptOf } from '../store/members';
+import { toTraditional } from '../community/language';
 import { DayWindow, PRIORITY, RateLimiter, SlidingWindow, wallClock, type LimiterClock, type Throttle } from './rate-limiter';
 
 /** The longest text the bot writes in one message of its own words; channels split it into their own pieces. */
@@ -23,6 +24,18 @@ export function clipText(text: string, max: number): string {
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // the first half of a surrogate pair stays with its second
   return `${text.slice(0, cut)}…`;
+}
+
+/**
+ * A message the bot starts on its own (a notice, a nudge) in the script of the member it is for: Traditional for a
+ * member who writes Traditional. Answers are rendered where they are made (the engine's context).
+ */
+function inMemberScript(db: Db, msg: OutboundMessage): string {
+  if (msg.kind !== 'notice' && msg.kind !== 'nudge') return msg.text;
+  // A private chat's id is the member's; in a group, the one member a nudge mentions.
+  const platformId = isGroupChat(db, msg.channel, msg.chat) ? (msg.mentions?.length === 1 ? msg.mentions[0] : undefined) : msg.chat;
+  const memberId = platformId === undefined ? undefined : memberIdByPlatformId(db, platformId, msg.channel);
+  return memberId !== undefined && scriptOf(db, memberId) === 'hant' ? toTraditional(msg.text) : msg.text;
 }
 
 /** Queue a message; notices and nudges started by the bot wait out quiet hours, answers go at once. Returns the row id when new. */
@@ -40,7 +53,7 @@ export function queueOutbound(
   const notBefore = held ? quietHoursEnd(queuedAt, deps.program.timezone, deps.program.nudges.quietHours) : at;
   // A secret (a code, a balance) never goes to a group, whatever a skill asked for: a bug, refused loudly.
   if (msg.secret && isGroupChat(deps.db, msg.channel, msg.chat)) throw new HearthError('forbidden', `a secret message was addressed to the group ${msg.chat}`);
-  const text = clipText(msg.text, MAX_OUTBOUND_TEXT);
+  const text = clipText(inMemberScript(deps.db, msg), MAX_OUTBOUND_TEXT);
   return enqueueMessage(deps.db, key, text === msg.text ? msg : { ...msg, text }, at, notBefore);
 }
 

@@ -12,6 +12,7 @@ import { nextDueTime } from '../store/outbox';
 import type { Program } from '../community/program';
 import { VirtualClock } from './core/clock';
 import { createHearth, type Hearth } from './hearth';
+import type { ModelSetup } from './core/assistant';
 import { createReplayChannel } from './channels/replay';
 import type { ReplayLine } from './replay-format';
 import { LOCAL_BOT_ID, localDeployment } from './deployment';
@@ -23,7 +24,7 @@ const START = new Date('2026-01-01T00:00:00Z');
 /** Run parsed replay events; every message the bot sends is passed to `write` as one JSON line, in send order. */
 export async function runReplay(
   lines: ReplayLine[],
-  options: { program: Program; dbPath?: string; log: Logger; write: (line: string) => void },
+  options: { program: Program; dbPath?: string; log: Logger; write: (line: string) => void; llm?: ModelSetup },
 ): Promise<void> {
   const tempDir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'hearth-replay-'));
   const db = openDatabase(options.dbPath ?? join(tempDir!, 'replay.db'));
@@ -39,7 +40,7 @@ export async function runReplay(
     // Scripts have no setup step: every group is the community's, and each channel they name writes JSON lines.
     const deployment = localDeployment([...channels]);
     const replayChannels = [...channels].map((name) => createReplayChannel({ name, clock, timezone: options.program.timezone, write: options.write }));
-    const hearth = createHearth({ db, program: options.program, clock, log: options.log, deployment, channels: replayChannels });
+    const hearth = createHearth({ db, program: options.program, clock, log: options.log, deployment, channels: replayChannels, llm: options.llm });
     const flush = async () => {
       await hearth.engine.idle();
       await hearth.dispatcher.flush(clock.now());

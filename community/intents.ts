@@ -12,11 +12,34 @@
 //      message (a question? about me? short?).
 //   3. decide — ordered rules combine concepts: a concept alone rarely makes an intent (a tier name needs a gap or "am I";
 //      "points" needs a question, "my" or a short message), which keeps chatter at `none`.
+//      Beside the points: reminders off/on, a birthday with a date, questions about checking in (what it gives, whether
+//      one did: never a check-in), the invite code and a tier's perks come early; small talk (greeting, thanks) last, and
+//      only when the whole message is small talk ("hello everyone" is for the group, not the bot).
 // Evaluated on test/community/intents/: a dev set it was tuned on and a held-out set written separately.
 import type { Tier } from './program';
 
 /** The questions and requests the bot recognises without an LLM. */
-export type IntentName = 'balance' | 'tier' | 'next-tier' | 'expiry' | 'earn' | 'redeem' | 'checkin' | 'help' | 'human' | 'none';
+export type IntentName =
+  | 'balance'
+  | 'tier'
+  | 'next-tier'
+  | 'expiry'
+  | 'earn'
+  | 'redeem'
+  | 'checkin'
+  | 'help'
+  | 'human'
+  // Questions and requests beside the points themselves: small talk, check-in questions, reminders, referral, perks.
+  | 'greeting'
+  | 'thanks'
+  | 'checkin-info'
+  | 'checkin-status'
+  | 'opt-out'
+  | 'opt-in'
+  | 'invite'
+  | 'benefits'
+  | 'birthday'
+  | 'none';
 
 /** A recognised intent; `tier` is the id of a tier the message names (e.g. the target in "how far to Gold"). */
 export interface Intent {
@@ -31,8 +54,8 @@ export type TierNames = Pick<Tier, 'id' | 'name'>;
 // 1. Normalisation
 
 // Traditional → simplified for the characters the patterns use (and their usual neighbours).
-const TRAD = '積级級還過麼幾換兌賺獲會員鑽銀鉑簽們幫問題餘額帳戶號讓嗎點這個經專禮說請務轉聯繫係時間該樣別變現當達錢買單費貨離將為來與對覺獎優擊機辦處標數據層階權顯頁碼總計幣張晉陞遠裡裏從領攢掙線識話談隊邊給廢紅網歡樂後聽見愛動態貴價帶車電視頻讚壞萬兩塊週歲氣應條規則進詢煩謝親選導覽開關麵飯發貼曬購訂評邀雙節級鉆啟處冊營資訊獲滿額劃減齊區歸實結業預約東兒門們後當團體';
-const SIMP = '积级级还过么几换兑赚获会员钻银铂签们帮问题余额账户号让吗点这个经专礼说请务转联系系时间该样别变现当达钱买单费货离将为来与对觉奖优击机办处标数据层阶权显页码总计币张晋升远里里从领攒挣线识话谈队边给废红网欢乐后听见爱动态贵价带车电视频赞坏万两块周岁气应条规则进询烦谢亲选导览开关面饭发贴晒购订评邀双节级钻启处册营资讯获满额划减齐区归实结业预约东儿门们后当团体';
+const TRAD = '積级級還過麼幾換兌賺獲會員鑽銀鉑簽們幫問題餘額帳戶號讓嗎點這個經專禮說請務轉聯繫係時間該樣別變現當達錢買單費貨離將為來與對覺獎優擊機辦處標數據層階權顯頁碼總計幣張晉陞遠裡裏從領攢掙線識話談隊邊給廢紅網歡樂後聽見愛動態貴價帶車電視頻讚壞萬兩塊週歲氣應條規則進詢煩謝親選導覽開關麵飯發貼曬購訂評邀雙節級鉆啟處冊營資訊獲滿額劃減齊區歸實結業預約東兒門們後當團體閱擾續錄記設誕鐘啟權覆';
+const SIMP = '积级级还过么几换兑赚获会员钻银铂签们帮问题余额账户号让吗点这个经专礼说请务转联系系时间该样别变现当达钱买单费货离将为来与对觉奖优击机办处标数据层阶权显页码总计币张晋升远里里从领攒挣线识话谈队边给废红网欢乐后听见爱动态贵价带车电视频赞坏万两块周岁气应条规则进询烦谢亲选导览开关面饭发贴晒购订评邀双节级钻启处册营资讯获满额划减齐区归实结业预约东儿门们后当团体阅扰续录记设诞钟启权复';
 const tradMap = new Map<string, string>();
 for (let i = 0; i < TRAD.length; i++) tradMap.set(TRAD[i]!, SIMP[i]!);
 
@@ -316,6 +339,91 @@ function residualEn(t: string): number {
   return t.split(/[^a-z]+/).filter((w) => w !== '' && !CHECKIN_FILLERS_EN.has(w)).length;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Small talk, check-in questions, reminders, referral, perks and birthdays.
+//
+// Small talk counts only when the whole message is small talk: once greeting and thanks words and fillers are gone,
+// nothing may be left ("hello everyone" and "谢谢大家的推荐" are for the others in the group, "hi, how many points"
+// is a balance question and is decided before these).
+
+const GREETING_ZH = /你好|您好|哈喽|哈啰|哈罗|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|在么|在嘛|在没|有人吗|有人在吗|早/g;
+const GREETING_EN = new Set('hi hello hey heya hiya hallo yo howdy greetings morning afternoon evening sup hai helo hellooo hello'.split(' '));
+const THANKS_ZH = /谢谢|谢啦|谢了|多谢|感谢|感激|辛苦了|辛苦啦|辛苦|谢/g;
+const THANKS_EN = new Set('thanks thank thanku cheers appreciated appreciate tysm thnx thanx tks'.split(' '));
+// What may stand beside a greeting or thanks: politeness, the bot's name, "ok", interjections.
+const SMALLTALK_FILLERS_ZH = /你们|你|您|呀|啊|哈|哦|噢|嗯|喔|呢|吧|啦|了|的|非常|十分|特别|太|真|好的|好滴|好嘞|好哒|好|嘞|收到|明白|知道|帮助|帮忙|耐心|解答|小助手|助手|机器人|亲|多|哈哈|嘿|请问|麻烦|大大|[a-z\s?]/g;
+const SMALLTALK_FILLERS_EN = new Set(
+  'good there you bot hearth everybody ok okay oh so very much lot a alot the great cool nice perfect awesome got it again for your help helping all just really thanks buddy friend mate man dude anyone is are am i would like to say hellooo kindly and nice day tons million god'.split(' '),
+);
+// Words that make a greeting or thanks for other people in the group, not the bot.
+const SMALLTALK_OTHERS = /大家|各位|家人们|姐妹们|兄弟们|宝宝们|朋友们|亲们|群友|老板|\b(everyone|everybody|all|guys|folks|y'?all|team|friends|ladies|gents|people|god|kitty)\b/;
+
+function isSmallTalk(t: string, zhWords: RegExp, enWords: ReadonlySet<string>): boolean {
+  if (SMALLTALK_OTHERS.test(t)) return false;
+  const zh = t.replace(/[a-z0-9\s?]/g, '');
+  const zhHit = zh.match(zhWords) !== null;
+  const zhRest = zh.replace(zhWords, '').replace(SMALLTALK_FILLERS_ZH, '');
+  const en = t.split(/[^a-z']+/).filter((w) => w !== '');
+  const enHit = en.some((w) => enWords.has(w));
+  const enRest = en.filter((w) => !enWords.has(w) && !SMALLTALK_FILLERS_EN.has(w));
+  return (zhHit || enHit) && zhRest === '' && enRest.length === 0 && !/\d/.test(t);
+}
+
+// The check-in itself, in words a question about it uses (连签, "streak", "checking in").
+const CHECKIN_ANY_ZH = /签到|签个到|签过到|签一下到|打(个|一下|一个)?卡|连签|签了(吗|没|么)|签过(吗|没|了)/;
+const CHECKIN_ANY_EN = /\b(check|checking|checked) ?in\b|\bcheckin\b|\bcheck ins?\b|\bsign(ed|ing)? in\b|\bstreak\b|\battendance\b/;
+// What checking in gives and how it works: a rules question, never a check-in.
+const CHECKIN_INFO_ZH = /有什么用|有啥用|有用吗|用处|用途|好处|规则|奖励|能得|得到什么|得什么|送什么|给什么|有什么|有啥|怎么算|如何算|怎么计|怎么玩|怎么回事|为什么|为啥|是什么|多少分|几分|多少积分|几个积分|积分|加多少|怎么签|说明|机制|意义/;
+const CHECKIN_INFO_EN = /\brules?\b|\bbonus\w*|\brewards?\b|\bwhy\b|\bwhat (do|does|will|would|can) (i|you|one|we) get\b|\bwhat is the point\b|\bpoints?\b|\bhow (do|does|is|are) .*\b(work|works|calculated|counted)\b|\bbenefits?\b|\bperks?\b|\bworth\b|\bgives?\b|\bexplain\b/;
+// Whether the member checked in and their streak: a status question, never a check-in.
+const CHECKIN_STATUS_ZH = /(签|打卡|卡|到)(了|过)(吗|没|么|嘛|不)|(签|打卡)(过|了)?没(有)?|签过到|有没有(签|打卡)|是不是(签|打)|(几|多少)天|天数|记录|连签|连续(签到|打卡)|还没签吗|签上了吗/;
+const CHECKIN_STATUS_EN = /\b(have|did|am|was|has) i (already |actually )?(checked|check|signed|sign|been checked)\b|\balready (checked|check|signed)\b|\bmy (check in |checkin |current )?streak\b|\bstreak (is|count|length|so far)\b|\bdays in a row\b|\bhow long is my\b|\bam i (checked|signed) in\b|\bchecked in (today|yet|already)\b/;
+
+// Reminders off and on again (the bot's own nudges; notices about a member's own points are another matter).
+const OPT_OUT_ZH =
+  /退订|取消(订阅|提醒|推送|通知)|(别|不要|不用|停止|停|不想|请勿|勿|不再)再?(给我)?(推送|推|提醒|通知|打扰|骚扰)|(别|不要|不用|停止|停|请勿|勿|不再)再?给我发|(别|不要|不用|停止|不想|不再)再?(发|收到?|接收?)(任何)?(消息|提醒|推送|通知)|(关闭|关掉|关上|屏蔽)(一下)?(消息)?(提醒|推送|通知|消息)|(不要|别发|不想要|不想收)(积分|任何|所有)?的?(通知|消息)|免打扰/;
+const OPT_IN_ZH =
+  /^ ?(重新)?订阅 ?$|重新(订阅|接收|开启|打开)|恢复(提醒|推送|通知|消息|订阅)|(开启|打开|开通)(一下)?(消息)?(提醒|推送|通知)|取消免打扰|想(再|重新)?(收到|接收|收)(提醒|推送|通知|消息)|继续(给我)?(发|推送|提醒)/;
+const REMINDER_FILLERS_ZH = /我|你|您|们|了|吧|啊|呀|啦|嘛|呢|哦|请|再|的|都|也|任何|以后|之后|今后|所有|全部|一下|给我|我的|消息|提醒|推送|通知|好吗|可以吗|能|麻烦|还是|想|要|帮我|[\s?]/g;
+const OPT_OUT_EN =
+  /\bunsubscribe\b|\bopt (me )?out\b|\bstop (sending|messaging|texting|pinging|spamming|bugging|bothering|contacting|notifying|reminding|nudging)( me)?\b|\bstop (the |all |your |these |those )?(messages|reminders|notifications|nudges|spam|alerts|pings)\b|\bno more (messages|reminders|notifications|nudges|alerts|spam|pings)\b|\b(do not|never) (message|text|remind|notify|contact|bother|spam|ping|nudge) me\b|\b(turn|switch|shut) off (the |all |my |your )?(reminders|notifications|nudges|messages|alerts)\b|\b(turn|switch|shut) (the |all |my |your )?(reminders|notifications|nudges|messages|alerts) off\b|\bdo not want (any |your )?(more )?(messages|reminders|notifications|nudges|alerts)\b|\bleave me alone\b|\bmute (me|reminders|notifications|nudges)\b/;
+const OPT_IN_EN =
+  /\b(re ?subscribe|subscribe)( me)?\b|\bopt (me )?(back )?in\b|\bunmute\b|\b(turn|switch) (the |my |your )?(reminders|notifications|nudges|messages|alerts) (back )?on\b|\b(turn|switch) (back )?on (the |my |your )?(reminders|notifications|nudges|alerts)\b|\b(resume|restart|re ?enable|enable) (the |my |your )?(reminders|notifications|nudges|messages|alerts)\b|\b(want|like|get) (the |my |your |to get |to receive )?(reminders|notifications|nudges|alerts|messages) (again|back)\b|\bstart (sending|messaging|reminding|nudging)( me)?\b|\b(reminders|notifications|nudges) back\b/;
+
+// One's invite code and how inviting works.
+const INVITE_ZH = /邀请码|邀请链接|推荐码|邀请(好友|朋友|别人|人)(怎么|如何|咋|有什么|有啥|的|奖励|规则)|推荐(好友|朋友)|(怎么|如何|咋|想|要|能)(样)?(邀请|拉|推荐)(朋友|好友|人|别人|同事|家人|闺蜜|同学)|拉(朋友|好友|人)(进|入)|怎么邀请|如何邀请/;
+const INVITE_EN =
+  /\b(invite|invitation|referral|refer|referrer) (code|link)s?\b|\bmy (invite|referral|invitation)\b|\b(how|can|could|want|would like|like|wanna|going) (\w+ ){0,4}(invite|refer)\b|\breferr?al (program|scheme|thing|bonus|reward|system)s?\b|\brefer (a |my )?friends?\b|\binvite (a |my )?friends?\b/;
+
+// What a tier gives: perks words next to a tier (named, or "my level", "member").
+const BENEFITS_ZH = /权益|福利|特权|好处|待遇|优待|专享|优惠|有什么用|有啥用|有什么不同|有啥不同|区别/;
+const BENEFITS_TIER_ZH = /等级|级别|会员|卡|每级|各级|身份/;
+const BENEFITS_EN = /\b(perks?|benefits?|privileges?|advantages?)\b|\bspecial about\b/;
+const BENEFITS_TIER_EN = /\b(tiers?|levels?|membership|members?|status|vip|my|i|ranks?)\b/;
+// Weaker forms ("what does Silver get me", "what do I get as Platinum") count only with a tier named or a tier word.
+const BENEFITS_WEAK_EN = /\bwhat (do|does|will|would) (\w+ ){1,2}get (me|you|us)\b|\bwhat do (i|you|we) get (as|at|for being|being|in)\b|\bwhat comes with\b|\bwhat is in it for\b/;
+const TIER_WORD_EN = /\b(tiers?|levels?|membership|status|vip|ranks?)\b/;
+
+// A birthday with a date: 3月15日, 1990-03-15, "15 March", "Dec 25", "7/21" (whose: the writer's, not a friend's).
+const MONTHS_EN = 'jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december';
+const BIRTHDAY_WORD = /生日|出生|生辰|\b(birthday|bday|b day|born|birth date|birthdate|date of birth|dob)\b/;
+const DATE_ZH = /\d{1,4} ?(年|月|号|日|-|\.)|[一二三四五六七八九十]{1,3}月/;
+const DATE_EN = new RegExp(`\\b(${MONTHS_EN})\\b|\\b\\d{1,4} \\d{1,2}\\b|\\d{4} \\d{1,2} \\d{1,2}`);
+const SOMEONE_ELSE = /他|她|妈|爸|闺蜜|朋友|老公|老婆|孩子|儿子|女儿|同事|哥|姐|弟|妹|爷|奶|宝宝|对象|男友|女友|\b(his|her|their|mom|mum|dad|sister|brother|son|daughter|wife|husband|friend|friends|kid|kids|baby|cousin|boss|grandma|grandpa)\b/;
+
+// A bare acknowledgement ("ok", "好的", "收到", "嗯嗯", 👍): it asks nothing and needs no answer.
+const ACK_ZH = /好的|好滴|好嘞|好哒|好吧|好|行|嗯|哦|噢|喔|收到|明白|了解|知道|了|啦|呀|啊|的/g;
+const ACK_EN = new Set('ok okay okk okok k kk sure alright right got it noted cool nice great fine yes yep yeah yup lol haha hmm oh i see'.split(' '));
+
+/** True for a message that only acknowledges (or is only emoji and punctuation): not a question, never "not understood". */
+export function isAcknowledgement(text: string): boolean {
+  const t = normaliseText(text);
+  if (t.trim() === '' || t.trim() === '?') return !/\d/.test(text);
+  const zh = t.replace(/[a-z0-9\s?']/g, '');
+  const en = t.split(/[^a-z']+/).filter((w) => w !== '');
+  return zh.replace(ACK_ZH, '') === '' && en.every((w) => ACK_EN.has(w)) && !/\d/.test(t);
+}
+
 /** The intent of a message, with a tier it names; `tiers` are the program's tiers from the entry tier up. */
 export function recogniseIntent(text: string, tiers: readonly TierNames[] = []): Intent {
   const t = normaliseText(text);
@@ -343,13 +451,40 @@ export function recogniseIntent(text: string, tiers: readonly TierNames[] = []):
   // 1. Explicit requests for a person come first: handing over must never lose to a points answer.
   if (has(P.human) && !has(P.humanBot) && (has(P.humanAsk) || short)) return { name: 'human' };
 
+  // 1a. Reminders off or on: a short request whose words are all about the bot's messages.
+  const reminder = (zh: RegExp, en: RegExp): boolean => {
+    const zhMatch = zh.exec(t);
+    if (zhMatch) return t.replace(zhMatch[0], '').replace(/[a-z0-9]/g, '').replace(REMINDER_FILLERS_ZH, '').length <= 1;
+    return en.test(t) && size <= 10;
+  };
+  if (reminder(OPT_OUT_ZH, OPT_OUT_EN) && !t.includes('取消免打扰')) return { name: 'opt-out' };
+  if (reminder(OPT_IN_ZH, OPT_IN_EN)) return { name: 'opt-in' };
+
+  // 1b. The member's own birthday with a date in it (setting it; a friend's birthday is chatter).
+  if (has(BIRTHDAY_WORD) && (has(DATE_ZH) || has(DATE_EN)) && !has(SOMEONE_ELSE)) return { name: 'birthday' };
+
+  // 1c. A question about checking in (what it gives, whether one did today) is not a check-in.
+  const aboutCheckin = (has(CHECKIN_ANY_ZH) || has(CHECKIN_ANY_EN)) && size <= 12 && !/网红|店|景点|地方|酒店|餐厅|咖啡|机场|\b(at|hotel|airport|flight|gym|office|snapchat|game)\b/.test(t);
+  if (aboutCheckin && (has(CHECKIN_INFO_ZH) || has(CHECKIN_INFO_EN))) return { name: 'checkin-info' };
+  if (aboutCheckin && (has(CHECKIN_STATUS_ZH) || has(CHECKIN_STATUS_EN))) return { name: 'checkin-status' };
+
+  // 1d. One's invite code, and how referral works.
+  // "推荐朋友送积分吗" asks what referral pays (how to earn), unless it names the code or link.
+  if ((has(INVITE_ZH) || has(INVITE_EN)) && !(points && !/码|链接|\b(code|link)\b/.test(t))) return { name: 'invite' };
+
   // 2. Check-in, when the message is about checking in and not about what it earns.
   const checkinZh = has(P.checkinZh) && residualZh(t) <= (t.includes('签') ? 4 : 2);
   const checkinEn = has(P.checkinEn) && residualEn(t) <= 1;
   if ((checkinZh || checkinEn) && !earn && !(points && quantity)) return { name: 'checkin' };
 
-  // 3. Expiry of points (a tier's expiry is a tier question: grace period and drop).
+  // 2a. What a tier gives (its perks): before the gap and the catalog, which share some of its words.
   const tierTalk = has(P.tier) || named;
+  const benefitsZh = has(BENEFITS_ZH) && (named || (has(BENEFITS_TIER_ZH) && !points));
+  // "perks I can unlock with my points" is the catalog, not a tier's perks.
+  const benefitsEn = (has(BENEFITS_EN) && (named || has(TIER_WORD_EN) || (has(BENEFITS_TIER_EN) && !points))) || (has(BENEFITS_WEAK_EN) && (named || has(TIER_WORD_EN)));
+  if (benefitsZh || benefitsEn) return withTier('benefits');
+
+  // 3. Expiry of points (a tier's expiry is a tier question: grace period and drop).
   const pointsOrBalance = points || has(P.balanceWord);
   if ((has(P.expiry) && (pointsOrBalance || (question && size <= 6 && !tierTalk))) || (has(P.expiryWeak) && pointsOrBalance)) return { name: 'expiry' };
 
@@ -382,8 +517,77 @@ export function recogniseIntent(text: string, tiers: readonly TierNames[] = []):
   // 8. The balance.
   if ((points && (quantity || question || my || short)) || (has(P.balanceWord) && (my || short || question))) return { name: 'balance' };
 
-  // 9. Help with the bot itself.
+  // 9. Small talk: the whole message a greeting or thanks (a question in it was decided above); thanks before help,
+  // since "谢谢你的帮助" names help without asking for it.
+  if (isSmallTalk(t, THANKS_ZH, THANKS_EN)) return { name: 'thanks' };
+
+  // 10. Help with the bot itself.
   if (has(P.help)) return { name: 'help' };
+  if (isSmallTalk(t, GREETING_ZH, GREETING_EN) || /^ (is )?(anyone|anybody|someone|somebody) (there|here|around|home)( \?)* $|^ (are )?you there( \?)* $/.test(t))
+    return { name: 'greeting' };
 
   return { name: 'none' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The date in a birthday message
+
+/** A birthday as a member wrote it; the year only when they gave one. */
+export interface BirthdayDate {
+  year?: number;
+  month: number;
+  day: number;
+}
+
+const MONTH_NUMBER: Record<string, number> = {
+  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6, jul: 7, july: 7,
+  aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11, dec: 12, december: 12,
+};
+
+function zhNumber(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  const digit = (c: string | undefined) => (c ? '零一二三四五六七八九'.indexOf(c) : 0);
+  if (s === '十') return 10;
+  const ten = s.indexOf('十');
+  if (ten < 0) return digit(s);
+  return (ten === 0 ? 1 : digit(s[0])) * 10 + (s[ten + 1] ? digit(s[ten + 1]) : 0);
+}
+
+/** A real calendar date (29 February only in a leap year, or when no year is given). */
+function validDate(year: number | undefined, month: number, day: number): boolean {
+  if (!Number.isInteger(month) || !Number.isInteger(day) || month < 1 || month > 12 || day < 1) return false;
+  const leap = year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
+}
+
+/**
+ * The date in a message setting a birthday ("3月15日", "1990-03-15", "15 March", "Dec 25", "7/21"), or undefined when
+ * it has none or an impossible one (31 February, month 13). `thisYear` bounds a year given (no birthdays to come).
+ */
+export function birthdayIn(text: string, thisYear = 9999): BirthdayDate | undefined {
+  const t = text.normalize('NFKC').toLowerCase();
+  const zhNum = '[0-9]{1,2}|[一二三四五六七八九十]{1,3}';
+  const out = (year: number | undefined, month: number, day: number): BirthdayDate | undefined => {
+    if (year !== undefined && (year < 1900 || year > thisYear)) return undefined;
+    if (!validDate(year, month, day)) return undefined;
+    return year === undefined ? { month, day } : { year, month, day };
+  };
+  let m = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/.exec(t);
+  if (m) return out(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = new RegExp(`(?:(\\d{4})\\s*年\\s*)?(${zhNum})\\s*月\\s*(${zhNum})\\s*(?:日|号|號)?`).exec(t);
+  if (m) return out(m[1] ? Number(m[1]) : undefined, zhNumber(m[2]!), zhNumber(m[3]!));
+  const months = Object.keys(MONTH_NUMBER).sort((a, b) => b.length - a.length).join('|');
+  m = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\b\\.?(?:,?\\s*(\\d{4}))?`).exec(t);
+  if (m) return out(m[3] ? Number(m[3]) : undefined, MONTH_NUMBER[m[2]!]!, Number(m[1]));
+  m = new RegExp(`\\b(${months})\\b\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4}))?`).exec(t);
+  if (m) return out(m[3] ? Number(m[3]) : undefined, MONTH_NUMBER[m[1]!]!, Number(m[2]));
+  m = /\b(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b/.exec(t);
+  if (m) {
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    const year = m[3] ? Number(m[3]) : undefined;
+    // Month first (3/15, as Chinese and American writers do) unless the first number cannot be a month (15/3).
+    return a <= 12 ? out(year, a, b) : out(year, b, a);
+  }
+  return undefined;
 }

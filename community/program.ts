@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { nudgeRuleProblems } from './nudges';
 import { parseRef } from './refs';
+import { parseSpans, WEEKDAYS } from './support-hours';
 
 // Every number has an upper bound: generous for any real program, tight enough that a slip of the keyboard (an extra
 // zero, days written as minutes) fails at start instead of paying out or scheduling nonsense for months.
@@ -49,6 +50,11 @@ const isoDate = z
   .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v) && v >= '2000-01-01' && v <= '2100-12-31', {
     error: 'expected a calendar date from 2000 to 2100 as YYYY-MM-DD, e.g. "2026-11-11"',
   });
+/** Support hours of a day: "09:00-21:00", several spans "09:00-12:00,13:00-18:00", or "closed". */
+const supportSpans = z.string().superRefine((v, ctx) => {
+  const spans = parseSpans(v);
+  if ('problem' in spans) ctx.addIssue({ code: 'custom', message: spans.problem });
+});
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 /** A person or group with its channel (`telegram:123`, `wecom:zhangsan`; a bare id is a console id). */
 const ref = z.string().superRefine((v, ctx) => {
@@ -66,6 +72,8 @@ export const tierSchema = z
     threshold: whole(0, MAX_THRESHOLD, 'growth points'),
     multiplier: amount(MAX_MULTIPLIER, 'a multiplier'),
     upgradeGift: whole(0, MAX_POINTS, 'points').default(0),
+    /** What the tier gives, in the program's words; without it the bot says it from the rules (multiplier, gift, rewards). */
+    benefits: bilingual(1000).optional(),
   })
   .strict();
 
@@ -194,6 +202,13 @@ export const programSchema = z
         qualifyingCheckins: whole(1, 365, 'check-ins').default(3),
       })
       .strict(),
+    grants: z
+      .object({
+        /** A manager's deduction that would take a balance below zero: refused (saying the most that can go), or done once they confirm. */
+        belowZero: z.enum(['refuse', 'confirm']).default('confirm'),
+      })
+      .strict()
+      .default({ belowZero: 'confirm' }),
     redemption: z
       .object({
         /** Rewards one member may redeem in a local day. */
@@ -255,6 +270,18 @@ export const programSchema = z
         maxTicketsPerDay: whole(1, 100, 'tickets').default(3),
       })
       .strict(),
+    /**
+     * When staff answer: `hours: "09:00-21:00"` every day, or per weekday (`mon: "09:00-18:00"`, a missing day is
+     * closed), and `holidays` (dates). Out of hours the member is told when someone will answer, and the SLA clocks
+     * count support time only. Without this block support is always open.
+     */
+    support: z
+      .object({
+        hours: z.union([supportSpans, z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, supportSpans.optional()]))).strict()]),
+        holidays: list(isoDate, 1000, 'holidays').default([]),
+      })
+      .strict()
+      .optional(),
     /**
      * The brand's own words for any line Hearth says, by the line's key: `checkin.done: { zh: 亲～签到成功…, en: … }`
      * (either language or both). Keys and placeholders are checked against the catalogs when the program is loaded.

@@ -10,29 +10,30 @@ export const askCopy = defineCopy('ask', {
   expiringPart: { zh: '⏳ 其中 {points, number} 积分将于 {date} 过期。', en: '⏳ {points, number} of them expire on {date}.' },
 
   // Tier questions: `{multiplier}` is written ×1.0, ×1.2.
-  tierIs: { zh: '你是{tier}，消费积分倍率 {multiplier}。', en: "You're {tier}: your purchases earn points at {multiplier}." },
-  tierIsAsked: { zh: '是的，你是{tier}，消费积分倍率 {multiplier}。', en: "Yes, you're {tier}: your purchases earn points at {multiplier}." },
+  // English says "your tier is Gold", not "you're Gold" (which reads "You're Member" for the entry tier).
+  tierIs: { zh: '你是{tier}，消费积分倍率 {multiplier}。', en: 'Your tier is {tier}: your purchases earn points at {multiplier}.' },
+  tierIsAsked: { zh: '是的，你是{tier}，消费积分倍率 {multiplier}。', en: 'Yes, your tier is {tier}: your purchases earn points at {multiplier}.' },
   tierAboveAsked: {
     zh: '你已经是{tier}啦（高于{asked}），消费积分倍率 {multiplier}。',
-    en: "You're already {tier}, above {asked}: your purchases earn points at {multiplier}.",
+    en: 'Your tier is already {tier}, above {asked}: your purchases earn points at {multiplier}.',
   },
-  tierBelowAsked: { zh: '还不是哦，你现在是{tier}，消费积分倍率 {multiplier}。', en: "Not yet: you're {tier}, and your purchases earn points at {multiplier}." },
+  tierBelowAsked: { zh: '还不是哦，你现在是{tier}，消费积分倍率 {multiplier}。', en: 'Not yet: your tier is {tier}, and your purchases earn points at {multiplier}.' },
   topTier: { zh: '这已是最高等级，感谢你的支持！', en: "That's our top tier. Thank you!" },
   gapReached: { zh: '你的成长值已达到{tier}门槛，升级马上到账！', en: "You've reached {tier}'s threshold: the upgrade is on its way!" },
   gap: {
-    zh: '再获得 {gap, number} 成长值即可升级{tier}（门槛 {threshold, number}，你近 {months} 个月有 {growth, number}）。',
-    en: '{gap, number} more growth points to {tier} (you have {growth, number} of {threshold, number} over the last {months, plural, one {# month} other {# months}}).',
+    zh: '再获得 {gap, number} 成长值即可升级{tier}（门槛 {threshold, number}，你近 {months} 个月累计成长值 {growth, number}）。',
+    en: '{gap, plural, one {# more growth point} other {# more growth points}} to {tier} (you have {growth, number} of {threshold, number} over the last {months, plural, one {month} other {# months}}).',
   },
   grace: {
     zh: '保级期中：{date} 前再获得 {keep, number} 成长值即可保留{tier}。',
-    en: "You're in a grace period: earn {keep, number} more growth points by {date} to keep {tier}.",
+    en: "You're in a grace period: earn {keep, plural, one {# more growth point} other {# more growth points}} by {date} to keep {tier}.",
   },
 
   // Next-tier questions.
-  alreadyTier: { zh: '你已经是{tier}啦！', en: "You're already {tier}!" },
-  alreadyAbove: { zh: '你已经是{tier}，高于{asked}啦！', en: "You're already {tier}, above {asked}!" },
-  alreadyTopTier: { zh: '你已经是最高等级{tier}，感谢你的支持！', en: "You're {tier}, our top tier already. Thank you!" },
-  tierNow: { zh: '你现在是{tier}。', en: "You're {tier} now." },
+  alreadyTier: { zh: '你已经是{tier}啦！', en: 'Your tier is already {tier}!' },
+  alreadyAbove: { zh: '你已经是{tier}，高于{asked}啦！', en: 'Your tier is already {tier}, above {asked}!' },
+  alreadyTopTier: { zh: '你已经是最高等级{tier}，感谢你的支持！', en: 'Your tier is {tier}, our top tier. Thank you!' },
+  tierNow: { zh: '你现在是{tier}。', en: 'Your tier is {tier}.' },
   growthSources: { zh: '成长值来源：{sources}。', en: 'Growth comes from {sources}.' },
   growthFromSpending: { zh: '每消费 ¥1 +{growth}', en: 'every ¥1 spent +{growth}' },
   growthFromCheckins: { zh: '签到 +{growth}', en: 'check-ins +{growth}' },
@@ -62,7 +63,8 @@ export const askCopy = defineCopy('ask', {
     zh: '✍️ 发送「#分享 心得」，审核通过 +{points}（每天最多 {perDay} 篇）',
     en: '✍️ Share a post (#share): +{points} once approved (up to {perDay} a day)',
   },
-  earnReferral: { zh: '👋 邀请好友，对方首次签到后 +{points}', en: '👋 Invite a friend: +{points} after their first check-in' },
+  // `{when}` is the referral's condition as the invite terms say it ("好友首次消费或累计签到满 3 天后").
+  earnReferral: { zh: '👋 邀请好友：{when}你得 +{points}', en: '👋 Invite a friend: +{points} {when}' },
   earnBirthday: { zh: '🎂 生日当天消费 {multiplier}', en: '🎂 On your birthday: purchases earn {multiplier}' },
   earnCampaign: { zh: '🎉 {campaign}{when}消费 {multiplier}', en: '🎉 {campaign}{when}: purchases earn {multiplier}' },
   // The `{when}` of a campaign held every year on the same day (`{date}` is MM-DD).
@@ -80,4 +82,20 @@ export const askCopy = defineCopy('ask', {
   pointsToUse: { zh: '你有 {points, number} 积分可用。', en: 'You have {points, number} points to use.' },
   lockedRewards: { zh: '🔒 升级后解锁：{rewards}', en: '🔒 Unlocks at a higher tier: {rewards}' },
   lockedReward: { zh: '{reward}（{tier}及以上）', en: '{reward} ({tier}+)' },
+
+  // A tier's perks, said from the program's numbers (a program's tier `benefits:` text replaces the lines).
+  benefitsTitle: { zh: '{tier}权益：', en: '{tier} perks:' },
+  benefitMultiplier: { zh: '🛍 消费积分 {multiplier}', en: '🛍 Purchases earn points at {multiplier}' },
+  benefitGift: { zh: '🎁 升级礼包 {gift, number} 积分', en: '🎁 An upgrade gift of {gift, number} points' },
+  benefitUnlocks: { zh: '🔓 解锁兑换：{rewards}', en: '🔓 Unlocks: {rewards}' },
+  benefitRewards: {
+    zh: '🎀 积分商城可兑换 {count} 种奖励',
+    en: '🎀 {count, plural, one {# reward} other {# rewards}} to redeem in the shop',
+  },
+  benefitPriority: { zh: '👑 人工客服优先接待', en: '👑 Priority with our support staff' },
+  benefitThreshold: {
+    zh: '📈 门槛：近 {months} 个月累计成长值 {threshold, number}',
+    en: '📈 Reached at {threshold, number} growth points over {months, plural, one {# month} other {# months}}',
+  },
+  benefitsNext: { zh: '想看下一级？发送「{tier}有什么权益」。', en: 'Curious about the next one? Ask "what are {tier} perks?"' },
 });

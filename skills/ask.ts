@@ -1,5 +1,8 @@
 // Members asking about their points in their own words ("how far to Gold?", 积分什么时候过期): recognised by
-// community/intents.ts and answered from their own ledger, short, in their language. Groups: only when addressed.
+// community/intents.ts and answered from their own ledger, short, in their language. Groups: when addressed, or a clear
+// question about oneself (skills/group-asks.ts); personal answers always go privately.
+// The questions beside the points go to the skill that owns them: check-in questions (never a check-in), reminders
+// off and on, the invite code, a tier's perks, setting a birthday, and small talk (never a "didn't get that").
 import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
 import type { Audience } from '../bot/core/copy';
 import type { Program, Tier } from '../community/program';
@@ -11,7 +14,15 @@ import { formatDate } from '../community/nudges';
 import { pointsText, tierLabel } from './points';
 import { helpText } from './help';
 import { replyPrivately } from './private';
+import { isGroupSelfQuestion } from './group-asks';
 import { askCopy } from './ask.copy';
+import { localDate } from '../community/calendar';
+import { FAST_PATH, recordModelUse } from '../store/model-usage';
+import { checkinInfoText, checkinStatusText } from './checkin';
+import { optIn, optOut } from './nudges';
+import { inviteReply, referralCondition } from './welcome';
+import { setBirthday } from './profile';
+import { greetingText, thanksText } from './smalltalk';
 
 /** Longer messages are not quick questions (a story that mentions points is not a request for the balance). */
 export const MAX_QUESTION_LENGTH = 200;
@@ -117,7 +128,7 @@ const earn: Answer = (ctx, s) => {
     say('earnShopping', { points: p.points.perCny, tierBoost }),
     p.checkin.points > 0 && say('earnCheckin', { points: p.checkin.points, streakBonus }),
     p.ugc.points > 0 && say('earnPosts', { points: p.ugc.points, perDay: p.ugc.maxRewardedPerDay }),
-    p.referral.points > 0 && say('earnReferral', { points: p.referral.points }),
+    p.referral.points > 0 && say('earnReferral', { points: p.referral.points, when: referralCondition(ctx, p, 'friend') }),
     p.points.birthdayMultiplier !== 1 && say('earnBirthday', { multiplier: multiplierText(p.points.birthdayMultiplier) }),
     ...p.campaigns.map((c) => say('earnCampaign', { campaign: c.name[ctx.lang], when: c.everyYear ? campaignDay(c.everyYear) : '', multiplier: multiplierText(c.multiplier) })),
   ];
@@ -155,8 +166,63 @@ const redeem: Answer = (ctx, s) => {
 
 const help: Answer = (ctx) => helpText(ctx, ctx.role);
 
+/** A tier's perks from the program's own numbers: multiplier, upgrade gift, the rewards it opens, priority service. */
+function generatedBenefits(ctx: SkillContext, t: Tier): string[] {
+  const { program } = ctx.deps;
+  const say = askCopy.to(ctx);
+  const rank = tierIndex(program, t.id);
+  const lines = [say('benefitMultiplier', { multiplier: tierMultiplier(t.multiplier) })];
+  if (t.upgradeGift > 0) lines.push(say('benefitGift', { gift: t.upgradeGift }));
+  const unlocked = program.rewards.filter((r) => r.minTier && tierIndex(program, r.minTier) === rank && rank > 0);
+  if (unlocked.length > 0) lines.push(say('benefitUnlocks', { rewards: unlocked.map((r) => r.name[ctx.lang]).join(say('listSeparator')) }));
+  const open = program.rewards.filter((r) => !r.minTier || tierIndex(program, r.minTier) <= rank);
+  if (open.length > unlocked.length) lines.push(say('benefitRewards', { count: open.length }));
+  if (rank >= tierIndex(program, program.escalation.vipTier)) lines.push(say('benefitPriority'));
+  if (rank > 0) lines.push(say('benefitThreshold', { threshold: t.threshold, months: program.growth.windowMonths }));
+  return lines;
+}
+
+// A tier's perks: the one named, else the member's own (with a pointer to the next). No balance or growth in it, so it
+// may be said in a group.
+const benefits: Answer = (ctx, s, intent) => {
+  const { program } = ctx.deps;
+  const say = askCopy.to(ctx);
+  const t = intent.tier ? tierById(program, intent.tier) : s.tier;
+  const body = t.benefits ? [t.benefits[ctx.lang]] : generatedBenefits(ctx, t);
+  const lines = [say('benefitsTitle', { tier: tierLabel(t, ctx) }), ...body];
+  const next = program.tiers[tierIndex(program, t.id) + 1];
+  if (!intent.tier && next) lines.push(say('benefitsNext', { tier: tierLabel(next, ctx) }));
+  return lines.join('\n');
+};
+
+const checkinInfo: Answer = (ctx) => checkinInfoText(ctx);
+const checkinStatus: Answer = (ctx) => checkinStatusText(ctx);
+const greeting: Answer = (ctx) => greetingText(ctx);
+const thanks: Answer = (ctx) => thanksText(ctx);
+
+/** Intents whose skill answers (and acts) itself: reminders off and on, the invite code, setting a birthday. */
+const actions: Partial<Record<IntentName, (ctx: SkillContext) => void>> = {
+  'opt-out': optOut,
+  'opt-in': optIn,
+  invite: inviteReply,
+  birthday: setBirthday,
+};
+
 /** The questions this skill answers; check-in and human requests are left to their own skills (or the fallback). */
-const answers: Partial<Record<IntentName, Answer>> = { balance, tier, 'next-tier': nextTier, expiry, earn, redeem, help };
+const answers: Partial<Record<IntentName, Answer>> = {
+  balance,
+  tier,
+  'next-tier': nextTier,
+  expiry,
+  earn,
+  redeem,
+  help,
+  benefits,
+  'checkin-info': checkinInfo,
+  'checkin-status': checkinStatus,
+  greeting,
+  thanks,
+};
 /** Answers that show what the member has (balance, growth, what they can afford): private chats only. */
 const personal: ReadonlySet<IntentName> = new Set<IntentName>(['balance', 'tier', 'next-tier', 'expiry', 'redeem']);
 
@@ -164,16 +230,27 @@ const personal: ReadonlySet<IntentName> = new Set<IntentName>(['balance', 'tier'
 export const askSkill: Skill = {
   name: 'ask',
   middleware(ctx, next) {
-    // In a group only messages for the bot (a mention, a reply to it) count; chatter never gets an answer.
-    if (ctx.handled || !ctx.addressed || ctx.command || ctx.msg.action !== undefined) return next();
+    // In a group, messages for the bot (a mention, a reply to it) and clear questions about oneself (group-asks.ts,
+    // answered privately) count; chatter never gets an answer.
+    if (ctx.handled || ctx.command || ctx.msg.action !== undefined) return next();
+    if (!ctx.addressed && !isGroupSelfQuestion(ctx)) return next();
     if (ctx.msg.text.length > MAX_QUESTION_LENGTH) return next();
     const intent = recogniseIntent(ctx.msg.text, ctx.deps.program.tiers);
+    const action = actions[intent.name];
+    if (action) {
+      action(ctx);
+      ctx.handled = true;
+      return;
+    }
     const answer = answers[intent.name];
     if (!answer) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
     if (personal.has(intent.name)) replyPrivately(ctx, answer(ctx, s, intent));
     else ctx.reply(answer(ctx, s, intent));
     ctx.handled = true;
+    // Counted beside the model's answers, so /stats can tell how much the fast path carries.
+    const day = localDate(ctx.now, ctx.deps.program.timezone);
+    ctx.afterHandled(() => recordModelUse(ctx.deps.db, { day, memberId: ctx.member.id, purpose: FAST_PATH, calls: 1 }));
   },
 };
 

@@ -1,5 +1,6 @@
 // Badges: managers grant (`/badge @member <badge>` or as a reply, 颁发勋章) and revoke (`/unbadge`, 收回勋章) from the
-// program's catalog, the group sees a short announcement, and members list theirs with `/badges` 我的勋章.
+// program's catalog, the group sees the celebration (everything else goes to the manager privately), and members list
+// theirs with `/badges` 我的勋章.
 import type { Skill, SkillContext, ModuleHost, SkillModule } from '../bot/core/skill';
 import type { Audience } from '../bot/core/copy';
 import type { Badge } from '../community/program';
@@ -12,6 +13,7 @@ import { authorOf, membersNamedInChat, pruneMessageAuthors } from '../store/mess
 import { ensureMember, findMemberByPlatformId, getMember, lastGroupOf, membersByHandle, seenInChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
 import { moderationAuthority } from './authority';
+import { replyToManager } from './private';
 import { badgesCopy } from './badges.copy';
 
 
@@ -96,31 +98,20 @@ async function manageBadge(ctx: SkillContext, action: Action): Promise<void> {
     ctx.reply(say(action === 'grant' ? 'grantManagersOnly' : 'revokeManagersOnly'));
     return;
   }
+  // Usage lines, problems and a withdrawal are for the moderator alone; only a badge earned is the group's news.
+  const tell = (text: string) => void replyToManager(ctx, text);
   const target = resolveTarget(ctx, commandArgs(ctx, action === 'grant' ? 'badge' : 'unbadge'));
   const usage = say(action === 'grant' ? 'grantUsage' : 'revokeUsage');
-  if (target.rest === '') {
-    ctx.reply(say('usageWithCatalog', { usage, badges: badgeCatalogLine(ctx) }));
-    return;
-  }
+  if (target.rest === '') return tell(say('usageWithCatalog', { usage, badges: badgeCatalogLine(ctx) }));
   const badge = findBadge(ctx.deps.program, target.rest);
-  if (!badge) {
-    ctx.reply(say('noSuchBadge', { asked: target.rest.slice(0, 40), badges: badgeCatalogLine(ctx) }));
-    return;
-  }
-  if (target.problem) {
-    ctx.reply(targetProblemText(ctx, target.problem));
-    return;
-  }
-  if (!target.member) {
-    ctx.reply(usage);
-    return;
-  }
+  if (!badge) return tell(say('noSuchBadge', { asked: target.rest.slice(0, 40), badges: badgeCatalogLine(ctx) }));
+  if (target.problem) return tell(targetProblemText(ctx, target.problem));
+  if (!target.member) return tell(usage);
   const member = target.member;
   const { db } = ctx.deps;
   // A group's admin moderates that group: its own members, never themselves.
   if (authority === 'moderator' && (member.id === ctx.member.id || !seenInChat(db, ctx.msg.channel, ctx.msg.chat, member.id))) {
-    ctx.reply(member.id === ctx.member.id ? say('notYourOwn') : say('notInThisGroup', { name: member.name }));
-    return;
+    return tell(member.id === ctx.member.id ? say('notYourOwn') : say('notInThisGroup', { name: member.name }));
   }
   const outcome = inTransaction(db, () => {
     const result = action === 'grant' ? grantBadge(db, member.id, badge.id, ctx.member.id, ctx.now) : revokeBadge(db, member.id, badge.id, ctx.member.id, ctx.now);
@@ -130,18 +121,13 @@ async function manageBadge(ctx: SkillContext, action: Action): Promise<void> {
     return result;
   });
   const about = { name: member.name, badge: badgeName(ctx, badge) };
-  if (outcome === 'already') {
-    ctx.reply(say('alreadyHeld', about));
-    return;
-  }
-  if (outcome === 'not-held') {
-    ctx.reply(say('notHeld', about));
-    return;
-  }
-  const text = outcome === 'granted' ? say('granted', { ...about, description: badge.description[ctx.lang] }) : say('revoked', about);
+  if (outcome === 'already') return tell(say('alreadyHeld', about));
+  if (outcome === 'not-held') return tell(say('notHeld', about));
+  if (outcome === 'revoked') return tell(say('revoked', about));
+  const text = say('granted', { ...about, description: badge.description[ctx.lang] });
   ctx.reply(text);
   // Granted from a private chat: the member's group still hears about it.
-  if (outcome === 'granted' && ctx.msg.chatType === 'private') {
+  if (ctx.msg.chatType === 'private') {
     const group = lastGroupOf(db, ctx.msg.channel, member.id);
     if (group) ctx.send({ chat: group, text, kind: 'notice' });
   }

@@ -15,6 +15,7 @@ import { pointsCopy } from './points.copy';
 import { privacyCopy } from './privacy.copy';
 import { privateCopy } from './private.copy';
 import { redeemCopy } from './redeem.copy';
+import { statementCopy } from './statement.copy';
 import { tiersCopy } from './tiers.copy';
 import { ugcCopy } from './ugc.copy';
 import { welcomeCopy } from './welcome.copy';
@@ -39,4 +40,5 @@ export const CATALOGS: readonly Catalog[] = [
   groupsCopy,
   privateCopy,
   privacyCopy,
+  statementCopy,
 ];

@@ -42,6 +42,23 @@ export const checkinCopy = defineCopy('checkin', {
     zh: '🎁 邀请你的 {inviter} 获得 {points} 积分邀请奖励，谢谢你们！',
     en: '🎁 {inviter}, who invited you, earns {points} referral points. Thank you both!',
   },
+  // Questions about checking in, answered without checking in.
+  infoPoints: { zh: '📅 每天签到一次 +{points} 积分。', en: '📅 Check in once a day: +{points} points.' },
+  infoBonus: {
+    zh: '🔥 连续签到每满 {every} 天再奖励 {bonus} 积分；中断一天就从第 1 天重新算。',
+    en: '🔥 Every {every} days in a row earns a {bonus}-point bonus; miss a day and the streak starts again at 1.',
+  },
+  infoGrowth: { zh: '📈 每次签到还会 +{growth} 成长值，帮你升级。', en: '📈 Each check-in also adds {growth} growth toward your next tier.' },
+  statusDone: { zh: '✅ 你今天已经签到了，已连续签到 {streak} 天。', en: "✅ You've checked in today: {streak, plural, one {# day} other {# days}} in a row." },
+  statusNotYet: {
+    zh: '你今天还没签到，目前已连续 {streak} 天，发送「签到」就能接上。',
+    en: "You haven't checked in today. Your streak is {streak, plural, one {# day} other {# days}}: send /checkin to keep it going.",
+  },
+  statusNotYetNoStreak: { zh: '你今天还没签到，发送「签到」即可。', en: "You haven't checked in today. Send /checkin to do it now." },
+  statusToBonus: {
+    zh: '再签 {days} 天可得 {bonus} 积分连签奖励。',
+    en: '{days, plural, one {# more day} other {# more days}} to the {bonus}-point streak bonus.',
+  },
   noArguments: { zh: '签到不需要参数，直接发送「签到」就好。', en: 'Check-in takes no arguments: just send /checkin.' },
 
   makeupUnavailable: { zh: '目前还没有开放补签卡。', en: "Make-up cards aren't available in this program." },
@@ -73,5 +90,5 @@ export const checkinCopy = defineCopy('checkin', {
   topRow: { zh: '{place} {name} · {points} 积分', en: '{place} {name} · {points} pts' },
   topRowStreak: { zh: '{place} {name} · {points} 积分 · 连签 {streak} 天', en: '{place} {name} · {points} pts · {streak}-day streak' },
   topYourRank: { zh: '你排第 {rank} 名，本月 {points} 积分。', en: "You're #{rank} with {points} points this month." },
-  topNotOnBoard: { zh: '你本月还没上榜，发送「签到」开始吧！', en: 'You are not on the board yet this month. Send "check in" to start!' },
+  topNotOnBoard: { zh: '你本月还没上榜，发送「签到」开始吧！', en: "You're not on this month's board yet. Send \"check in\" to start!" },
 });

@@ -172,6 +172,29 @@ export type MakeupResult =
   | { kind: 'no-streak' }
   | { kind: 'restored'; day: string; streak: number; todayStreak?: number; bonus: number; cardsLeft: number; badges: Badge[] };
 
+/** Whether a make-up card could fill a day now: yesterday missed right after a check-in the day before. */
+export type MakeupGap = { kind: 'fits'; day: string; streak: number } | { kind: 'not-missed' } | { kind: 'no-streak' };
+
+/** The day a make-up card would fill for the member now (the rule /makeup applies), or why there is none. */
+export function makeupGap(db: HearthDeps['db'], program: HearthDeps['program'], memberId: number, now: Date): MakeupGap {
+  const yesterday = addDays(localDate(now, program.timezone), -1);
+  if (checkinOn(db, memberId, yesterday)) return { kind: 'not-missed' };
+  const before = latestCheckinBefore(db, memberId, yesterday);
+  if (!before || before.day !== addDays(yesterday, -1)) return { kind: 'no-streak' };
+  return { kind: 'fits', day: yesterday, streak: before.streak + 1 };
+}
+
+/**
+ * Whether selling a make-up card now gives the member one they can use: a missed day it can fill, and no unused card
+ * of theirs already waiting for it. Checked before charging, so a card is never sold to be refused.
+ */
+export function makeupCardSellable(deps: Pick<HearthDeps, 'db' | 'program'>, memberId: number, now: Date): { ok: true } | { ok: false; why: 'not-missed' | 'no-streak' | 'has-card' } {
+  const gap = makeupGap(deps.db, deps.program, memberId, now);
+  if (gap.kind !== 'fits') return { ok: false, why: gap.kind };
+  const held = deps.program.rewards.filter((r) => r.kind === 'makeup-card').some((r) => unusedRedemptions(deps.db, memberId, r.id).length > 0);
+  return held ? { ok: false, why: 'has-card' } : { ok: true };
+}
+
 /**
  * Fill in yesterday with one of the member's unused make-up cards (a `makeup-card` reward they redeemed), so the streak
  * continues: the filled day earns no points of its own, but a streak bonus it (or today's check-in) reaches is paid.
@@ -184,11 +207,9 @@ export function useMakeupCard(deps: Pick<HearthDeps, 'db' | 'program'>, memberId
     const cards = cardRewards.flatMap((r) => unusedRedemptions(db, memberId, r.id)).sort((a, b) => a.id - b.id);
     if (cards.length === 0) return { kind: 'no-card', cost: cardRewards[0]?.cost };
     const today = localDate(now, program.timezone);
-    const yesterday = addDays(today, -1);
-    if (checkinOn(db, memberId, yesterday)) return { kind: 'not-missed' };
-    const before = latestCheckinBefore(db, memberId, yesterday);
-    if (!before || before.day !== addDays(yesterday, -1)) return { kind: 'no-streak' };
-    const streak = before.streak + 1;
+    const gap = makeupGap(db, program, memberId, now);
+    if (gap.kind !== 'fits') return gap;
+    const { day: yesterday, streak } = gap;
     if (!insertCheckin(db, { memberId, day: yesterday, streak, at: now.getTime(), channel: where.channel, chat: where.chat, messageId: where.messageId, makeup: true })) {
       return { kind: 'not-missed' };
     }
@@ -276,6 +297,46 @@ export const topSkill: Skill = {
     ctx.reply(lines.join('\n'));
   },
 };
+
+/** Today's check-in state: whether the member checked in today, and the streak that stands (or goes on today). */
+function checkinState(ctx: SkillContext): { today: boolean; streak: number } {
+  const today = localDate(ctx.now, ctx.deps.program.timezone);
+  const row = checkinOn(ctx.deps.db, ctx.member.id, today);
+  if (row) return { today: true, streak: row.streak };
+  const last = latestCheckinBefore(ctx.deps.db, ctx.member.id, today);
+  // A streak ending yesterday still stands until today is over; an older one is already broken.
+  return { today: false, streak: last && last.day === addDays(today, -1) ? last.streak : 0 };
+}
+
+/** The line on today's state, for both check-in questions. */
+function stateLine(ctx: SkillContext): string {
+  const say = checkinCopy.to(ctx);
+  const { today, streak } = checkinState(ctx);
+  if (today) return say('statusDone', { streak });
+  return streak > 0 ? say('statusNotYet', { streak }) : say('statusNotYetNoStreak');
+}
+
+/** "签到有什么用": what checking in gives (points, the streak bonus, growth), and today's state; it checks nobody in. */
+export function checkinInfoText(ctx: SkillContext): string {
+  const say = checkinCopy.to(ctx);
+  const { checkin, growth } = ctx.deps.program;
+  const lines = [say('infoPoints', { points: checkin.points })];
+  if (checkin.bonusPoints > 0) lines.push(say('infoBonus', { every: checkin.bonusEvery, bonus: checkin.bonusPoints }));
+  if (growth.perCheckin > 0) lines.push(say('infoGrowth', { growth: growth.perCheckin }));
+  lines.push(stateLine(ctx));
+  return lines.join('\n');
+}
+
+/** "我今天签到了吗": whether the member checked in today and the streak; it checks nobody in. */
+export function checkinStatusText(ctx: SkillContext): string {
+  const say = checkinCopy.to(ctx);
+  const { checkin } = ctx.deps.program;
+  const { streak } = checkinState(ctx);
+  const lines = [stateLine(ctx)];
+  // Days to the next streak bonus, today's check-in among them when it is still to come.
+  if (checkin.bonusPoints > 0) lines.push(say('statusToBonus', { days: daysToNextBonus(ctx.deps.program, streak), bonus: checkin.bonusPoints }));
+  return lines.join('\n');
+}
 
 /** The check-in module: check-in, make-up cards and the leaderboard. */
 export const checkinModule = { skills: [checkinSkill, makeupSkill, topSkill] };

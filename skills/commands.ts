@@ -33,7 +33,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   c({ name: 'top', also: ['leaderboard'], words: { zh: ['排行榜', '排行'], en: ['leaderboard'] }, audience: 'member', description: { zh: '本月排行榜', en: "this month's leaderboard" }, menus: ['group'] }),
   c({ name: 'rewards', also: ['catalog', 'shop'], words: { zh: ['积分商城', '兑换列表', '奖励列表'], en: [] }, audience: 'member', description: { zh: '看看能兑换什么', en: 'what you can redeem' }, menus: ['private'] }),
   c({ name: 'redeem', words: { zh: ['兑换'], en: [] }, audience: 'member', args: { zh: '<商品>', en: '<item>' }, description: { zh: '兑换奖励', en: 'redeem a reward' }, menus: ['private'] }),
-  c({ name: 'mycodes', also: ['codes', 'vouchers'], words: { zh: ['我的券', '我的兑换码', '我的优惠券'], en: ['my codes', 'my vouchers'] }, audience: 'member', description: { zh: '查看兑换码', en: 'your reward codes' }, menus: ['private'] }),
+  c({ name: 'mycodes', also: ['codes', 'vouchers'], words: { zh: ['我的券', '我的兑换码', '我的优惠券', '我的代金券'], en: ['my codes', 'my vouchers'] }, audience: 'member', description: { zh: '查看兑换码', en: 'your reward codes' }, menus: ['private'] }),
+  c({ name: 'statement', also: ['history'], words: { zh: ['积分明细', '积分记录', '积分流水'], en: ['points history', 'my points history'] }, audience: 'member', description: { zh: '最近的积分变动和到期时间', en: 'your recent points, with reasons and expiry dates' }, menus: ['private'] }),
+  c({ name: 'why', words: { zh: ['原因'], en: [] }, audience: 'member', args: { zh: '[编号]', en: '[line]' }, description: { zh: '某一笔积分或等级变动的原因', en: 'why a line of your statement (or your tier) changed' } }),
   c({ name: 'makeup', words: { zh: ['补签', '使用补签卡', '补签卡'], en: [] }, audience: 'member', description: { zh: '用补签卡补上昨天的签到', en: "use a make-up card on yesterday's check-in" } }),
   c({ name: 'share', words: { zh: [], en: [] }, audience: 'member', args: { zh: '<内容>（或 #分享）', en: '<text> (or #share)' }, description: { zh: '分享心得赚积分', en: 'share a post for points' }, menus: ['private', 'group'] }),
   c({ name: 'invite', words: { zh: ['邀请码', '邀请'], en: ['invite code', 'invite'] }, audience: 'member', description: { zh: '获取邀请码', en: 'your invite code' }, menus: ['private'] }),
@@ -41,6 +43,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   c({ name: 'mute', words: { zh: ['免打扰'], en: [] }, audience: 'member', description: { zh: '暂停提醒', en: 'pause reminders' } }),
   c({ name: 'unmute', words: { zh: ['取消免打扰'], en: [] }, audience: 'member', description: { zh: '恢复提醒', en: 'resume reminders' } }),
   c({ name: 'name', words: { zh: ['昵称', '改昵称'], en: [] }, audience: 'member', args: { zh: '<名字>', en: '<name>' }, description: { zh: '告诉我怎么称呼你', en: 'what I should call you' } }),
+  c({ name: 'ai', words: { zh: ['AI助手'], en: [] }, audience: 'member', args: { zh: 'on|off', en: 'on|off' }, description: { zh: '允许或停止用 AI 模型回答你的问题', en: 'let an AI model answer your questions, or stop' } }),
   c({ name: 'mydata', words: { zh: ['我的数据'], en: [] }, audience: 'member', description: { zh: '我保存的关于你的信息', en: 'what I keep about you' } }),
   c({ name: 'deleteme', words: { zh: ['删除我的数据'], en: [] }, audience: 'member', description: { zh: '删除你的数据', en: 'delete your data' } }),
   c({ name: 'human', words: { zh: ['转人工', '人工客服', '人工', '客服', '真人', '找客服'], en: ['human', 'agent'] }, audience: 'member', description: { zh: '联系客服', en: 'talk to a person' }, menus: ['private'] }),
@@ -55,10 +58,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   c({ name: 'stats', words: { zh: [], en: [] }, audience: 'manager', description: { zh: '人工服务数据', en: 'handoff figures' } }),
   c({ name: 'nudges', words: { zh: ['提醒规则'], en: [] }, audience: 'manager', args: { zh: '[pause|resume|preview <规则>]', en: '[pause|resume|preview <rule>]' }, description: { zh: '提醒规则', en: 'reminder rules' } }),
   c({ name: 'group', words: { zh: ['开通本群', '关闭本群'], en: [] }, audience: 'manager', args: { zh: 'on|off（在群里发送）', en: 'on|off (in the group)' }, description: { zh: '开通或关闭本群服务', en: 'serve this group, or stop' } }),
+  c({ name: 'member', words: { zh: ['查会员'], en: [] }, audience: 'staff', args: { zh: '@成员（或回复对方的消息、会员号）', en: '@member (or as a reply, or a member number)' }, description: { zh: '查询会员的积分、等级、记录和工单', en: "a member's points, tier, entries and tickets" }, menus: ['staff'] }),
   c({ name: 'queue', words: { zh: [], en: [] }, audience: 'staff', description: { zh: '排队中的工单', en: 'tickets waiting' }, menus: ['staff'] }),
   c({ name: 'take', words: { zh: [], en: [] }, audience: 'staff', args: { zh: '[工单号]', en: '[ticket]' }, description: { zh: '接手工单', en: 'take a ticket' }, menus: ['staff'] }),
   c({ name: 'done', words: { zh: [], en: [] }, audience: 'staff', description: { zh: '结束并交还机器人', en: 'hand back to the bot' }, menus: ['staff'] }),
   c({ name: 'transfer', words: { zh: [], en: [] }, audience: 'staff', args: { zh: '<客服>', en: '<staff>' }, description: { zh: '转交工单', en: 'pass a ticket on' }, menus: ['staff'] }),
+  c({ name: 'dm', words: { zh: [], en: [] }, audience: 'staff', args: { zh: '<工单号>', en: '<ticket>' }, description: { zh: '请群里的成员转到私聊', en: 'invite a group member to a private chat' } }),
 ];
 
 const byName = new Map(COMMANDS.map((spec) => [spec.name, spec]));

@@ -4,8 +4,19 @@ import { defineCopy } from '../bot/core/copy';
 
 export const nudgesCopy = defineCopy('nudges', {
   // ——— to members ———
-  muted: { zh: '好的，之后不再给你发送提醒。想恢复时发送「取消免打扰」即可。', en: "Done — no more reminders from me. Send /unmute whenever you'd like them back." },
-  alreadyMuted: { zh: '你已经开启了免打扰。想恢复提醒时发送「取消免打扰」。', en: 'Reminders are already off for you. Send /unmute to turn them back on.' },
+  muted: {
+    zh: '好的，之后不再给你发送提醒。和你自己积分有关的通知（积分到账、等级变化等）仍会照常发送。想恢复提醒时发送「订阅」或「取消免打扰」即可。',
+    en: "Done: no more reminders from me. Notices about your own points (points added, tier changes) still come. Send /unmute or \"subscribe\" whenever you'd like reminders back.",
+  },
+  alreadyMuted: {
+    zh: '你已经开启了免打扰，不会再收到提醒。想恢复时发送「订阅」或「取消免打扰」。',
+    en: 'Reminders are already off for you. Send /unmute or "subscribe" to turn them back on.',
+  },
+  // Asked to stop every message: notices about the member's own points are kept (why: skills/nudges.ts optOut).
+  noticesStay: {
+    zh: '积分到账、等级变化这类通知是你账户的记录，无法单独关闭；如果不想再使用会员服务，可以发送「删除我的数据」。',
+    en: "Notices about your own points and tier are your account's record and can't be turned off on their own. If you'd rather leave the program, send /deleteme.",
+  },
   unmuted: { zh: '已恢复提醒。随时发送「免打扰」即可暂停。', en: 'Reminders are back on. Send /mute anytime to pause them.' },
   notMuted: { zh: '你没有开启免打扰，会正常收到提醒。', en: 'Reminders are already on for you.' },
 

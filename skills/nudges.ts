@@ -21,7 +21,7 @@ import {
 import { nudgeWindow, renderNudge, type NudgeLang } from '../community/nudges';
 import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
-import { replyPrivately } from './private';
+import { replyToManager } from './private';
 import { nudgesCopy } from './nudges.copy';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
@@ -146,54 +146,73 @@ function nudgesCommand(ctx: SkillContext): void {
     ctx.reply(say('managersOnly'));
     return;
   }
+  // Rules, counts and samples (members' names) are for the manager: privately, never in a members' group.
+  const tell = (text: string) => void replyToManager(ctx, text);
   const [sub, id, ...extra] = commandArgs(ctx, 'nudges').split(/\s+/).filter(Boolean);
   if (sub === undefined || sub === 'list') {
-    ctx.reply(formatRuleList(deps, ctx.now, ctx.lang));
+    tell(formatRuleList(deps, ctx.now, ctx.lang));
     return;
   }
   const action = sub.toLowerCase();
   if (!['pause', 'resume', 'preview'].includes(action) || extra.length > 0) {
-    ctx.reply(say('usage'));
+    tell(say('usage'));
     return;
   }
   if (!id) {
-    ctx.reply(say('whichRule', { action, rules: ruleIds(deps) }));
+    tell(say('whichRule', { action, rules: ruleIds(deps) }));
     return;
   }
   const rule = getNudgeRule(deps.db, id);
   if (!rule) {
-    ctx.reply(say('noSuchRule', { rule: id.slice(0, 40), rules: ruleIds(deps) }));
+    tell(say('noSuchRule', { rule: id.slice(0, 40), rules: ruleIds(deps) }));
     return;
   }
   if (action === 'preview') {
     // Samples show members' names and balances: a manager sees them privately, never the group.
-    replyPrivately(ctx, formatPreview(previewNudge(deps, rule.id, ctx.now, ctx.lang)!, ctx.lang, deps.program));
+    tell(formatPreview(previewNudge(deps, rule.id, ctx.now, ctx.lang)!, ctx.lang, deps.program));
     return;
   }
   const enable = action === 'resume';
   if (!setNudgeRuleEnabled(deps.db, rule.id, enable, ctx.member.id, ctx.now)) {
-    ctx.reply(say(enable ? 'alreadyRunning' : 'alreadyPaused', { rule: rule.id }));
+    tell(say(enable ? 'alreadyRunning' : 'alreadyPaused', { rule: rule.id }));
     return;
   }
   audit(deps.db, { at: ctx.now, actorMemberId: ctx.member.id, action: enable ? 'nudge.resume' : 'nudge.pause', details: { rule: rule.id } });
   if (enable) {
     const next = nextCronRun(rule.schedule, deps.program.timezone, ctx.now);
     const when = `${localDate(next, deps.program.timezone)} ${localTime(next, deps.program.timezone)}`;
-    ctx.reply(say('resumed', { rule: rule.id, when }));
+    tell(say('resumed', { rule: rule.id, when }));
   } else {
-    ctx.reply(say('paused', { rule: rule.id }));
+    tell(say('paused', { rule: rule.id }));
   }
+}
+
+// Asking to stop everything ("也不要积分通知", "stop all messages") still leaves notices about the member's own
+// points: they are the account's record (points in, a tier change, a code issued), not marketing.
+const ALL_MESSAGES = /所有|全部|任何|一切|积分通知|通知也|也不要|都不要|\b(all|any|every|everything|notices|notifications too|at all)\b/i;
+
+/** Stop the member's reminders (/mute, 免打扰, "别再给我发消息了"), and say what still comes and how to undo it. */
+export function optOut(ctx: SkillContext): void {
+  const say = nudgesCopy.to(ctx);
+  const added = muteNudges(ctx.deps.db, ctx.member.id, ctx.now);
+  const lines = [say(added ? 'muted' : 'alreadyMuted')];
+  if (ALL_MESSAGES.test(ctx.msg.text)) lines.push(say('noticesStay'));
+  ctx.reply(lines.join('\n'));
+}
+
+/** Turn the member's reminders back on (/unmute, 取消免打扰, 订阅). */
+export function optIn(ctx: SkillContext): void {
+  ctx.reply(nudgesCopy.say(ctx, unmuteNudges(ctx.deps.db, ctx.member.id) ? 'unmuted' : 'notMuted'));
 }
 
 /** `/nudges` for managers; `/mute` 免打扰 and `/unmute` 取消免打扰 for everyone. */
 export const nudgesSkill: Skill = {
   name: 'nudges',
   middleware(ctx, next) {
-    const say = nudgesCopy.to(ctx);
     if (isCommand(ctx, 'mute')) {
-      ctx.reply(say(muteNudges(ctx.deps.db, ctx.member.id, ctx.now) ? 'muted' : 'alreadyMuted'));
+      optOut(ctx);
     } else if (isCommand(ctx, 'unmute')) {
-      ctx.reply(say(unmuteNudges(ctx.deps.db, ctx.member.id) ? 'unmuted' : 'notMuted'));
+      optIn(ctx);
     } else if (isCommand(ctx, 'nudges')) {
       nudgesCommand(ctx);
     } else {

@@ -32,15 +32,15 @@ export const pointsCopy = defineCopy('points', {
 
   yourTier: {
     zh: '你的等级：{tier}，近 {months} 个月成长值 {growth, number}。',
-    en: 'Your tier: {tier}, with {growth, number} growth points over the last {months} months.',
+    en: 'Your tier: {tier}, with {growth, plural, one {# growth point} other {# growth points}} over the last {months, plural, one {month} other {# months}}.',
   },
   toNextTier: {
     zh: '再获得 {gap, number} 成长值即可升级{next}（门槛 {threshold, number}）。',
-    en: '{gap, number} more to reach {next} ({threshold, number}).',
+    en: '{gap, plural, one {# more growth point} other {# more growth points}} to reach {next} (at {threshold, number}).',
   },
   topTier: { zh: '这已是最高等级，感谢你的支持！', en: "That's our top tier. Thank you!" },
   grace: {
     zh: '保级期：{date} 前再获得 {keep, number} 成长值即可保留{tier}。',
-    en: 'Grace period: earn {keep, number} more by {date} to keep {tier}.',
+    en: 'Grace period: earn {keep, plural, one {# more growth point} other {# more growth points}} by {date} to keep {tier}.',
   },
 });

@@ -1,9 +1,13 @@
 // `/name NAME` 昵称: a member tells Hearth what to call them. Where the platform names nobody (WeCom's robot sees a
-// userid only), this is how a member gets a name in celebrations, tickets and the staff card.
-import type { Skill, SkillModule } from '../bot/core/skill';
-import { updateProfile } from '../store/members';
+// userid only), this is how a member gets a name in celebrations, tickets and the staff card. And a birthday told in
+// chat ("我的生日是3月15日"), set once: a change needs staff, or the birthday multiplier could be moved to any day.
+import type { Skill, SkillContext, SkillModule } from '../bot/core/skill';
+import { setBirthdayOnce, updateProfile } from '../store/members';
+import { birthdayIn } from '../community/intents';
+import { localDate } from '../community/calendar';
 import { profileCopy } from './profile.copy';
 import { commandArgs, isCommand } from './commands';
+import { replyPrivately } from './private';
 
 /** The longest name, in characters as people count them (an emoji is one). */
 export const MAX_NAME = 24;
@@ -33,5 +37,31 @@ export const nameSkill: Skill = {
     ctx.reply(say('named', { name }));
   },
 };
+
+/** The month and day of a stored birthday (YYYY-MM-DD, year 0000 when unknown) as the member reads it. */
+function birthdayText(ctx: SkillContext, birthday: string): string {
+  const [year, month, day] = birthday.split('-').map(Number) as [number, number, number];
+  const say = profileCopy.to(ctx);
+  const monthName = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1));
+  return year > 0 ? say('dateWithYear', { year: String(year), month, day, monthName }) : say('date', { month, day, monthName });
+}
+
+/** Set the member's birthday from their words, once; a second, different date is referred to staff. Answered privately. */
+export function setBirthday(ctx: SkillContext): void {
+  const say = profileCopy.to(ctx);
+  const thisYear = Number(localDate(ctx.now, ctx.deps.program.timezone).slice(0, 4));
+  const date = birthdayIn(ctx.msg.text, thisYear);
+  if (!date) return void replyPrivately(ctx, say('birthdayInvalid'));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const birthday = `${date.year === undefined ? '0000' : String(date.year)}-${pad(date.month)}-${pad(date.day)}`;
+  const result = setBirthdayOnce(ctx.deps.db, ctx.member.id, birthday);
+  const multiplier = ctx.deps.program.points.birthdayMultiplier;
+  if (result.kind === 'locked') return void replyPrivately(ctx, say('birthdayLocked', { date: birthdayText(ctx, result.birthday) }));
+  if (result.kind === 'same') return void replyPrivately(ctx, say('birthdaySame', { date: birthdayText(ctx, result.birthday) }));
+  const lines = [say('birthdaySet', { date: birthdayText(ctx, birthday) })];
+  if (multiplier !== 1) lines.push(say('birthdayPerk', { multiplier: `×${String(multiplier)}` }));
+  lines.push(say('birthdayFinal'));
+  replyPrivately(ctx, lines.join('\n'));
+}
 
 export const profileModule: SkillModule = { skills: [nameSkill] };

@@ -12,6 +12,7 @@ export const redeemCopy = defineCopy('redeem', {
   catalogRow: { zh: '{mark} {reward} — {cost, number} 积分{gate}{short}', en: '{mark} {reward} ({id}) — {cost, number} points{gate}{short}' },
   catalogGate: { zh: '，{tier}及以上', en: ', {tier}+' },
   catalogShort: { zh: '，还差 {short, number}', en: ', {short, number} short' },
+  catalogMakeupIdle: { zh: '，漏签一天后才能用', en: ', only after a missed day' },
   catalogTail: { zh: '发送「兑换 商品名」即可兑换，例如：兑换 {example}', en: 'Send /redeem <item> to redeem, e.g. /redeem {id}' },
 
   whatToRedeem: {
@@ -44,6 +45,19 @@ export const redeemCopy = defineCopy('redeem', {
     en: "you're {short, plural, one {# point} other {# points}} short (it costs {cost, number}; you have {spendable, number} to use)",
   },
   needTierAndPoints: { zh: '{tier}，{points}', en: '{tier}, and {points}' },
+  // A make-up card refused before charging: it could not be used now.
+  makeupNotNeeded: {
+    zh: '现在不需要{reward}：你昨天签到过了，连签没有中断，积分没有扣。',
+    en: "You don't need a {reward} now: you checked in yesterday, so your streak is intact. No points were taken.",
+  },
+  makeupNoGap: {
+    zh: '现在兑换{reward}也用不上：补签卡只能补昨天这一天，而且前天要签过到才能接上连签。积分没有扣。',
+    en: "{reward} not redeemed: it only fills in yesterday, after a check-in the day before, and there's no such gap to fill now. No points were taken.",
+  },
+  makeupHaveOne: {
+    zh: '你已经有一张还没用的{reward}了，发送「补签」就能用它补上昨天。积分没有扣。',
+    en: 'You already have an unused {reward}: send /makeup to fill in yesterday with it. No points were taken.',
+  },
   refusedSentPrivately: { zh: '暂时无法兑换{reward}。原因已私信发给你。', en: "Can't redeem {reward} yet. I've sent you the reason privately." },
   refusedOpenPrivately: {
     zh: '暂时无法兑换{reward}。私聊我（点下方按钮）可以查看原因和你的积分。',
@@ -52,6 +66,6 @@ export const redeemCopy = defineCopy('redeem', {
 
   noCodes: { zh: '你还没有兑换过奖励。发送「积分商城」看看能换什么。', en: "You haven't redeemed anything yet. Send /rewards to see what you can get." },
   codesHead: { zh: '你的兑换码：', en: 'Your codes:' },
-  codeUsed: { zh: '🎁 {reward} · {code} · {day} · 已使用', en: '🎁 {reward} · {code} · {day} · used' },
-  codeNotUsed: { zh: '🎁 {reward} · {code} · {day} · 未使用', en: '🎁 {reward} · {code} · {day} · not used yet' },
+  codeUsedOn: { zh: '🎁 {reward} · {code} · {day} 兑换 · {usedDay} 已使用', en: '🎁 {reward} · {code} · redeemed {day} · used {usedDay}' },
+  codeNotUsed: { zh: '🎁 {reward} · {code} · {day} 兑换 · 未使用', en: '🎁 {reward} · {code} · redeemed {day} · not used yet' },
 });

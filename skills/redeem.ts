@@ -15,6 +15,7 @@ import { commandArgs, isCommand } from './commands';
 import { tierLabel } from './points';
 import { canReachPrivately, privateChatButton, replyPrivately } from './private';
 import { redeemCopy } from './redeem.copy';
+import { makeupCardSellable } from './checkin';
 
 // No 0/O, 1/I/L: codes are read aloud and typed at checkout.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -30,7 +31,7 @@ function rewardName(r: Reward, lang: Lang): string {
 }
 
 /** The catalog for one member: each reward with its cost and tier gate, marked ✅ affordable now, 🔒 tier or 💰 points. */
-export function catalogText(program: Program, s: { tierId: string; spendable: number }, lang: Lang): string {
+export function catalogText(program: Program, s: { tierId: string; spendable: number; makeupUsable?: boolean }, lang: Lang): string {
   const to: Audience = { lang, program };
   const say = redeemCopy.to(to);
   if (program.rewards.length === 0) return say('catalogEmpty');
@@ -38,14 +39,16 @@ export function catalogText(program: Program, s: { tierId: string; spendable: nu
   const lines = program.rewards.map((r) => {
     const gap = redeemGap(program, r, s.tierId, s.spendable);
     const gate = r.minTier ? tierById(program, r.minTier) : undefined;
-    const mark = !gap ? '✅' : gap.tierNeeded ? '🔒' : '💰';
+    // A make-up card is offered only when it could fill a missed day now.
+    const idle = r.kind === 'makeup-card' && s.makeupUsable === false;
+    const mark = idle ? '⏸️' : !gap ? '✅' : gap.tierNeeded ? '🔒' : '💰';
     return say('catalogRow', {
       mark,
       reward: rewardName(r, lang),
       id: r.id,
       cost: r.cost,
       gate: gate ? say('catalogGate', { tier: tierLabel(gate, to) }) : '',
-      short: gap && !gap.tierNeeded ? say('catalogShort', { short: gap.pointsShort! }) : '',
+      short: idle ? say('catalogMakeupIdle') : gap && !gap.tierNeeded ? say('catalogShort', { short: gap.pointsShort! }) : '',
     });
   });
   const example = program.rewards[0]!;
@@ -59,7 +62,8 @@ export const rewardsSkill: Skill = {
     if (!isCommand(ctx, 'rewards')) return next();
     const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
     // The catalog says what the member can afford: that is their balance, so it is theirs alone.
-    replyPrivately(ctx, catalogText(ctx.deps.program, { tierId: s.tier.id, spendable: s.spendable }, ctx.lang));
+    const makeupUsable = makeupCardSellable(ctx.deps, ctx.member.id, ctx.now).ok;
+    replyPrivately(ctx, catalogText(ctx.deps.program, { tierId: s.tier.id, spendable: s.spendable, makeupUsable }, ctx.lang));
     ctx.handled = true;
   },
 };
@@ -100,6 +104,15 @@ export const redeemSkill: Skill = {
       refuse(ctx, reward, gap, s);
       return;
     }
+    if (reward.kind === 'makeup-card') {
+      // A make-up card is only worth its points when it can fill a missed day now: refuse before charging.
+      const sellable = makeupCardSellable(ctx.deps, ctx.member.id, ctx.now);
+      if (!sellable.ok) {
+        const why = { 'not-missed': 'makeupNotNeeded', 'no-streak': 'makeupNoGap', 'has-card': 'makeupHaveOne' } as const;
+        ctx.reply(say(why[sellable.why], { reward: rewardName(reward, ctx.lang) }));
+        return;
+      }
+    }
     let res;
     try {
       res = redeemReward(db, { memberId: ctx.member.id, reward, key: `redeem:${ctx.msg.channel}:${ctx.msg.id}`, at: ctx.now, newCode: newRedemptionCode });
@@ -138,26 +151,29 @@ function refuse(ctx: SkillContext, reward: Reward, gap: RedeemGap, s: { spendabl
   });
 }
 
-/** `/mycodes` 我的券: the member's codes, newest first, and whether each was used — privately. */
+/** The member's codes, newest first, each with its reward, the day it was redeemed and whether it was used. */
+export function codesText(ctx: SkillContext): string {
+  const say = redeemCopy.to(ctx);
+  const rows = redemptionsOf(ctx.deps.db, ctx.member.id);
+  if (rows.length === 0) return say('noCodes');
+  const tz = ctx.deps.program.timezone;
+  const lines = rows.map((r) => {
+    const reward = ctx.deps.program.rewards.find((x) => x.id === r.rewardId);
+    const name = reward ? rewardName(reward, ctx.lang) : r.rewardId;
+    const row = { reward: name, code: r.code, day: localDate(new Date(r.at), tz) };
+    if (r.usedAt === null) return say('codeNotUsed', row);
+    return say('codeUsedOn', { ...row, usedDay: localDate(new Date(r.usedAt), tz) });
+  });
+  return [say('codesHead'), ...lines].join('\n');
+}
+
+/** `/mycodes` 我的券 (also /vouchers, 我的兑换码): the member's codes and whether each was used — privately. */
 export const myCodesSkill: Skill = {
   name: 'my-codes',
   middleware(ctx: SkillContext, next) {
     if (!isCommand(ctx, 'mycodes')) return next();
     ctx.handled = true;
-    const say = redeemCopy.to(ctx);
-    const rows = redemptionsOf(ctx.deps.db, ctx.member.id);
-    if (rows.length === 0) {
-      replyPrivately(ctx, say('noCodes'));
-      return;
-    }
-    const tz = ctx.deps.program.timezone;
-    const lines = rows.map((r) => {
-      const reward = ctx.deps.program.rewards.find((x) => x.id === r.rewardId);
-      const name = reward ? rewardName(reward, ctx.lang) : r.rewardId;
-      const row = { reward: name, code: r.code, day: localDate(new Date(r.at), tz) };
-      return r.usedAt !== null ? say('codeUsed', row) : say('codeNotUsed', row);
-    });
-    replyPrivately(ctx, [say('codesHead'), ...lines].join('\n'));
+    replyPrivately(ctx, codesText(ctx));
   },
 };
 

@@ -2,7 +2,7 @@
 import { defineCopy } from '../bot/core/copy';
 
 export const tiersCopy = defineCopy('tiers', {
-  upgraded: { zh: '🎉 恭喜升级为{tier}会员{gift}！{perk}', en: "🎉 Congratulations, you're now {tier}!{gift}{perk}" },
+  upgraded: { zh: '🎉 恭喜升级为{tier}会员{gift}！{perk}', en: "🎉 Congratulations, you've reached {tier}!{gift}{perk}" },
   upgradeGift: { zh: '，获赠 {gift, number} 积分升级礼', en: ' Your upgrade gift of {gift, number} points is in your account.' },
   upgradePerk: { zh: '今后消费可享 {multiplier} 倍积分。', en: ' Purchases now earn ×{multiplier} points.' },
   grace: {
@@ -12,7 +12,7 @@ export const tiersCopy = defineCopy('tiers', {
   downgraded: { zh: '你的会员等级已调整为{tier}。', en: 'Your tier is now {tier}.' },
   downgradedWithGrace: {
     zh: '你的会员等级已调整为{tier}。{lastDay} 前再获得 {gap, number} 成长值即可保留{tier}。',
-    en: 'Your tier is now {tier}. Earn {gap, number} more growth by {lastDay} to keep it.',
+    en: 'Your tier is now {tier}. Earn {gap, plural, one {# more growth point} other {# more growth points}} by {lastDay} to keep it.',
   },
   recovered: { zh: '成长值已回到{tier}门槛以上，保级成功！', en: "You're back above {tier}'s threshold, so {tier} stays yours." },
   // In a group a grace period or a step down (it names the growth value) becomes a pointer to ask privately.

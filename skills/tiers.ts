@@ -12,6 +12,7 @@ import { tierStateOf } from '../store/standing';
 import { alreadyPaidOf, getMember } from '../store/members';
 import { membersAboveEntryTier, previousJobRun, setTierState, tierReviewCandidates } from '../store/tiers';
 import { tiersCopy } from './tiers.copy';
+import { recordTierChangeOf } from './statement';
 
 /** A change a review made. `grace` on a downgrade means the member is still below the new tier: a new grace period. */
 export type TierChange =
@@ -78,6 +79,7 @@ export function reviewTier(deps: TierDeps, memberId: number, now: Date, options:
       held = { tierId: d.to.id };
       result = { kind: 'downgrade', from: start, to: d.to, growth };
     }
+    if (result) recordTierChangeOf(db, memberId, result, now);
     return result;
   });
   if (change && options.notify) notifyTierChange(deps, memberId, change, now);

@@ -19,6 +19,11 @@ export const ugcCopy = defineCopy('ugc', {
   whoYou: { zh: '你的', en: 'Your' },
   rejectedBecause: { zh: '{who}分享 #{id} 未通过审核。原因：{reason}', en: "{who} post #{id} wasn't approved. Reason: {reason}" },
   rejected: { zh: '{who}分享 #{id} 这次未通过审核。', en: "{who} post #{id} wasn't approved this time." },
+  // In the group, to an author the bot cannot write to privately yet: the reason is theirs alone, never the group's.
+  rejectedAskPrivately: {
+    zh: '{name}，你的分享 #{id} 这次未通过审核。想了解原因，可以私聊管理员。',
+    en: "{name}, your post #{id} wasn't approved this time. If you'd like to know why, ask a manager privately.",
+  },
   approvedOverCap: {
     zh: '✅ {who}分享 #{id} 已通过审核。每天最多 {cap} 篇分享可得积分，这篇就不加分啦，明天继续！',
     en: "✅ {who} post #{id} was approved. Only {cap} posts a day earn points, so this one doesn't — share again tomorrow!",

@@ -1,6 +1,7 @@
 // Rewarded member posts: #分享 / #share / `/share <text>` makes a pending submission; managers `/approve`, `/reject <reason>`
 // (as a reply to the post or with its id) and `/review` what waits. Approval pays points and growth within the daily cap,
-// once per text; the member hears the outcome in the chat where they posted.
+// once per text, and is told where the post was made; a rejection and its reason go to the author privately. What the
+// moderator is told (the list, problems, confirmations) goes to them privately too.
 import type { Skill, SkillContext } from '../bot/core/skill';
 import type { Lang } from '../bot/core/types';
 import type { Audience } from '../bot/core/copy';
@@ -30,6 +31,7 @@ import {
 import { commandArgs, isCommand } from './commands';
 import { moderationAuthority, type Authority } from './authority';
 import { afterGrowth, newBadgeLines } from './checkin';
+import { replyToManager } from './private';
 import { ugcCopy } from './ugc.copy';
 
 /** Longest post accepted, in characters. */
@@ -144,31 +146,20 @@ function approve(ctx: SkillContext, sub: SubmissionRow): Review | undefined {
 
 function review(ctx: SkillContext, action: 'approve' | 'reject', authority: Authority): void {
   const say = ugcCopy.to(ctx);
+  // What the moderator is told (problems, confirmations) is for them alone, never the members' group.
+  const tell = (text: string) => void replyToManager(ctx, text);
   const { db } = ctx.deps;
   const target = reviewTarget(ctx, commandArgs(ctx, action));
   const sub = target.sub;
   if (!sub) {
-    if (target.asked) ctx.reply(say('noSuchPost', { id: target.asked }));
-    else if (target.asked === '') ctx.reply(say('notAPost'));
-    else ctx.reply(say(action === 'approve' ? 'whichPostToApprove' : 'whichPostToReject'));
-    return;
+    if (target.asked) return tell(say('noSuchPost', { id: target.asked }));
+    if (target.asked === '') return tell(say('notAPost'));
+    return tell(say(action === 'approve' ? 'whichPostToApprove' : 'whichPostToReject'));
   }
-  if (sub.memberId === ctx.member.id) {
-    ctx.reply(say('notYourOwn'));
-    return;
-  }
-  if (authority === 'moderator' && (sub.channel !== ctx.msg.channel || sub.chat !== ctx.msg.chat)) {
-    ctx.reply(say('otherGroup', { id: sub.id }));
-    return;
-  }
-  if (sub.status !== 'pending') {
-    ctx.reply(say(sub.status === 'approved' ? 'alreadyApproved' : 'alreadyRejected', { id: sub.id }));
-    return;
-  }
-  if (action === 'reject' && [...target.rest].length > MAX_REASON_LENGTH) {
-    ctx.reply(say('reasonTooLong', { max: MAX_REASON_LENGTH }));
-    return;
-  }
+  if (sub.memberId === ctx.member.id) return tell(say('notYourOwn'));
+  if (authority === 'moderator' && (sub.channel !== ctx.msg.channel || sub.chat !== ctx.msg.chat)) return tell(say('otherGroup', { id: sub.id }));
+  if (sub.status !== 'pending') return tell(say(sub.status === 'approved' ? 'alreadyApproved' : 'alreadyRejected', { id: sub.id }));
+  if (action === 'reject' && [...target.rest].length > MAX_REASON_LENGTH) return tell(say('reasonTooLong', { max: MAX_REASON_LENGTH }));
   let result: Review | undefined;
   if (action === 'approve') {
     result = approve(ctx, sub);
@@ -180,19 +171,45 @@ function review(ctx: SkillContext, action: 'approve' | 'reject', authority: Auth
       return { kind: 'rejected', reason } as const;
     });
   }
-  if (!result) {
-    ctx.reply(say('justReviewed', { id: sub.id }));
-    return;
-  }
+  if (!result) return tell(say('justReviewed', { id: sub.id }));
   const author = getMember(db, sub.memberId);
   // The author hears the outcome in their own language.
   const lang: Lang = author?.lang ?? ctx.lang;
-  const lines = [outcomeText({ lang, program: ctx.deps.program }, sub, result, ctx, postedInGroup(ctx, sub) ? author?.name : undefined)];
-  if (result.kind === 'approved' && result.points > 0) lines.push(...(afterGrowth(ctx.deps, sub.memberId, ctx.now, lang)));
-  ctx.send({ channel: sub.channel, chat: sub.chat, text: lines.join('\n'), replyTo: sub.messageId, kind: 'reply' });
-  if (sub.channel !== ctx.msg.channel || sub.chat !== ctx.msg.chat) {
-    ctx.reply(say(action === 'approve' ? 'approvedAuthorTold' : 'rejectedAuthorTold', { id: sub.id, author: author?.name ?? '' }));
+  const to = { lang, program: ctx.deps.program };
+  const inGroup = postedInGroup(ctx, sub);
+  if (result.kind === 'rejected') {
+    tellRejected(ctx, sub, result, to, inGroup ? (author?.name ?? '') : undefined);
+  } else {
+    // An approval is good news the group may share: told where it was posted, never with the balance.
+    const lines = [outcomeText(to, sub, result, ctx, inGroup ? author?.name : undefined)];
+    if (result.points > 0) lines.push(...afterGrowth(ctx.deps, sub.memberId, ctx.now, lang));
+    ctx.send({ channel: sub.channel, chat: sub.chat, text: lines.join('\n'), replyTo: sub.messageId, kind: 'reply' });
   }
+  // Where the moderator did not see the author told (another chat, or a rejection told privately), they hear it was done.
+  if (result.kind === 'rejected' || sub.channel !== ctx.msg.channel || sub.chat !== ctx.msg.chat) {
+    tell(say(action === 'approve' ? 'approvedAuthorTold' : 'rejectedAuthorTold', { id: sub.id, author: author?.name ?? '' }));
+  }
+}
+
+/**
+ * A rejection and its reason are the author's own business: told in their private chat when the bot may write there
+ * (or where they posted, when that is their private chat). A group post's author the bot cannot reach privately hears
+ * in the group only that it was not approved (and that a manager can say why) — never the reason. `groupName` is the
+ * author's name for a post made in a group, undefined for one made in their private chat.
+ */
+function tellRejected(ctx: SkillContext, sub: SubmissionRow, r: Extract<Review, { kind: 'rejected' }>, to: Audience, groupName: string | undefined): void {
+  if (groupName === undefined) {
+    ctx.send({ channel: sub.channel, chat: sub.chat, text: outcomeText(to, sub, r, ctx, undefined), replyTo: sub.messageId, kind: 'reply', secret: true });
+    return;
+  }
+  const target = ctx.deps.reach(sub.memberId, 'secret', { channel: sub.channel });
+  if (target && target.mention === undefined) {
+    ctx.send({ channel: target.channel, chat: target.chat, text: outcomeText(to, sub, r, ctx, undefined), kind: 'reply', secret: true });
+    return;
+  }
+  const say = ugcCopy.to(to);
+  const text = r.reason ? say('rejectedAskPrivately', { name: groupName, id: sub.id }) : say('rejected', { who: say('whoNamed', { name: groupName }), id: sub.id });
+  ctx.send({ channel: sub.channel, chat: sub.chat, text, replyTo: sub.messageId, kind: 'reply' });
 }
 
 /** True when the post was made in a group (a private chat's id is the member's own platform id). */
@@ -227,7 +244,7 @@ function listPending(ctx: SkillContext, authority: Authority): void {
   const scope = authority === 'moderator' ? { channel: ctx.msg.channel, chat: ctx.msg.chat } : undefined;
   const rows = pendingSubmissions(ctx.deps.db, 10, scope);
   if (rows.length === 0) {
-    ctx.reply(say('nothingWaiting'));
+    replyToManager(ctx, say('nothingWaiting'));
     return;
   }
   const total = pendingCount(ctx.deps.db, scope);
@@ -235,7 +252,8 @@ function listPending(ctx: SkillContext, authority: Authority): void {
   const lines = [say('waiting', { total }), ...rows.map((r) => `#${r.id} ${r.memberName}: ${clip(r.text)}`)];
   if (total > rows.length) lines.push(say('waitingMore', { count: total - rows.length }));
   lines.push(say('howToReview'));
-  ctx.reply(lines.join('\n'));
+  // Members' names and their posts: for the moderator, never the group.
+  replyToManager(ctx, lines.join('\n'));
 }
 
 /** The UGC module: submissions and their review. */

@@ -15,6 +15,7 @@ import { inviteCodeOf, inviteSecret, inviterOf, markReferralRewarded, recordRefe
 import { ensureMember, getMember, noteChat, type MemberRow } from '../store/members';
 import { commandArgs, isCommand } from './commands';
 import { welcomeCopy } from './welcome.copy';
+import { replyPrivately } from './private';
 
 
 /** The member's invite code, made on first ask (unguessable, stable per member; steps past the rare collision). */
@@ -139,7 +140,8 @@ export function handleJoin(evt: JoinEvent, deps: HearthDeps): void {
   });
 }
 
-function inviteReply(ctx: SkillContext): void {
+/** The member's invite code with how referral pays, privately (`/invite`, "我的邀请码", "how do I invite a friend"). */
+export function inviteReply(ctx: SkillContext): void {
   const say = welcomeCopy.to(ctx);
   const { program } = ctx.deps;
   const code = inviteCode(ctx.deps.db, ctx.member.id, ctx.now);
@@ -148,7 +150,8 @@ function inviteReply(ctx: SkillContext): void {
   if (link) lines.push(say('inviteLink', { link }));
   const terms = { points: program.referral.points, when: referralCondition(ctx, program, 'friend') };
   lines.push(link ? say('inviteTermsWithLink', terms) : say('inviteTerms', { ...terms, code }));
-  ctx.reply(lines.join('\n'));
+  // A code is the member's own: asked in a group, it goes to their private chat.
+  replyPrivately(ctx, lines.join('\n'));
 }
 
 function applyCode(ctx: SkillContext, code: string): void {

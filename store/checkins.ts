@@ -1,5 +1,5 @@
 // Check-ins: one row per member per local day, the latest streak, and the group's monthly leaderboard.
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { chatMembers, checkins, ledgerEntries, members } from './schema';
 
@@ -28,6 +28,17 @@ export function latestCheckin(db: Db, memberId: number): CheckinRow | undefined 
 /** Record a check-in; false when the member already has one that day (the unique key decides races). */
 export function insertCheckin(db: Db, row: typeof checkins.$inferInsert): boolean {
   return db.insert(checkins).values(row).onConflictDoNothing().run().changes === 1;
+}
+
+/** The local days (YYYY-MM-DD) the member checked in, from `fromDay` to `toDay` inclusive, oldest first. */
+export function checkinDaysBetween(db: Db, memberId: number, fromDay: string, toDay: string): string[] {
+  return db
+    .select({ day: checkins.day })
+    .from(checkins)
+    .where(and(eq(checkins.memberId, memberId), gte(checkins.day, fromDay), lte(checkins.day, toDay)))
+    .orderBy(checkins.day)
+    .all()
+    .map((r) => r.day);
 }
 
 /** How many check-ins the member has ever made. */

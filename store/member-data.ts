@@ -270,13 +270,13 @@ export function eraseMember(db: Db, memberId: number, at: Date, how: { via: 'cli
       });
       run(`DELETE FROM outbox WHERE ${outboxMatch}`, { channel: i.channel, id: i.platformId });
     }
-    for (const table of ['identities', 'handles', 'chat_members', 'conversations', 'recent_messages', 'message_authors', 'nudge_mutes', 'invite_codes']) {
+    for (const table of ['identities', 'handles', 'chat_members', 'conversations', 'recent_messages', 'message_authors', 'nudge_mutes', 'invite_codes', 'model_consent']) {
       run(`DELETE FROM ${table} WHERE member_id = ?`, memberId);
     }
     run('DELETE FROM staff_desks WHERE staff_member_id = ?', memberId);
     run('DELETE FROM meta WHERE key = ?', erasePendingKey(memberId));
     run(
-      "UPDATE members SET name = '', lang = NULL, lang_fixed = 0, birthday = NULL, role = 'member', erased_at = ?, already_paid = NULL WHERE id = ?",
+      "UPDATE members SET name = '', lang = NULL, lang_fixed = 0, script = NULL, birthday = NULL, role = 'member', erased_at = ?, already_paid = NULL WHERE id = ?",
       at.getTime(),
       memberId,
     );

@@ -51,6 +51,8 @@ export const MEMBER_COLUMNS: readonly MemberColumn[] = [
   { table: 'staff_desks', column: 'staff_member_id', key: [] },
   // The survivor's invite code stands (one per member); the absorbed one's stops working.
   { table: 'invite_codes', column: 'member_id', key: [] },
+  // Agreement to the model is the survivor's: one person's yes is not taken for the other account's.
+  { table: 'model_consent', column: 'member_id', key: [] },
 ];
 
 /** Ledger keys that name their member: carried over under the survivor's id, or a duplicate when it has one already. */

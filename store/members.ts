@@ -230,3 +230,27 @@ export function canMessagePrivatelyTo(db: Db, channel: string, platformId: strin
   const v = statement<[string, string], number>(db, 'SELECT can_message_privately FROM identities WHERE channel = ? AND platform_id = ?').pluck().get(channel, platformId);
   return v === undefined ? undefined : v === 1;
 }
+
+/** What setting a birthday in chat did: set now, the same date already, or another date already (a change needs staff). */
+export type BirthdaySet = { kind: 'set' } | { kind: 'same'; birthday: string } | { kind: 'locked'; birthday: string };
+
+/** Set the member's birthday (YYYY-MM-DD; 0000 when no year was given) only when none is set, in one statement. */
+export function setBirthdayOnce(db: Db, memberId: number, birthday: string): BirthdaySet {
+  const set = statement<[string, number]>(db, 'UPDATE members SET birthday = ? WHERE id = ? AND birthday IS NULL').run(birthday, memberId);
+  if (set.changes === 1) return { kind: 'set' };
+  const current = statement<[number], string | null>(db, 'SELECT birthday FROM members WHERE id = ?').pluck().get(memberId) ?? '';
+  // The same month and day again is no change (a year added to a yearless birthday is not worth a refusal either).
+  const year = (d: string) => d.slice(0, 4);
+  if (current.slice(5) === birthday.slice(5) && (year(current) === '0000' || year(birthday) === '0000' || year(current) === year(birthday))) return { kind: 'same', birthday: current };
+  return { kind: 'locked', birthday: current };
+}
+
+/** The Chinese script a member writes, as last seen ('hant' gets Traditional replies); undefined when never seen. */
+export function scriptOf(db: Db, memberId: number): 'hans' | 'hant' | undefined {
+  return statement<[number], 'hans' | 'hant' | null>(db, 'SELECT script FROM members WHERE id = ?').pluck().get(memberId) ?? undefined;
+}
+
+/** Remember the script of the member's Chinese (only when it changes: every Chinese message passes here). */
+export function rememberScript(db: Db, memberId: number, script: 'hans' | 'hant'): void {
+  statement<[string, number, string]>(db, 'UPDATE members SET script = ? WHERE id = ? AND script IS NOT ?').run(script, memberId, script);
+}

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { inTransaction, statement, type Db } from './db';
 import { identities, members, recentMessages, staffDesks, ticketTransitions, tickets, type TranscriptLine } from './schema';
-import { setConversationState } from './conversations';
+import { conversationOf, setConversationState } from './conversations';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type TicketState = TicketRow['state'];
@@ -102,8 +102,11 @@ function moveConversation(db: Db, t: TicketRow, at: Date): void {
   );
 }
 
-/** Open a ticket: the member's conversation in that chat goes from the bot to waiting. */
-export function openTicket(db: Db, n: NewTicket, at: Date, why: string): TicketRow {
+/**
+ * Open a ticket: the member's conversation in that chat goes from the bot to waiting. A `silent` ticket (a complaint
+ * seen in a group, not said to the bot) leaves the conversation with the bot: the member was not told of it.
+ */
+export function openTicket(db: Db, n: NewTicket, at: Date, why: string, opts: { silent?: boolean } = {}): TicketRow {
   return inTransaction(db, () => {
     const row = db
       .insert(tickets)
@@ -111,9 +114,62 @@ export function openTicket(db: Db, n: NewTicket, at: Date, why: string): TicketR
       .returning()
       .get();
     transition(db, { ticketId: row.id, at, from: null, to: 'waiting', actor: n.memberId, staff: null, why });
+    if (!opts.silent) moveConversation(db, row, at);
+    return row;
+  });
+}
+
+/** Where a ticket's member is served: a chat, with the member's platform id there. */
+export interface TicketPlace {
+  channel: string;
+  chatId: string;
+  chatType: 'group' | 'private';
+  platformId: string;
+}
+
+/**
+ * Move an open ticket to another chat of its member (a group complaint carried to the private chat): the conversation
+ * it held goes back to the bot, the new chat's conversation follows the ticket, and staff words go there from now on.
+ */
+export function moveTicket(db: Db, id: number, to: TicketPlace, at: Date, why: string): TicketRow | undefined {
+  return inTransaction(db, () => {
+    const before = getTicket(db, id);
+    if (!before || before.state === 'closed') return undefined;
+    const held = conversationOf(db, before.channel, before.chatId, before.memberId);
+    if (held.ticketId === id) setConversationState(db, { channel: before.channel, chatId: before.chatId, memberId: before.memberId }, 'bot', null, at);
+    const row = db.update(tickets).set(to).where(eq(tickets.id, id)).returning().get()!;
+    transition(db, { ticketId: id, at, from: before.state, to: before.state, actor: null, staff: before.staffMemberId, why });
     moveConversation(db, row, at);
     return row;
   });
+}
+
+/** Hold the member's conversation in the ticket's own chat for it (a silent ticket the member now knows of). */
+export function holdConversation(db: Db, t: TicketRow, at: Date): void {
+  if (t.state !== 'closed') moveConversation(db, t, at);
+}
+
+/** True when the member's conversation in the ticket's chat is held by it (false for a silent ticket: never told). */
+export function conversationHeldBy(db: Db, t: TicketRow): boolean {
+  return conversationOf(db, t.channel, t.chatId, t.memberId).ticketId === t.id;
+}
+
+const OFFERED = 'offered a private chat';
+
+/** Note that staff offered the member a private chat for this ticket (their next private message carries it there). */
+export function markPrivateChatOffered(db: Db, t: TicketRow, actorMemberId: number, at: Date): void {
+  transition(db, { ticketId: t.id, at, from: t.state, to: t.state, actor: actorMemberId, staff: t.staffMemberId, why: OFFERED });
+}
+
+/** True when staff offered the member a private chat for this ticket. */
+export function wasPrivateChatOffered(db: Db, ticketId: number): boolean {
+  return (
+    db
+      .select({ id: ticketTransitions.id })
+      .from(ticketTransitions)
+      .where(and(eq(ticketTransitions.ticketId, ticketId), eq(ticketTransitions.why, OFFERED)))
+      .get() !== undefined
+  );
 }
 
 /**

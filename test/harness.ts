@@ -11,6 +11,7 @@ import { silentLogger } from '../bot/log';
 import type { Program } from '../community/program';
 import { openDatabase, type Db } from '../store/db';
 import { createHearth, type Hearth } from '../bot/hearth';
+import type { ModelSetup } from '../bot/core/assistant';
 import { localDeployment } from '../bot/deployment';
 import type { Deployment, HearthDeps, SkillModule } from '../bot/core/skill';
 import { systemClock, VirtualClock, type Clock } from '../bot/core/clock';
@@ -50,13 +51,14 @@ export { parseProgram };
 /** Run replay events (objects or JSONL text) and return what the bot sent, in order. */
 export async function replay(
   events: string | Record<string, unknown>[],
-  options: { program?: Program; dbPath?: string } = {},
+  options: { program?: Program; dbPath?: string; llm?: ModelSetup } = {},
 ): Promise<ReplayOutput[]> {
   const text = typeof events === 'string' ? events : events.map((e) => JSON.stringify(e)).join('\n');
   const out: ReplayOutput[] = [];
   await runReplay(parseReplay(text), {
     program: options.program ?? program(),
     dbPath: options.dbPath,
+    llm: options.llm,
     log: silentLogger(),
     write: (line) => out.push(JSON.parse(line) as ReplayOutput),
   });

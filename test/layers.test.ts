@@ -18,6 +18,7 @@ const ONLY_IN: { pattern: RegExp; where: string; what: string }[] = [
   { pattern: /^telegraf(\/|$)/, where: 'bot/channels/telegram/', what: 'the Telegram SDK' },
   { pattern: /^(wechaty|wechaty-)/, where: 'bot/channels/wechaty/', what: 'the WeChat SDK' },
   { pattern: /^@wecom\//, where: 'bot/channels/wecom/', what: 'the WeCom SDK' },
+  { pattern: /^(openai|langchain)(\/|$)|^@langchain\//, where: 'bot/llm/', what: 'the model SDKs' },
   { pattern: /^(better-sqlite3|drizzle-orm)(\/|$)/, where: 'store/', what: 'the database driver' },
 ];
 

@@ -127,4 +127,6 @@ export interface Channel {
   publishCommands?(commands: readonly MenuCommand[], staffChat?: string): Promise<void>;
   /** A link that opens a private chat with the bot, carrying `payload`. */
   privateLink?(payload?: string): string | undefined;
+  /** Show that the bot is writing in a chat (while a model works); best effort, never fails the caller. */
+  showTyping?(chat: string): Promise<void>;
 }

@@ -12,7 +12,8 @@ export type HearthErrorCode =
   | 'delivery_failed'
   | 'rate_limited'
   | 'review_failed'
-  | 'storage_failed';
+  | 'storage_failed'
+  | 'model_failed';
 
 /** An expected failure with a machine-readable code and a message fit for logs. */
 export class HearthError extends Error {

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Program } from '../../community/program';
 import type { Clock } from './clock';
+import type { ModelSetup } from './assistant';
 import type { StoreHandle } from './store';
 import type { ChannelCapabilities } from './channel';
 import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './types';
@@ -81,6 +82,10 @@ export interface HearthDeps {
   reach(memberId: number, purpose: ReachPurpose, opts?: { channel?: string }): Target | undefined;
   /** A link that opens a private chat with the bot on a channel (with a start payload), where the channel has one. */
   privateLink(channel: string, payload?: string): string | undefined;
+  /** Show the bot writing in a chat while slow work (a model) runs, where the channel can; never fails. */
+  showTyping(channel: string, chat: string): void;
+  /** The language model, when one is configured (OPENAI_*); without it every skill works as before. */
+  llm?: ModelSetup;
 }
 
 /** A parsed slash command or its Chinese alias: `/badge@hearth_bot @bob helper` → { name: 'badge', args: '@bob helper' }. */

@@ -3,7 +3,8 @@
 import type { Button, Lang } from '../../bot/core/types';
 import type { Program } from '../../community/program';
 import { isVip, type EscalationReason } from '../../community/escalation';
-import { localTime } from '../../community/calendar';
+import { addDays, localDate, localTime } from '../../community/calendar';
+import { formatDate } from '../../community/nudges';
 import { tierById } from '../../community/tiers';
 import type { TicketRow } from '../../store/tickets';
 import { handoffCopy } from './copy';
@@ -71,13 +72,44 @@ export function ticketSummary(to: StaffAudience, t: TicketRow, name: string): st
   return lines.join('\n');
 }
 
-/** The card a new ticket posts in the staff room, in the room's language. */
-export function staffCard(program: Program, t: TicketRow, name: string): { text: string; buttons: Button[] } {
+/**
+ * The card a new ticket posts in the staff room, in the room's language; `latestChange` explains the member's latest
+ * points or tier change. A group ticket also offers to invite the member to a private chat; a silent one (seen in a
+ * group, nothing said to the member) says so; out of support hours it says when the reminders start counting.
+ */
+export function staffCard(
+  program: Program,
+  t: TicketRow,
+  name: string,
+  latestChange?: string,
+  opts: { silent?: boolean; opensAt?: Date } = {},
+): { text: string; buttons: Button[] } {
   const room = { lang: program.escalation.staffLang, program };
   const say = handoffCopy.to(room);
-  const head = say('card', { id: t.id, vip: isVip(program, t.tierId) ? say('cardVip') : '' });
-  const text = [head, ticketSummary(room, t, name), say('cardHowToTake', { id: t.id })].join('\n');
-  return { text: clip(text, CARD_MAX_CHARS), buttons: [takeButton(room, t.id)] };
+  const hours = opts.opensAt ? say('outOfHours', { when: whenText(room, opts.opensAt, new Date(t.openedAt)) }) : '';
+  const head = say('card', { id: t.id, vip: isVip(program, t.tierId) ? say('cardVip') : '' }) + hours;
+  const lines = [head, ticketSummary(room, t, name), ...(latestChange ? [latestChange] : [])];
+  if (opts.silent) lines.push(say('cardSilent'));
+  lines.push(say('cardHowToTake', { id: t.id }));
+  if (t.chatType === 'group') lines.push(say('cardHowToInvite', { id: t.id }));
+  const buttons = [takeButton(room, t.id), ...(t.chatType === 'group' ? [inviteButton(room, t.id)] : [])];
+  return { text: clip(lines.join('\n'), CARD_MAX_CHARS), buttons };
+}
+
+/** The button that invites the member of group ticket `id` to a private chat. */
+export function inviteButton(to: StaffAudience, id: number): Button {
+  return { label: handoffCopy.say(to, 'inviteButton'), data: `invite:${id}` };
+}
+
+/** When support opens, in local time as a person says it: "明天 09:00", "09:00 tomorrow", "09:00 on 9 Mar 2026". */
+export function whenText(to: StaffAudience, at: Date, now: Date): string {
+  const tz = to.program.timezone;
+  const time = localTime(at, tz);
+  const day = localDate(at, tz);
+  const today = localDate(now, tz);
+  if (day === today) return handoffCopy.say(to, 'whenToday', { time });
+  if (day === addDays(today, 1)) return handoffCopy.say(to, 'whenTomorrow', { time });
+  return handoffCopy.say(to, 'whenDate', { time, date: formatDate(day, to.lang) });
 }
 
 /** The button that takes ticket `id`. */

@@ -2,14 +2,16 @@
 // VIP asking for help), an explicit /human, or the fallback's second misunderstood message in a row opens a ticket —
 // the member is told, and the staff room gets a card.
 import type { Skill, SkillContext } from '../../bot/core/skill';
-import { asksForHelp, escalationSignal, isVip, priorityOf, type EscalationSignal } from '../../community/escalation';
+import { asksForHelp, escalationSignal, isVip, priorityOf, type EscalationReason, type EscalationSignal } from '../../community/escalation';
+import { isSupportOpen, nextSupportOpening } from '../../community/support-hours';
 import { memberStanding } from '../../store/standing';
-import { misunderstoodRun, openTicketOf } from '../../store/tickets';
+import { conversationHeldBy, holdConversation, misunderstoodRun, moveTicket, openTicketOf } from '../../store/tickets';
 import { isCommand } from '../commands';
-import { staffCard } from './cards';
+import { staffCard, whenText } from './cards';
+import { latestChangeForStaff } from '../statement';
 import { handoffCopy } from './copy';
 import { isStaffRoom } from './people';
-import { openTicketFor, type Opening, type Standing } from './tickets';
+import { openTicketFor, requestOf, type Opening, type Standing } from './tickets';
 
 /** Messages the fallback did not understand (set during the run, read by the gate when it records the message). */
 const misunderstoodMessages = new WeakSet<SkillContext>();
@@ -24,40 +26,61 @@ function standingOf(ctx: SkillContext): Standing {
   return { tierId: s.tier.id, points: s.points };
 }
 
-function openedText(ctx: SkillContext, opening: Exclude<Opening, { kind: 'joined' }>): string {
+/** When support next opens, if it is closed now (undefined while open, or when it never opens). */
+export function supportOpensLater(ctx: SkillContext): Date | undefined {
+  const { program } = ctx.deps;
+  if (isSupportOpen(program.support, program.timezone, ctx.now)) return undefined;
+  return nextSupportOpening(program.support, program.timezone, ctx.now);
+}
+
+const laterLines = { opened: 'openedLater', openedComplaint: 'openedComplaintLater', openedMisunderstood: 'openedMisunderstoodLater' } as const;
+
+function openedText(ctx: SkillContext, opening: Exclude<Opening, { kind: 'joined' }>, later: Date | undefined): string {
   const say = handoffCopy.to(ctx);
   const { ticket, ahead } = opening;
   const line = ticket.reason === 'complaint' ? 'openedComplaint' : ticket.reason === 'misunderstood' ? 'openedMisunderstood' : 'opened';
+  // Out of hours the member hears when someone will answer (in local time), not a wait in minutes nobody keeps.
+  if (later) return say(laterLines[line], { id: ticket.id, when: whenText({ lang: ctx.lang, program: ctx.deps.program }, later, ctx.now) });
   const queue = ahead > 0 ? say('queueAhead', { ahead }) : '';
   return say(line, { id: ticket.id, queue, minutes: ctx.deps.program.escalation.remindAfterMinutes });
 }
 
-/** Open (or join) a ticket for the member's words here: tell them, and post a new ticket's card in the staff room. */
-function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standing): void {
+/**
+ * Open (or join) a ticket for the member's words here: tell them, and post a new ticket's card in the staff room. A
+ * `silent` one (a complaint or bulk enquiry seen in a group, not said to the bot) says nothing to the member: the staff
+ * room gets the card and may invite them to a private chat.
+ */
+function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standing, opts: { silent?: boolean } = {}): void {
   const { program, deployment } = ctx.deps;
   ctx.handled = true;
-  const request = {
-    memberId: ctx.member.id,
-    name: ctx.member.name,
-    channel: ctx.msg.channel,
-    chatId: ctx.msg.chat,
-    chatType: ctx.msg.chatType,
-    platformId: ctx.msg.from.id,
-    lang: ctx.lang,
-    messageId: ctx.msg.id,
-    text: ctx.msg.text,
-    at: ctx.now,
-  };
-  const opening = openTicketFor(ctx.deps, request, signal, standing);
-  if (opening.kind === 'joined') {
-    const t = opening.ticket;
-    const here = t.channel === ctx.msg.channel && t.chatId === ctx.msg.chat;
-    ctx.reply(handoffCopy.say(ctx, here ? 'alreadyOpenHere' : 'alreadyOpenElsewhere', { id: t.id }));
+  const request = requestOf(ctx);
+  const opening = openTicketFor(ctx.deps, request, signal, standing, opts);
+  if (opening === undefined) {
+    ctx.handled = false; // a silent ticket past the member's daily cap: nothing was opened, the message goes on
     return;
   }
-  ctx.reply(openedText(ctx, opening));
+  const later = supportOpensLater(ctx);
+  if (opening.kind === 'joined') {
+    if (opts.silent) return; // the words joined the transcript; the member said nothing to the bot
+    const t = opening.ticket;
+    const here = t.channel === ctx.msg.channel && t.chatId === ctx.msg.chat;
+    // A silent ticket (seen in a group, never said to them) and the member now asks for help themselves: the ticket
+    // is this conversation's from now on, wherever they ask.
+    if (!conversationHeldBy(ctx.deps.db, t)) {
+      const place = { channel: ctx.msg.channel, chatId: ctx.msg.chat, chatType: ctx.msg.chatType, platformId: ctx.msg.from.id };
+      if (here) holdConversation(ctx.deps.db, t, ctx.now);
+      else moveTicket(ctx.deps.db, t.id, place, ctx.now, 'member asked for help here');
+      ctx.reply(openedText(ctx, { kind: 'opened', ticket: t, ahead: 0 }, later));
+      return;
+    }
+    if (here && later) ctx.reply(handoffCopy.say(ctx, 'alreadyOpenHereLater', { id: t.id, when: whenText({ lang: ctx.lang, program }, later, ctx.now) }));
+    else ctx.reply(handoffCopy.say(ctx, here ? 'alreadyOpenHere' : 'alreadyOpenElsewhere', { id: t.id }));
+    return;
+  }
+  if (!opts.silent) ctx.reply(openedText(ctx, opening, later));
   if (opening.kind === 'reopened') return; // its card is in the staff room already, and it is back in /queue
-  const card = staffCard(program, opening.ticket, ctx.member.name);
+  const cardOpts = { silent: opts.silent === true, ...(later ? { opensAt: later } : {}) };
+  const card = staffCard(program, opening.ticket, ctx.member.name, latestChangeForStaff(ctx.deps.db, program, ctx.member.id, { lang: program.escalation.staffLang, program }), cardOpts);
   ctx.send({ channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text: card.text, buttons: card.buttons, kind: 'reply' });
 }
 
@@ -102,11 +125,37 @@ export const humanCommand: Skill = {
   },
 };
 
+// Reasons a group message not said to the bot still reaches staff: the conversations the product exists to catch.
+const silentReasons: ReadonlySet<EscalationReason> = new Set<EscalationReason>(['complaint', 'high-value']);
+
+/**
+ * A complaint or a bulk enquiry typed in a community group without a mention: staff get a card, the member hears
+ * nothing in the group (no reply that embarrasses them), and staff may invite them to a private chat from the card.
+ */
+function spotInGroup(ctx: SkillContext): boolean {
+  if (ctx.msg.chatType !== 'group' || !ctx.communityGroup || ctx.msg.text.length > MAX_SILENT_LENGTH) return false;
+  const { program } = ctx.deps;
+  const quick = escalationSignal(program, { text: ctx.msg.text, tierId: program.tiers[0]!.id });
+  if (!quick || !silentReasons.has(quick.reason)) return false;
+  const s = standingOf(ctx);
+  const signal = escalationSignal(program, { text: ctx.msg.text, tierId: s.tierId });
+  if (!signal || !silentReasons.has(signal.reason)) return false;
+  escalate(ctx, signal, s, { silent: true });
+  return ctx.handled;
+}
+
+/** A long group message is a story or a forward, not a request for someone: it is not read for signals. */
+const MAX_SILENT_LENGTH = 300;
+
 /** Spots messages for a person (complaints, high-value intent, requests, VIPs asking for help) before the bot answers. */
 export const escalationSkill: Skill = {
   name: 'escalation',
   async middleware(ctx, next) {
-    if (ctx.handled || !ctx.addressed || ctx.command || ctx.msg.action || ctx.role !== 'member' || isStaffRoom(ctx)) return next();
+    if (ctx.handled || ctx.command || ctx.msg.action || ctx.role !== 'member' || isStaffRoom(ctx)) return next();
+    if (!ctx.addressed) {
+      if (spotInGroup(ctx)) return;
+      return next();
+    }
     const { program } = ctx.deps;
     // Most messages carry no signal at all: only read the member's standing when one is possible.
     if (!escalationSignal(program, { text: ctx.msg.text, tierId: program.tiers[0]!.id }) && !asksForHelp(ctx.msg.text)) return next();

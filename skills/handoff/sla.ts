@@ -1,5 +1,5 @@
-// The SLA timers of a waiting ticket: after `remindAfterMinutes` the staff room is reminded and the member hears
-// "sorry for the wait"; after `managersAfterMinutes` managers are alerted — privately where they opened a chat with
+// The SLA timers of a waiting ticket, counted in support hours: after `remindAfterMinutes` the staff room is reminded
+// and the member hears "sorry for the wait"; after `managersAfterMinutes` managers are alerted — privately where they opened a chat with
 // the bot, else mentioned in the staff room. Taking, closing or cancelling the ticket cancels both.
 import type { HearthDeps, ModuleHost } from '../../bot/core/skill';
 import type { Lang } from '../../bot/core/types';
@@ -8,20 +8,26 @@ import { tierById } from '../../community/tiers';
 import { inTransaction } from '../../store/db';
 import { cancelTimersLike, setTimer } from '../../store/jobs';
 import { findMemberByPlatformId, identitiesOf } from '../../store/members';
-import { getTicket, membersWithRole, type TicketRow } from '../../store/tickets';
-import { reasonText, takeButton, waitedText } from './cards';
+import { conversationHeldBy, getTicket, membersWithRole, type TicketRow } from '../../store/tickets';
+import { afterSupportMinutes } from '../../community/support-hours';
+import { inviteButton, reasonText, takeButton, waitedText } from './cards';
 import { handoffCopy } from './copy';
 import { memberName, staffLangOf, toMember } from './people';
 
 const REMIND = 'handoff-remind';
 const MANAGERS = 'handoff-managers';
 
-/** The reminder and the managers' alert of a waiting ticket (a reopened ticket gets its own pair, keyed by `suffix`). */
+/**
+ * The reminder and the managers' alert of a waiting ticket (a reopened ticket gets its own pair, keyed by `suffix`).
+ * Both count support minutes only: a ticket opened at 03:00 with support from 09:00 is reminded at 09:10, not at 03:10
+ * (and never, when support never opens again).
+ */
 export function setSlaTimers(deps: HearthDeps, t: TicketRow, now: Date, suffix: string): void {
-  const minute = 60_000;
-  const { escalation } = deps.program;
-  setTimer(deps.db, `${REMIND}:${t.id}${suffix}`, REMIND, new Date(now.getTime() + escalation.remindAfterMinutes * minute), { ticketId: t.id });
-  setTimer(deps.db, `${MANAGERS}:${t.id}${suffix}`, MANAGERS, new Date(now.getTime() + escalation.managersAfterMinutes * minute), { ticketId: t.id });
+  const { escalation, support, timezone } = deps.program;
+  const remindAt = afterSupportMinutes(support, timezone, now, escalation.remindAfterMinutes);
+  const alertAt = afterSupportMinutes(support, timezone, now, escalation.managersAfterMinutes);
+  if (remindAt) setTimer(deps.db, `${REMIND}:${t.id}${suffix}`, REMIND, remindAt, { ticketId: t.id });
+  if (alertAt) setTimer(deps.db, `${MANAGERS}:${t.id}${suffix}`, MANAGERS, alertAt, { ticketId: t.id });
 }
 
 /** Cancel every SLA timer of a ticket (its first pair and any a reopening set). */
@@ -40,9 +46,12 @@ function remind(deps: HearthDeps, t: TicketRow, now: Date): void {
   const room = { lang: deps.program.escalation.staffLang, program: deps.program };
   const roomText = handoffCopy.say(room, 'remindStaff', { id: t.id, name: memberName(deps, t.memberId), reason: reasonText(room, t.reason), waited: waitedText(room, t, now) });
   const sorry = handoffCopy.say({ lang: t.lang, program: deps.program }, 'sorryForTheWait');
+  // A silent ticket (seen in a group, the member never told) has no one waiting to apologise to.
+  const told = conversationHeldBy(deps.db, t);
+  const buttons = [takeButton(room, t.id), ...(t.chatType === 'group' ? [inviteButton(room, t.id)] : [])];
   inTransaction(deps.db, () => {
-    deps.queue(`${REMIND}:${t.id}:room`, { ...deps.deployment.staffRoom, text: roomText, buttons: [takeButton(room, t.id)], kind: 'reply' }, now);
-    deps.queue(`${REMIND}:${t.id}:member`, toMember(t, sorry), now);
+    deps.queue(`${REMIND}:${t.id}:room`, { ...deps.deployment.staffRoom, text: roomText, buttons, kind: 'reply' }, now);
+    if (told) deps.queue(`${REMIND}:${t.id}:member`, toMember(t, sorry), now);
   });
 }
 

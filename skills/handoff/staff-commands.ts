@@ -1,24 +1,94 @@
 // What staff type: /take [ticket] (or the card's Take button) starts serving a ticket through their private chat,
 // /done hands the member back to the bot, /transfer <staff> passes a ticket on, /queue lists who waits; and /stats,
-// the managers' handoff figures. A staff command typed in a member group is answered privately.
-import type { Skill, SkillContext } from '../../bot/core/skill';
+// the managers' handoff figures; /dm <ticket> (or the card's Invite button) asks the member of a group ticket to continue
+// privately. A staff command typed in a member group is answered privately (or in the staff room), never in the group.
+import type { HearthDeps, Skill, SkillContext } from '../../bot/core/skill';
+import type { Button } from '../../bot/core/types';
 import { handoffFigures, isVip } from '../../community/escalation';
 import { parseRef } from '../../community/refs';
 import { tierById } from '../../community/tiers';
 import { findMemberByPlatformId, getMember, membersByHandle, type MemberRow } from '../../store/members';
-import { activeTicketOf, getTicket, ticketsHeldBy, ticketsOpenedBetween, waitingTickets, type TicketRow } from '../../store/tickets';
+import {
+  activeTicketOf,
+  conversationHeldBy,
+  getTicket,
+  markPrivateChatOffered,
+  moveTicket,
+  ticketsHeldBy,
+  ticketsOpenedBetween,
+  waitingTickets,
+  type TicketRow,
+} from '../../store/tickets';
 import { isNamedManager } from '../authority';
 import { commandArgs, isCommand } from '../commands';
-import { privateChatButton } from '../private';
-import { bridgeHelp, durationText, reasonText, ticketSummary, waitedText } from './cards';
+import { canReachPrivately, privateChatButton } from '../private';
+import { bridgeHelp, durationText, reasonText, ticketSummary, waitedText, type StaffAudience } from './cards';
+import { carryPayload } from './gate';
 import { handoffCopy } from './copy';
 import { isStaff, isStaffRoom, memberName, roleOf, staffLangOf, toMember } from './people';
 import { close, pass, take } from './tickets';
+import { localDate } from '../../community/calendar';
+import { FAST_PATH, modelUsageBetween } from '../../store/model-usage';
 
-/** Answer a staff command: in a member group the answer goes to the staff member's private chat, not to the members. */
+/**
+ * Answer a staff command: in a member group the answer goes to the staff member's private chat where the bot may
+ * write there, else to the staff room — never to the members (ticket details are staff business).
+ */
 function answer(ctx: SkillContext, out: string): void {
-  if (ctx.msg.chatType === 'group' && !isStaffRoom(ctx)) ctx.send({ channel: ctx.msg.channel, chat: ctx.msg.from.id, text: out, kind: 'reply' });
-  else ctx.reply(out);
+  if (ctx.msg.chatType !== 'group' || isStaffRoom(ctx)) return ctx.reply(out);
+  if (canReachPrivately(ctx)) ctx.send({ channel: ctx.msg.channel, chat: ctx.msg.from.id, text: out, kind: 'reply' });
+  else ctx.send({ ...ctx.deps.deployment.staffRoom, text: out, kind: 'reply' });
+}
+
+/** The button that opens the member's private chat with the bot: a link naming the ticket where the channel has one. */
+function carryButton(deps: HearthDeps, t: TicketRow, to: StaffAudience): Button {
+  const link = deps.privateLink(t.channel, carryPayload(t.id));
+  return link ? { label: privateChatButton(to).label, url: link } : privateChatButton(to);
+}
+
+/** True when the bot may write to the member of a group ticket in their private chat on that channel. */
+function memberReachablePrivately(deps: HearthDeps, t: TicketRow): boolean {
+  const target = deps.reach(t.memberId, 'secret', { channel: t.channel });
+  return target?.channel === t.channel && target.chat === t.platformId;
+}
+
+/**
+ * Take a group ticket's conversation to the member's private chat: where the bot may write there, the ticket moves now
+ * and the member hears `privately` there (and the group, if the member was `told` of the ticket, a short pointer); else
+ * the group hears `inGroup` with a button that opens the private chat, and their first private message carries it.
+ */
+function offerPrivateChat(ctx: SkillContext, t: TicketRow, told: boolean, lines: { privately: string; inGroup: string }): 'moved' | 'offered' {
+  const { db, program } = ctx.deps;
+  const to = { lang: t.lang, program };
+  if (memberReachablePrivately(ctx.deps, t)) {
+    const moved = moveTicket(db, t.id, { channel: t.channel, chatId: t.platformId, chatType: 'private', platformId: t.platformId }, ctx.now, 'staff moved it to the private chat');
+    if (moved) {
+      ctx.send(toMember(moved, lines.privately, 'bridge'));
+      if (told) ctx.send(toMember(t, handoffCopy.say(to, 'movedToPrivate', { staff: ctx.member.name })));
+      return 'moved';
+    }
+  }
+  markPrivateChatOffered(db, t, ctx.member.id, ctx.now);
+  ctx.send(toMember(t, lines.inGroup, 'reply', [carryButton(ctx.deps, t, to)]));
+  return 'offered';
+}
+
+/** `/dm <ticket>` or the card's Invite button: staff ask the member of a group ticket to continue in a private chat. */
+function inviteCommand(ctx: SkillContext, arg: string): void {
+  const { program } = ctx.deps;
+  const say = handoffCopy.to(ctx);
+  ctx.handled = true;
+  if (!isStaff(ctx.role)) return ctx.reply(say('staffOnly'));
+  const id = parseTicketId(arg);
+  if (id === undefined) return answer(ctx, say('inviteUsage'));
+  const t = getTicket(ctx.deps.db, id);
+  if (!t) return answer(ctx, say('noSuchTicket', { id }));
+  if (t.state === 'closed') return answer(ctx, say('alreadyClosed', { id }));
+  if (t.chatType !== 'group') return answer(ctx, say('inviteNotGroup', { id }));
+  const to = { lang: t.lang, program };
+  const name = memberName(ctx.deps, t.memberId);
+  const how = offerPrivateChat(ctx, t, conversationHeldBy(ctx.deps.db, t), { privately: handoffCopy.say(to, 'invitedPrivately', { id }), inGroup: handoffCopy.say(to, 'invitedInGroup') });
+  answer(ctx, how === 'moved' ? say('inviteSentPrivately', { id, name }) : say('inviteSentInGroup', { id, name, chat: t.chatId }));
 }
 
 function parseTicketId(arg: string): number | undefined {
@@ -52,6 +122,8 @@ function takeCommand(ctx: SkillContext, arg: string): void {
   const t = ticketFromArg(ctx, arg, { usage: say('takeUsage'), fallback: () => waitingTickets(db)[0], none: say('noOneWaiting') });
   if (!t) return;
   const name = memberName(ctx.deps, t.memberId);
+  // Whether the member heard of this ticket (a silent one, seen in a group, they did not): taking it holds the chat.
+  const told = conversationHeldBy(db, t);
   const taking = take(ctx.deps, t, { memberId: ctx.member.id, channel: ctx.msg.channel, chat: ctx.msg.from.id }, ctx.now);
   switch (taking.kind) {
     case 'closed':
@@ -64,8 +136,16 @@ function takeCommand(ctx: SkillContext, arg: string): void {
       return answer(ctx, say('takenByOther', { id: t.id }));
   }
   const taken = taking.ticket;
-  ctx.send(toMember(taken, handoffCopy.say({ lang: taken.lang, program }, 'joined', { staff: ctx.member.name })));
-  const summary = [say('youTook', { id: t.id }), ticketSummary(me, taken, name), bridgeHelp(me, name)].join('\n');
+  const toTaken = { lang: taken.lang, program };
+  // A group complaint is not handled in front of the group: the member is offered their private chat.
+  if (taken.chatType === 'group') {
+    offerPrivateChat(ctx, taken, told, {
+      privately: handoffCopy.say(toTaken, 'joinedFromGroup', { staff: ctx.member.name }),
+      inGroup: handoffCopy.say(toTaken, 'offerPrivate', { staff: ctx.member.name }),
+    });
+  } else ctx.send(toMember(taken, handoffCopy.say(toTaken, 'joined', { staff: ctx.member.name })));
+  const now = getTicket(db, taken.id) ?? taken; // where the member is now (their private chat, when it moved)
+  const summary = [say('youTook', { id: t.id }), ticketSummary(me, now, name), bridgeHelp(me, name)].join('\n');
   const room = { lang: program.escalation.staffLang, program };
   const roomNote = handoffCopy.say(room, 'roomTaken', { id: t.id, name, staff: ctx.member.name });
   if (ctx.msg.chatType === 'private') {
@@ -197,12 +277,13 @@ function statsCommand(ctx: SkillContext, arg: string): void {
   if (!isNamedManager(ctx)) return ctx.reply(say('managersOnly'));
   const m = /^(\d{1,3})\s*(d|days?|天)?$/i.exec(arg.trim());
   const days = arg.trim() === '' ? 30 : m ? Number(m[1]) : NaN;
-  if (!Number.isInteger(days) || days < 1 || days > 366) return ctx.reply(say('statsUsage'));
+  if (!Number.isInteger(days) || days < 1 || days > 366) return answer(ctx, say('statsUsage'));
   const from = new Date(ctx.now.getTime() - days * 86_400_000);
   const f = handoffFigures(ticketsOpenedBetween(ctx.deps.db, from, new Date(ctx.now.getTime() + 1)));
   const none = '—';
   const duration = (v?: number) => (v === undefined ? none : durationText(me, v));
-  ctx.reply(
+  answer(
+    ctx,
     say('stats', {
       days,
       opened: f.opened,
@@ -211,8 +292,20 @@ function statsCommand(ctx: SkillContext, arg: string): void {
       rating: f.averageRating === undefined ? none : f.averageRating.toFixed(1),
       ratings: f.ratings > 0 ? say('statsRatings', { count: f.ratings }) : '',
       waiting: waitingTickets(ctx.deps.db).length,
-    }),
+    }) + `\n${answersLine(ctx, me, days)}`,
   );
+}
+
+/** The questions of the period answered by Hearth's own rules and by the model, for /stats. */
+function answersLine(ctx: SkillContext, me: StaffAudience, days: number): string {
+  const tz = ctx.deps.program.timezone;
+  const usage = modelUsageBetween(ctx.deps.db, localDate(new Date(ctx.now.getTime() - (days - 1) * 86_400_000), tz), localDate(ctx.now, tz));
+  const fast = usage.find((u) => u.purpose === FAST_PATH)?.calls ?? 0;
+  const model = usage.filter((u) => u.purpose !== FAST_PATH);
+  const sum = (k: 'calls' | 'tokens' | 'replaced' | 'failures') => model.reduce((n, u) => n + u[k], 0);
+  const say = handoffCopy.to(me);
+  if (!ctx.deps.llm && sum('calls') === 0) return say('statsAnswersNoModel', { fast });
+  return say('statsAnswers', { fast, model: sum('calls') - sum('replaced') - sum('failures'), tokens: sum('tokens'), replaced: sum('replaced') + sum('failures') });
 }
 
 /** Staff commands (/take, the Take button, /done, /transfer, /queue) and the managers' /stats. */
@@ -221,6 +314,9 @@ export const handoffCommands: Skill = {
   async middleware(ctx, next) {
     const action = /^take:(\d+)$/.exec(ctx.msg.action ?? '');
     if (action) return takeCommand(ctx, action[1]!);
+    const invite = /^invite:(\d+)$/.exec(ctx.msg.action ?? '');
+    if (invite) return inviteCommand(ctx, invite[1]!);
+    if (isCommand(ctx, 'dm')) return inviteCommand(ctx, commandArgs(ctx, 'dm'));
     if (isCommand(ctx, 'take')) return takeCommand(ctx, commandArgs(ctx, 'take'));
     if (isCommand(ctx, 'done')) return doneCommand(ctx, commandArgs(ctx, 'done'));
     if (isCommand(ctx, 'transfer')) return transferCommand(ctx, commandArgs(ctx, 'transfer'));

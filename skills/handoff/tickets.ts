@@ -1,7 +1,7 @@
 // The handoff's use cases, each one transaction over the ticket store and the SLA timers: open a ticket (or join the
 // member's open one, or reopen their latest), take it, pass it on, close it, cancel it, rate it, add to its
 // transcript. They decide and record; the skills around them say what happened.
-import type { HearthDeps } from '../../bot/core/skill';
+import type { HearthDeps, SkillContext } from '../../bot/core/skill';
 import type { Lang, Role } from '../../bot/core/types';
 import type { EscalationReason, EscalationSignal } from '../../community/escalation';
 import { localDate, startOfLocalDay } from '../../community/calendar';
@@ -48,6 +48,12 @@ export interface Request {
   at: Date;
 }
 
+/** The request a member's message makes. */
+export function requestOf(ctx: SkillContext): Request {
+  const { msg } = ctx;
+  return { memberId: ctx.member.id, name: ctx.member.name, channel: msg.channel, chatId: msg.chat, chatType: msg.chatType, platformId: msg.from.id, lang: ctx.lang, messageId: msg.id, text: msg.text, at: ctx.now };
+}
+
 /** One transcript line; words with nothing to read (a photo, a sticker) show as […]. */
 export function transcriptLine(who: TranscriptLine['who'], name: string, at: Date, words: string): TranscriptLine {
   return { at: at.getTime(), who, name, text: words.trim() === '' ? '[…]' : words };
@@ -77,9 +83,12 @@ function placeInQueue(deps: HearthDeps, t: TicketRow): number {
 /**
  * Open a ticket for the member's conversation in this chat, with its SLA timers. One member has one open ticket (a
  * repeat joins it); past `maxTicketsPerDay` new tickets a day, a request reopens their latest ticket (back in the
- * queue, no new card), so no member can flood the staff room.
+ * queue, no new card), so no member can flood the staff room. A `silent` ticket (seen in a group, the member not told)
+ * leaves their conversation with the bot, and past the daily cap is not opened at all (undefined).
  */
-export function openTicketFor(deps: HearthDeps, r: Request, signal: EscalationSignal, standing: Standing): Opening {
+export function openTicketFor(deps: HearthDeps, r: Request, signal: EscalationSignal, standing: Standing): Opening;
+export function openTicketFor(deps: HearthDeps, r: Request, signal: EscalationSignal, standing: Standing, opts: { silent?: boolean }): Opening | undefined;
+export function openTicketFor(deps: HearthDeps, r: Request, signal: EscalationSignal, standing: Standing, opts: { silent?: boolean } = {}): Opening | undefined {
   const { db, program } = deps;
   const said = transcriptLine('member', r.name, r.at, r.text);
   const existing = openTicketOf(db, r.memberId);
@@ -91,6 +100,7 @@ export function openTicketFor(deps: HearthDeps, r: Request, signal: EscalationSi
   const today = ticketsOpenedSince(db, r.memberId, dayStart);
   const where = { channel: r.channel, chatId: r.chatId, chatType: r.chatType, platformId: r.platformId, lang: r.lang };
   if (today.length >= program.escalation.maxTicketsPerDay) {
+    if (opts.silent) return undefined;
     const latest = today[today.length - 1]!;
     const reopened = inTransaction(db, () => {
       const t = reopenTicket(db, latest.id, where, [said], r.at);
@@ -115,7 +125,8 @@ export function openTicketFor(deps: HearthDeps, r: Request, signal: EscalationSi
         openMessageId: r.messageId,
       },
       r.at,
-      openedBecause[signal.reason](program.escalation.misunderstoodInARow),
+      openedBecause[signal.reason](program.escalation.misunderstoodInARow) + (opts.silent ? ' (seen in the group)' : ''),
+      { silent: opts.silent === true },
     );
     setSlaTimers(deps, t, r.at, '');
     return t;

@@ -11,6 +11,8 @@ export const members = sqliteTable(
     lang: text('lang', { enum: ['zh', 'en'] }),
     /** Set when the member chose a language in their profile; a message's language no longer overrides it. */
     langFixed: integer('lang_fixed', { mode: 'boolean' }).notNull().default(false),
+    /** The Chinese script the member writes: replies in Chinese are rendered in Traditional for 'hant'. */
+    script: text('script', { enum: ['hans', 'hant'] }),
     birthday: text('birthday'),
     role: text('role', { enum: ['member', 'manager', 'staff'] }).notNull().default('member'),
     createdAt: integer('created_at').notNull(),

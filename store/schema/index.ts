@@ -4,3 +4,4 @@ export * from './ledger';
 export * from './community';
 export * from './nudges';
 export * from './handoff';
+export * from './llm';

@@ -173,6 +173,11 @@ function everyCommand(c: Community, self: string): Probe[] {
     { label: '/transfer', text: '/transfer sam' },
     { label: '/transfer <staff> <id>', text: `/transfer sam ${taken}` },
     { label: '/queue', text: '/queue' },
+    { label: '/member', text: '/member @Bob', mentions: ['u2'] },
+    { label: '/member by reply', text: '/member', replyTo: bob.messageId },
+    { label: '查会员', text: '查会员 @Bob', mentions: ['u2'] },
+    { label: '/grant confirm', text: '/grant confirm 1' },
+    { label: 'grant confirm button', text: '', action: 'grant-ok:1' },
     { label: 'take button', text: '', action: `take:${waiting}` },
     { label: "rating someone else's ticket", text: '', action: `rate:${closed}:5` },
   ];
@@ -180,7 +185,7 @@ function everyCommand(c: Community, self: string): Probe[] {
 
 const REFUSAL = /only (community managers|our support staff)|只有/i;
 /** What a success would say: points moved, a badge given or taken, a post reviewed, a rule changed, a ticket moved. */
-const SUCCESS = /Added \d|Deducted \d|已为 .* 增加|已扣除|earned the|获得勋章|withdrawn|已收回|was approved|已通过审核|wasn't approved|未通过审核|Paused|Resumed|已暂停|已恢复|I'm on|已开通|stopped serving|不再在这个群|You took|已接手|Closed ticket|已结束|Passed ticket|已把工单|Thanks for your rating|谢谢你的评价|Waiting for review|待审核的分享|Handoff, last|人工服务（|Nudge rules|提醒规则（|Preview of|预览/;
+const SUCCESS = /👤|would leave|后余额将变为|Added \d|Deducted \d|已为 .* 增加|已扣除|earned the|获得勋章|withdrawn|已收回|was approved|已通过审核|wasn't approved|未通过审核|Paused|Resumed|已暂停|已恢复|I'm on|已开通|stopped serving|不再在这个群|You took|已接手|Closed ticket|已结束|Passed ticket|已把工单|Thanks for your rating|谢谢你的评价|Waiting for review|待审核的分享|Handoff, last|人工服务（|Nudge rules|提醒规则（|Preview of|预览/;
 
 const UNLISTED = /not set up for this group|还没有在这个群开通/;
 
@@ -270,9 +275,11 @@ describe("a listed group's admin moderates only that group's members and posts, 
       { label: 'unbadge themselves', text: '/unbadge @Gina helper', mentions: ['g1a'] },
     ];
     const scene = { from: 'g1a', chat: 'g1' };
+    // Why it cannot be done is for the admin alone: their private chat; the group hears only that it went there.
     for (const { probe, out } of await probeAll(c, scene, probes)) {
-      expect(out.map((o) => o.chat), probe.label).toEqual(['g1']);
+      expect(out.map((o) => o.chat), probe.label).toEqual(['g1a', 'g1']);
       expect(out[0]!.text, probe.label).toMatch(SCOPE);
+      expect(out[1]!.text, probe.label).toMatch(/^📩/);
     }
   });
 
@@ -374,8 +381,13 @@ describe('a named manager', () => {
     const { db, post, ticket } = c;
     const bob = () => db.select().from(ledgerEntries).all().filter((e) => e.reason === 'grant').map((e) => e.points);
     const boss = (text: string, opts?: Parameters<Community['say']>[2]) => c.say('boss', text, opts);
-    expect((await boss('/grant @Bob 100 event prize', { mentions: ['u2'] }))[0]!.text).toBe('Added 100 points for Bob (event prize).');
-    expect((await boss('/grant @Bob -30 typo', { mentions: ['u2'] }))[0]!.text).toBe('Deducted 30 points from Bob (typo).');
+    // The result, with Bob's balance, goes to the manager's private chat; the group hears only that it went there.
+    const granted = await boss('/grant @Bob 100 event prize', { mentions: ['u2'] });
+    expect(granted.map((o) => [o.chat, o.text])).toEqual([
+      ['boss', expect.stringMatching(/^Added 100 points for Bob \(event prize\)\. Their balance is now \d+\.$/)],
+      ['g1', "📩 I've sent you the result privately."],
+    ]);
+    expect((await boss('/grant @Bob -30 typo', { mentions: ['u2'] }))[0]!.text).toMatch(/^Deducted 30 points from Bob \(typo\)\. Their balance is now \d+\.$/);
     await boss('/grant 50 helpful answer', { replyTo: post.u2.messageId });
     await boss('调整积分 @Bob 10 活动奖励', { mentions: ['u2'] });
     await boss('发积分 @Bob 5 活动奖励', { mentions: ['u2'] });

@@ -24,6 +24,8 @@ import {
 const MEMBERS = 24;
 const GROUPS = 8;
 const MANAGER = { id: 900, is_bot: false, first_name: 'Mia', username: 'mia_m' };
+/** The staff room live-support's environment names (TELEGRAM_STAFF_CHAT_ID). */
+const STAFF_ROOM = '-100999';
 /** Members are spread over groups: Telegram allows a bot about 20 messages a minute in one group. */
 const groupOf = (m: number) => -1_000_000_600 - (m % GROUPS);
 const userOf = (m: number) => ({ id: 7000 + m, is_bot: false, first_name: `Member${m}`, username: `member_${m}` });
@@ -153,8 +155,10 @@ function sentRows(dbPath: string): Map<string, number> {
   return readDb(dbPath, (db) => tally((db.prepare('SELECT chat, text FROM outbox WHERE sent_at IS NOT NULL').all() as { chat: string; text: string }[]).map((r) => `${r.chat}\u0000${r.text}`)));
 }
 const unescape = (html: string) => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+/** The text mentions Telegram puts before a row's text (the staff room mentions the manager a grant result is for). */
+const withoutMentions = (html: string) => html.replace(/^(<a href="tg:\/\/user\?id=[^"]*">[^<]*<\/a> )+/, '');
 async function acceptedMessages(fake: FakeBotApi): Promise<Map<string, number>> {
-  return tally((await fake.snapshot()).accepted.map((a) => `${a.chat}\u0000${unescape(String(a.payload.text))}`));
+  return tally((await fake.snapshot()).accepted.map((a) => `${a.chat}\u0000${unescape(withoutMentions(String(a.payload.text)))}`));
 }
 function tally(keys: string[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -293,6 +297,14 @@ describe('crash test: Hearth live, SIGKILLed mid-burst and restarted', () => {
     const ackedUpdates = [...crashed.acked].filter((id) => !id.startsWith('purchase:') && !id.startsWith('refund:'));
     expect(ackedUpdates.length, context).toBe(MEMBERS * 6);
     for (const id of ackedUpdates) expect(crashed.outcome.doneIds.has(id), `${id} acknowledged but not handled; ${context}`).toBe(true);
+
+    // A grant's result names the member's balance: it went to the staff room (the manager never opened a private chat
+    // with the bot), mentioning the manager, and never to the members' groups.
+    for (const r of [reference, crashed]) {
+      const sentTo = (chat: string) => [...r.sent.keys()].filter((k) => k.startsWith(`${chat}\u0000`)).map((k) => k.split('\u0000')[1]!);
+      expect(sentTo(STAFF_ROOM).filter((t) => /当前余额|balance is now/.test(t)), context).toHaveLength(MEMBERS);
+      for (let g = 0; g < GROUPS; g++) for (const t of sentTo(String(groupOf(g)))) expect(t, context).not.toMatch(/余额|balance/i);
+    }
 
     // Sent at least once, and more than once only for rows on their way when the process died.
     for (const r of [reference, crashed]) {

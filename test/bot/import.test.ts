@@ -180,7 +180,7 @@ describe('hearth import', () => {
       });
     const res = run();
     expect(res.status).toBe(1);
-    expect(res.stdout).toMatch(/imported\s+1 \(1 purchases, 0 refunds\)/);
+    expect(res.stdout).toMatch(/imported\s+1 \(1 purchase, 0 refunds\)/);
     expect(res.stdout).toMatch(/rejected\s+1\n\s+line 3: bad amount "-5"/);
     const again = run();
     expect(again.stdout).toMatch(/imported\s+0/);
@@ -195,7 +195,7 @@ describe('hearth import', () => {
       timeout: 60_000,
     });
     expect(parked.status).toBe(0);
-    expect(parked.stdout).toMatch(/parked\s+1 \(refunds waiting for their purchase\)/);
+    expect(parked.stdout).toMatch(/parked\s+1 \(a refund waiting for its purchase\)/);
     expect(parked.stdout).toMatch(/rejected\s+0/);
   });
 });

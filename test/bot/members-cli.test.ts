@@ -191,7 +191,7 @@ describe('hearth members', () => {
     );
     expect(out.find((o) => o.replyTo === 'n1')!.text).toContain('You have 0 points');
     expect(out.find((o) => o.replyTo === 'n2')!.text).toContain('Invite codes are for new members');
-    const upgrade = out.find((o) => o.text.includes("you're now Silver"))!;
+    const upgrade = out.find((o) => o.text.includes("you've reached Silver"))!;
     expect(upgrade.text).not.toContain('gift');
 
     db = openDatabase(path);

@@ -234,7 +234,7 @@ describe('Redelivery and reorder', () => {
       // Queued by the 00:10 job on 9 March, held through quiet hours to 09:00.
       expect(staff[0]!.at).toMatch(/^2026-03-09T09:00/);
       if (lang === 'en') {
-        expect(staff[0]!.text).toMatch(/2 refund\(s\) dropped: their purchase did not arrive within 7 days/);
+        expect(staff[0]!.text).toMatch(/2 refunds dropped: their purchases did not arrive within 7 days/);
         expect(staff[0]!.text).toContain('order lost-1 ¥30.00 (member u1)');
         expect(staff[0]!.text).toContain('order lost-2 ¥12.50 (member u2)');
       } else {

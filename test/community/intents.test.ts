@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recogniseIntent, correctWord } from '../../community/intents';
+import { recogniseIntent, correctWord, birthdayIn } from '../../community/intents';
 import { program } from '../harness';
 
 const dir = join(import.meta.dirname, 'intents');
@@ -59,7 +59,8 @@ describe('intent evaluation data', () => {
       const seen = new Set<string>();
       const repeated = heldout.filter((e) => seen.has(literal(e.text)) || !seen.add(literal(e.text)));
       expect(repeated.map((e) => e.text)).toEqual([]);
-      for (const intent of ['balance', 'tier', 'next-tier', 'expiry', 'earn', 'redeem', 'checkin', 'help', 'human', 'none'])
+      for (const intent of ['balance', 'tier', 'next-tier', 'expiry', 'earn', 'redeem', 'checkin', 'help', 'human', 'none',
+        'greeting', 'thanks', 'checkin-info', 'checkin-status', 'opt-out', 'opt-in', 'invite', 'benefits', 'birthday'])
         expect(heldout.some((e) => e.intent === intent), `held-out ${lang} has ${intent}`).toBe(true);
     });
   }
@@ -95,6 +96,37 @@ describe('intent accuracy', () => {
   it('leaves everyday group chatter alone', () => {
     for (const text of ['今天天气真好', "who's coming to the meetup?", '这个口红色号好看吗', 'lol same', '哈哈哈', 'good point', '我们去打卡网红店吧', 'the gold one is nicer', '', '🎉🎉'])
       expect(recogniseIntent(text, tiers), text).toEqual({ name: 'none' });
+  });
+});
+
+describe('questions beside the points', () => {
+  it('reads a question about checking in as a question, not a check-in', () => {
+    expect(recogniseIntent('签到有什么用', tiers).name).toBe('checkin-info');
+    expect(recogniseIntent('我今天签到了吗', tiers).name).toBe('checkin-status');
+    expect(recogniseIntent('签到', tiers).name).toBe('checkin');
+    expect(recogniseIntent('did I check in today', tiers).name).toBe('checkin-status');
+  });
+
+  it('names the tier whose perks are asked about', () => {
+    expect(recogniseIntent('金卡有什么权益', tiers)).toEqual({ name: 'benefits', tier: 'gold' });
+    expect(recogniseIntent('what do I get as Platinum', tiers)).toEqual({ name: 'benefits', tier: 'platinum' });
+  });
+
+  it('answers small talk only when the whole message is small talk', () => {
+    expect(recogniseIntent('谢谢', tiers).name).toBe('thanks');
+    expect(recogniseIntent('hi', tiers).name).toBe('greeting');
+    for (const text of ['谢谢大家', 'hello everyone', '你好漂亮', 'thank god it is friday']) expect(recogniseIntent(text, tiers).name, text).toBe('none');
+    expect(recogniseIntent('hi, how many points do I have?', tiers).name).toBe('balance');
+  });
+
+  it('parses a birthday date', () => {
+    expect(birthdayIn('我的生日是3月15日')).toEqual({ month: 3, day: 15 });
+    expect(birthdayIn('set my birthday 1990-03-15')).toEqual({ year: 1990, month: 3, day: 15 });
+    expect(birthdayIn('my birthday is 15 March')).toEqual({ month: 3, day: 15 });
+    expect(birthdayIn('my bday is Dec 25')).toEqual({ month: 12, day: 25 });
+    expect(birthdayIn('生日 1988年7月9日')).toEqual({ year: 1988, month: 7, day: 9 });
+    expect(birthdayIn('my birthday is 31 February')).toBeUndefined();
+    expect(birthdayIn('生日13月1日')).toBeUndefined();
   });
 });
 

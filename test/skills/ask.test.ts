@@ -27,7 +27,7 @@ describe('ask: English questions in a private chat', () => {
     ]);
     expect(answerTo(out, 'm1').text).toBe('You have 1,600 points.');
     expect(answerTo(out, 'm2').text).toContain('3,500 more growth points to Gold');
-    expect(answerTo(out, 'm3').text).toMatch(/^You're Silver: your purchases earn points at ×1\.0\.\n3,500 more growth points to Gold/);
+    expect(answerTo(out, 'm3').text).toMatch(/^Your tier is Silver: your purchases earn points at ×1\.0\.\n3,500 more growth points to Gold/);
     const redeem = answerTo(out, 'm4').text;
     expect(redeem).toContain('You have 1,600 points to use');
     expect(redeem).toContain('Free shipping — 200 points');
@@ -70,7 +70,7 @@ describe('ask: Chinese questions', () => {
       msg('z4', at(1, '10:04'), 'u2', '离银卡还差多少'),
       msg('z5', at(1, '10:05'), 'u2', '我这些分能换点啥'),
     ]);
-    expect(answerTo(out, 'z1').text).toBe('你有 6,400 积分。');
+    expect(answerTo(out, 'z1').text).toBe('你有 6,400 積分。'); // asked in Traditional, answered in Traditional
     expect(answerTo(out, 'z2').text).toContain('再获得 44,000 成长值即可升级钻石会员');
     expect(answerTo(out, 'z3').text).toMatch(/^你是金卡会员，消费积分倍率 ×1\.2。\n再获得 14,000 成长值即可升级铂金会员/);
     expect(answerTo(out, 'z4').text).toContain('你已经是金卡会员，高于银卡会员啦');
@@ -93,7 +93,7 @@ describe('ask: Chinese questions', () => {
 });
 
 describe('ask: groups', () => {
-  it('stays silent for chatter and for questions not addressed to the bot', async () => {
+  it('stays silent for chatter; a clear question about oneself without a mention is answered privately (issue 14)', async () => {
     const out = await replay([
       purchase('o1', at(1, '10:00'), 'u1', 500),
       msg('g1', at(1, '10:01'), 'u1', '今天天气真好', { chat: 'grp' }),
@@ -102,7 +102,8 @@ describe('ask: groups', () => {
       msg('g4', at(1, '10:04'), 'u2', 'how far to gold lol', { chat: 'grp' }),
       msg('g5', at(1, '10:05'), 'u1', 'the gold one is prettier @someone', { chat: 'grp', mentions: ['someone'] }),
     ]);
-    expect(answers(out)).toEqual([]);
+    expect(answers(out).map((o) => o.replyTo)).toEqual(['g3', 'g4']);
+    expect(answers(out).every((o) => /私信|privately/.test(o.text))).toBe(true);
   });
 
   it('answers when the bot is mentioned in a group, by id or by @name: the numbers privately, a note in the group', async () => {
@@ -136,5 +137,34 @@ describe('ask: leaves other messages to other skills', () => {
     const story = `So yesterday I went shopping and ${'it was a long day '.repeat(12)} and how many points do I have?`;
     const out = await replay([msg('m1', at(1, '10:00'), 'u1', story)]);
     expect(answerTo(out, 'm1').text).toContain("didn't quite get that");
+  });
+});
+
+describe('ask: questions beside the points', () => {
+  it("says a tier's perks from the program's numbers, or in the program's own words when it has them", async () => {
+    const out = await replay([msg('m1', at(1, '10:00'), 'u1', '金卡有什么权益'), msg('m2', at(1, '10:01'), 'u1', 'what are the perks of Platinum?')]);
+    const gold = answerTo(out, 'm1').text;
+    expect(gold).toContain('金卡会员权益');
+    expect(gold).toContain('消费积分 ×1.2');
+    expect(gold).toContain('升级礼包 300 积分');
+    expect(gold).toContain('¥50代金券');
+    expect(answerTo(out, 'm2').text).toContain('Purchases earn points at ×1.5');
+    const custom = program((p) => {
+      p.tiers[2]!.benefits = { zh: '金卡专属客服，生日礼盒。', en: 'A personal shopper and a birthday box.' };
+    });
+    const own = await replay([msg('m1', at(1, '10:00'), 'u1', 'what are Gold perks')], { program: custom });
+    expect(answerTo(own, 'm1').text).toBe('Gold perks:\nA personal shopper and a birthday box.');
+  });
+
+  it('never opens a ticket for thanks or greetings, however many in a row', async () => {
+    const out = await replay(['谢谢', 'thanks!', '你好', 'thx', '👍', 'ok'].map((t, i) => msg(`m${i}`, at(1, `10:0${i}`), 'u1', t)));
+    expect(out.filter((o) => o.chat === 'staff')).toEqual([]);
+    expect(out.map((o) => o.text).join('\n')).not.toMatch(/没太明白|didn't quite get/);
+  });
+
+  it('answers a question about checking in without checking in', async () => {
+    const out = await replay([msg('m1', at(1, '10:00'), 'u1', '我今天签到了吗'), msg('m2', at(1, '10:01'), 'u1', 'what do I get for checking in?')]);
+    expect(answerTo(out, 'm1').text).toContain('你今天还没签到');
+    expect(answerTo(out, 'm2').text).toContain("You haven't checked in today");
   });
 });

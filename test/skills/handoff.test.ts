@@ -1,8 +1,8 @@
 // Human handoff through the real engine and a real SQLite file: tickets and their recorded transitions, the bot kept
-// quiet while staff own a conversation, the bridge both ways, who may do what, ratings, the misunderstood count, the
-// VIP-first queue, and /stats.
+// quiet while staff own a conversation (member commands still work), the bridge both ways, who may do what, ratings,
+// the misunderstood count, the VIP-first queue, /stats, silent group tickets, and group conversations moved private.
 import { describe, expect, it } from 'vitest';
-import { msg, program, replay, tempDb } from '../harness';
+import { msg, program, replay, tempDb, testHearth } from '../harness';
 import type { Program } from '../../community/program';
 import { openDatabase } from '../../store/db';
 import { findMemberByPlatformId } from '../../store/members';
@@ -57,19 +57,22 @@ describe('handoff', () => {
     third.close();
   });
 
-  it('keeps the bot silent while waiting: words join the transcript, one short note, no answers', async () => {
+  it('keeps the bot quiet while waiting: words join the transcript with one short note, but member commands still work', async () => {
     const { path } = tempDb();
     const { out, db, close } = await runOn(path, [
       msg('m1', at('10:00:00'), 'u1', '/human', { name: 'Alice' }),
-      msg('m2', at('10:01:00'), 'u1', '/points', { name: 'Alice' }),
-      msg('m3', at('10:02:00'), 'u1', '签到', { name: 'Alice' }),
-      msg('m4', at('10:03:00'), 'u1', '/help', { name: 'Alice' }),
+      msg('m2', at('10:01:00'), 'u1', 'my voucher code does not work', { name: 'Alice' }),
+      msg('m3', at('10:01:30'), 'u1', 'hello? anyone?', { name: 'Alice' }),
+      msg('m4', at('10:02:00'), 'u1', '/points', { name: 'Alice' }),
+      msg('m5', at('10:03:00'), 'u1', '签到', { name: 'Alice' }),
     ]);
     const toAlice = texts(out, 'u1');
-    expect(toAlice).toHaveLength(2); // the ticket confirmation and one "someone will be with you"
+    expect(toAlice).toHaveLength(4); // the ticket confirmation, one "someone will be with you", the balance, the check-in
     expect(toAlice[1]).toMatch(/shortly/);
-    expect(toAlice.join('\n')).not.toMatch(/points|签到成功|Here is what I can do/);
-    expect(getTicket(db, 1)!.transcript.map((l) => l.text)).toEqual(['/human', '/points', '签到', '/help']);
+    expect(toAlice[2]).toMatch(/0 points/);
+    expect(toAlice[3]).toMatch(/签到成功/);
+    expect(getTicket(db, 1)!.transcript.map((l) => l.text)).toEqual(['/human', 'my voucher code does not work', 'hello? anyone?']);
+    expect(getTicket(db, 1)!.state).toBe('waiting');
     close();
   });
 
@@ -89,7 +92,7 @@ describe('handoff', () => {
     close();
   });
 
-  it('answers a cancel with nothing waiting here: nothing to cancel, or where the request is; no ticket changes', async () => {
+  it('answers a cancel with nothing waiting: nothing to cancel; a request made in a group is cancelled privately too', async () => {
     const { path } = tempDb();
     const { out, db, close } = await runOn(path, [
       msg('m1', at('10:00:00'), 'u1', '取消', { name: '小红' }),
@@ -97,8 +100,8 @@ describe('handoff', () => {
       msg('m3', at('10:02:00'), 'u1', '取消', { name: '小红' }),
     ]);
     expect(texts(out, 'u1')[0]).toBe('你现在没有在等待的人工服务请求，不需要取消～');
-    expect(texts(out, 'u1')[1]).toBe('你的人工服务请求（工单 #1）在另一个对话里，请在那边发送「取消」。');
-    expect(getTicket(db, 1)!.state).toBe('waiting');
+    expect(texts(out, 'u1')[1]).toBe('好的，已取消人工服务，有需要随时找我。');
+    expect(getTicket(db, 1)!.state).toBe('closed');
     close();
   });
 
@@ -154,12 +157,51 @@ describe('handoff', () => {
     close();
   });
 
-  it('does not open a ticket for a complaint in a group that is not addressed to the bot, nor reply to it', async () => {
-    const { out } = await runOn(tempDb().path, [
+  it('tells staff silently of a complaint or a bulk enquiry in a group not addressed to the bot: a card, no reply in the group', async () => {
+    const { out, db, memberId, close } = await runOn(tempDb().path, [
       msg('g1', at('10:00:00'), 'u1', '我要退款！！气死了', { chat: 'grp', name: 'Alice' }),
-      msg('g2', at('10:01:00'), 'u2', 'I want a bulk order of 100 pieces lol', { chat: 'grp', name: 'Bob' }),
+      msg('g2', at('10:01:00'), 'u2', '我们公司想批量采购100件，有优惠吗', { chat: 'grp', name: 'Bob' }),
+      msg('g3', at('10:02:00'), 'u3', 'this is the third time my order is late, terrible', { chat: 'grp', name: 'Carol' }),
+      msg('g4', at('10:03:00'), 'u1', '还是没人理我', { chat: 'grp', name: 'Alice' }),
+      { type: 'tick', at: at('10:40:00') },
     ]);
-    expect(out).toEqual([]);
+    expect(out.filter((o) => o.chat === 'grp')).toEqual([]);
+    const cards = texts(out, 'staff').filter((t) => t.startsWith('🆕'));
+    expect(cards).toHaveLength(3);
+    expect(cards[0]).toMatch(/Alice[\s\S]*Seen in the group[\s\S]*\/dm 1/);
+    expect(cards[1]).toMatch(/Bob[\s\S]*high-value purchase/);
+    expect(cards[2]).toMatch(/Carol[\s\S]*complaint/);
+    expect(out.find((o) => o.chat === 'staff')!.buttons).toEqual(['Take', 'Invite privately']);
+    // Reminders reach staff, but no "sorry for the wait" to members who never asked the bot.
+    expect(texts(out, 'staff').some((t) => t.startsWith('⏰'))).toBe(true);
+    expect(out.filter((o) => ['u1', 'u2', 'u3'].includes(o.chat))).toEqual([]);
+    // The member's conversation stays the bot's: a check-in in the group still works.
+    expect(conversationOf(db, 'console', 'grp', memberId('u1')).state).toBe('bot');
+    close();
+  });
+
+  it('a member with a silent group ticket who asks for a person privately is served there, not sent elsewhere', async () => {
+    const { out, db, close } = await runOn(tempDb().path, [
+      msg('g1', at('10:00:00'), 'u1', '我要退款！！气死了', { chat: 'grp', name: 'Alice' }),
+      msg('m1', at('10:01:00'), 'u1', '转人工', { name: 'Alice' }),
+    ]);
+    expect(texts(out, 'u1')).toEqual([expect.stringMatching(/已为你转接人工客服（工单 #1）/)]);
+    expect(getTicket(db, 1)).toMatchObject({ chatType: 'private', chatId: 'u1', state: 'waiting' });
+    expect(texts(out, 'staff').filter((t) => t.startsWith('🆕'))).toHaveLength(1); // the one card, no second ticket
+    close();
+  });
+
+  it('a silent group ticket staff take goes to the member privately, with not a word in the group', async () => {
+    const { out, db, close } = await runOn(tempDb().path, [
+      staff('s1'),
+      msg('g1', at('10:00:00'), 'u1', '我要退款！！气死了', { chat: 'grp', name: 'Alice' }),
+      msg('t1', at('10:05:00'), 's1', '/take 1', { name: 'Sam' }),
+      msg('g2', at('10:06:00'), 'u1', '签到', { chat: 'grp', name: 'Alice' }),
+    ]);
+    expect(texts(out, 'grp')).toEqual([expect.stringMatching(/Alice 签到成功/)]);
+    expect(texts(out, 'u1')).toEqual(['你好，我是客服 Sam，看到了你在群里的消息，我们在这里私下聊。请直接说明你的问题。']);
+    expect(getTicket(db, 1)).toMatchObject({ chatType: 'private', chatId: 'u1', state: 'staff' });
+    close();
   });
 
   it('serves VIP members first: /queue order and a bare /take', async () => {
@@ -260,7 +302,9 @@ describe('handoff', () => {
     ]);
     const group = texts(out, 'grp');
     expect(group).toHaveLength(2);
-    expect(group[1]).toBe('客服 Sam 已接入，请直接在这里说明你的问题。');
+    // The group complaint is not handled in public: the member hears from Sam privately, the group a short pointer.
+    expect(group[1]).toBe('客服 Sam 已私信联系你，我们在私聊里继续。');
+    expect(texts(out, 'u1')).toEqual(['你好，我是客服 Sam，看到了你在群里的消息，我们在这里私下聊。请直接说明你的问题。']);
     expect(texts(out, 's1')[0]).toMatch(/You took ticket #1/);
     expect(texts(out, 's1')[1]).toMatch(/No one is waiting/);
     expect(texts(out, 'staff')[1]).toMatch(/taken by Sam/);
@@ -291,6 +335,8 @@ describe('handoff', () => {
       ...ticket('20', 'u2', '10:04:00', '10:30:00', '4'),
       ...ticket('21', 'u3', '10:10:00', '10:40:00'),
       msg('open', at('10:00:00', '22'), 'u4', '/human', { name: 'u4' }),
+      msg('q1', at('10:20:00', '22'), 'u5', 'how many points do I have?', { name: 'u5' }),
+      msg('q2', at('10:21:00', '22'), 'u5', 'how far to gold?', { name: 'u5' }),
       msg('st1', at('11:00:00', '22'), 'mgr', '/stats', { name: 'Mia' }),
       msg('st2', at('11:01:00', '22'), 'mgr', '/stats 7d', { name: 'Mia' }),
       msg('st3', at('11:02:00', '22'), 'mgr', '/stats forever', { name: 'Mia' }),
@@ -305,6 +351,7 @@ describe('handoff', () => {
         'Median time to close: 30 min',
         'Average rating: 4.5 (2 ratings)',
         'Waiting now: 1',
+        "Questions: 2 answered by Hearth's own rules (no AI model set up)",
       ].join('\n'),
     );
     expect(week).toMatch(/Tickets opened: 3\nMedian time to take: 7 min\nMedian time to close: 35 min\nAverage rating: 4.0 \(1 rating\)/);
@@ -377,3 +424,99 @@ describe('handoff: no member can flood the staff room', () => {
     close();
   });
 });
+
+describe('handoff: a group conversation goes private', () => {
+  // As on Telegram: the bot may write privately only to people who opened a private chat with it.
+  function optIn() {
+    const { db } = tempDb();
+    const start = new Date('2026-03-02T02:00:00Z');
+    const h = testHearth(db, start, { privateChatOptIn: ['console'], program: program((p) => void (p.staff = ['s1'])) });
+    let n = 0;
+    const say = (from: string, chat: string, text: string, extra: { action?: string; name?: string } = {}) =>
+      h.handleMessage({
+        id: `m${++n}`,
+        channel: 'console',
+        chat,
+        chatType: chat === from ? 'private' : 'group',
+        from: { id: from, name: extra.name ?? from },
+        text,
+        at: new Date(start.getTime() + n * 60_000),
+        ...(extra.action ? { action: extra.action } : {}),
+      });
+    const rows = () =>
+      (db.$client.prepare('SELECT chat, text, buttons, mentions FROM outbox ORDER BY id').all() as { chat: string; text: string; buttons: string | null; mentions: string | null }[]).map((r) => ({
+        chat: r.chat,
+        text: r.text,
+        buttons: r.buttons ? (JSON.parse(r.buttons) as { label: string; privateChat?: boolean; url?: string }[]) : undefined,
+      }));
+    return { db, say, rows };
+  }
+
+  it('staff invite a member seen in the group: a button in the group, and their first private message carries the ticket', async () => {
+    const { db, say, rows } = optIn();
+    await say('s1', 's1', '/queue', { name: 'Sam' });
+    await say('u1', 'grp', '我要退款！！气死了', { name: 'Alice' });
+    expect(rows().filter((r) => r.chat === 'grp')).toEqual([]);
+    await say('s1', 'staff', '', { action: 'invite:1', name: 'Sam' });
+    const invite = rows().filter((r) => r.chat === 'grp');
+    expect(invite).toHaveLength(1);
+    expect(invite[0]!.text).toBe('我们的客服同事想私下帮你处理，点下方按钮私聊我就好。');
+    expect(invite[0]!.buttons).toEqual([{ label: '私聊我', privateChat: true }]);
+    expect(rows().at(-1)!.text).toMatch(/hasn't opened a private chat with me yet/);
+    expect(rows().at(-1)!.chat).toBe('staff');
+    await say('u1', 'u1', '/start', { name: 'Alice' });
+    expect(rows().at(-1)).toMatchObject({ chat: 'u1', text: expect.stringMatching(/工单 #1）已转到这里/) });
+    expect(getTicket(db, 1)).toMatchObject({ chatType: 'private', chatId: 'u1', state: 'waiting' });
+    await say('s1', 'staff', '/take 1', { name: 'Sam' });
+    expect(rows().some((r) => r.chat === 'u1' && r.text === '客服 Sam 已接入，请直接在这里说明你的问题。')).toBe(true);
+    // In the bridged private chat the member's commands still work; everything else goes to staff.
+    await say('u1', 'u1', '签到', { name: 'Alice' });
+    expect(rows().at(-1)).toMatchObject({ chat: 'u1', text: expect.stringMatching(/签到成功/) });
+    await say('u1', 'u1', '/points', { name: 'Alice' });
+    expect(rows().at(-1)).toMatchObject({ chat: 'u1', text: expect.stringMatching(/5 积分/) });
+    await say('u1', 'u1', '订单号 123456，三天了还没退款', { name: 'Alice' });
+    expect(rows().at(-1)).toMatchObject({ chat: 's1', text: '#1 Alice: 订单号 123456，三天了还没退款' });
+    // The group is the member's again: a check-in there is answered.
+    expect(conversationOf(db, 'console', 'grp', getTicket(db, 1)!.memberId).state).toBe('bot');
+  });
+
+  it('a group ticket staff take is offered a private chat in the group, not served in public; the bridge follows the member', async () => {
+    const { db, say, rows } = optIn();
+    await say('s1', 's1', '/queue', { name: 'Sam' });
+    await say('u1', 'grp', '@hearth 转人工', { name: 'Alice' });
+    await say('s1', 'staff', '/take 1', { name: 'Sam' });
+    const offer = rows().filter((r) => r.chat === 'grp').at(-1)!;
+    expect(offer.text).toBe('客服 Sam 想私下帮你处理，请点下方按钮私聊我，在私聊里说就好。');
+    expect(offer.buttons).toEqual([{ label: '私聊我', privateChat: true }]);
+    expect(rows().some((r) => r.chat === 'grp' && /已接入/.test(r.text))).toBe(false);
+    await say('u1', 'u1', '你好，我的积分好像少了', { name: 'Alice' });
+    const toSam = rows().filter((r) => r.chat === 's1').slice(-2).map((r) => r.text);
+    expect(toSam).toEqual(['#1 Alice is in a private chat with me now; what you type goes there.', '#1 Alice: 你好，我的积分好像少了']);
+    await say('s1', 's1', '您好，我帮您查一下', { name: 'Sam' });
+    expect(rows().at(-1)).toMatchObject({ chat: 'u1', text: '您好，我帮您查一下' });
+    expect(getTicket(db, 1)).toMatchObject({ chatType: 'private', chatId: 'u1', state: 'staff' });
+  });
+
+  it('carries the ticket when the member opens the private-chat link that names it; an old link gets a kind word', async () => {
+    const { db, say, rows } = optIn();
+    await say('u1', 'grp', '我们公司想批量采购100件，有优惠吗', { name: 'Alice' });
+    await say('u2', 'u2', '/start ticket-1', { name: 'Bob' }); // not Bob's ticket
+    expect(rows().at(-1)).toMatchObject({ chat: 'u2', text: "Hi! That request has been closed — I'm here if you need anything." });
+    await say('u1', 'u1', '/start ticket-1', { name: 'Alice' });
+    expect(rows().at(-1)).toMatchObject({ chat: 'u1', text: expect.stringMatching(/工单 #1）已转到这里/) });
+    expect(getTicket(db, 1)).toMatchObject({ chatType: 'private', chatId: 'u1', state: 'waiting' });
+    expect(transitionsOf(db, 1).map((t) => t.why)).toEqual(['high-value purchase (seen in the group)', 'member moved to the private chat']);
+  });
+
+  it('never shows staff command results in a members\' group, even to staff who have no private chat', async () => {
+    const { say, rows } = optIn();
+    await say('u1', 'grp', '@hearth 转人工', { name: 'Alice' });
+    await say('s1', 'grp', '/queue', { name: 'Sam' });
+    await say('s1', 'grp', '/stats', { name: 'Sam' });
+    await say('s1', 'grp', '/dm 1', { name: 'Sam' });
+    const group = rows().filter((r) => r.chat === 'grp').map((r) => r.text);
+    expect(group.some((t) => /Waiting|排队|#1 Alice/.test(t))).toBe(false);
+    expect(rows().some((r) => r.chat === 'staff' && /Waiting \(1\)/.test(r.text))).toBe(true);
+  });
+});
+

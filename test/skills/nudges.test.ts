@@ -125,7 +125,7 @@ describe('/mute 免打扰 and /unmute 取消免打扰', () => {
     );
     expect(out.map((o) => [o.at, o.chat, o.text])).toEqual([
       ['2026-03-01T09:00:00+08:00', 'u1', expect.stringContaining('Here is what I can do')],
-      ['2026-03-31T23:00:00+08:00', 'u1', "Done — no more reminders from me. Send /unmute whenever you'd like them back."],
+      ['2026-03-31T23:00:00+08:00', 'u1', "Done: no more reminders from me. Notices about your own points (points added, tier changes) still come. Send /unmute or \"subscribe\" whenever you'd like reminders back."],
       ['2026-04-01T09:00:00+08:00', 'g1', 'Bob, we miss you! Send "check in" to pick up today\'s points.'],
       ['2026-04-01T09:30:00+08:00', 'u1', 'Reminders are back on. Send /mute anytime to pause them.'],
       ['2026-04-01T09:31:00+08:00', 'u1', 'Reminders are already on for you.'],

@@ -23,7 +23,8 @@ describe('privacy', () => {
     expect(reply.text).toContain("Here's what I keep about you:");
     expect(reply.text).toContain('• Name: Alice');
     expect(reply.text).toContain('• Accounts: Console');
-    expect(reply.text).toContain('• Language: English');
+    // Alice has sent only commands and item ids, which say no language: none is remembered.
+    expect(reply.text).toContain('• Language: not set');
     expect(reply.text).toContain('• Birthday: 1990-03-15');
     // 5 for the check-in and 300 for the purchase, less 200 for the code: three entries.
     expect(reply.text).toContain('• Points: 105 (3 entries in your points history)');

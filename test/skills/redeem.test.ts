@@ -38,8 +38,9 @@ describe('/redeem', () => {
     const text = (id: string) => out.find((o) => o.replyTo === id)!.text;
     expect(text('m1')).toBe("Can't redeem Free shipping yet: you're 50 points short (it costs 200; you have 150 to use).");
     expect(text('m2')).toBe('暂时无法兑换¥50代金券：需要金卡会员及以上（你目前是普通会员），还差 1,850 积分（需 2,000，你现在可用 150）。');
-    expect(text('m3')).toBe('Which one do you mean? ¥10 voucher (voucher-10), ¥50 voucher (voucher-50)');
-    expect(text('m4')).toContain('What would you like to redeem?');
+    // After Chinese, a command with no words of its own ("/redeem voucher") keeps the member's Chinese.
+    expect(text('m3')).toBe('你想兑换哪一个？¥10代金券、¥50代金券');
+    expect(text('m4')).toContain('想兑换什么？');
     expect(ledgerRows(db, memberId('u1')).map((r) => r.kind)).toEqual(['earn']);
     expect(db.$client.prepare('SELECT count(*) AS n FROM redemptions').get()).toEqual({ n: 0 });
     close();
@@ -107,10 +108,36 @@ describe('/rewards', () => {
         '✅ 包邮券 — 200 积分',
         '✅ ¥10代金券 — 500 积分，银卡会员及以上',
         '🔒 ¥50代金券 — 2,000 积分，金卡会员及以上',
-        '✅ 补签卡 — 100 积分',
+        '⏸️ 补签卡 — 100 积分，漏签一天后才能用',
         '发送「兑换 商品名」即可兑换，例如：兑换 包邮券',
       ].join('\n'),
     );
+    close();
+  });
+});
+
+describe('make-up card (补签卡) sold only when it can be used', () => {
+  it('refuses before charging when there is no missed day to fill, or a card already waits; sells it when a day can be filled', async () => {
+    const { out, db, memberId, close } = await replayKept([
+      purchase('o1', at(1, '08:00'), 'u1', 500),
+      msg('r1', at(1, '08:30'), 'u1', '兑换 补签卡'),
+      msg('c1', at(1, '09:00'), 'u1', '签到'),
+      msg('c2', at(2, '09:00'), 'u1', '签到'),
+      msg('r2', at(2, '09:30'), 'u1', '兑换 补签卡'),
+      msg('k1', at(4, '09:00'), 'u1', '积分商城'),
+      msg('r3', at(4, '09:01'), 'u1', '兑换 补签卡'),
+      msg('r4', at(4, '09:02'), 'u1', '兑换 补签卡'),
+      msg('m1', at(4, '09:03'), 'u1', '补签'),
+    ]);
+    const reply = (id: string) => out.find((o) => o.replyTo === id)!.text;
+    expect(reply('r1')).toBe('现在兑换补签卡也用不上：补签卡只能补昨天这一天，而且前天要签过到才能接上连签。积分没有扣。');
+    expect(reply('r2')).toBe('现在不需要补签卡：你昨天签到过了，连签没有中断，积分没有扣。');
+    expect(reply('k1')).toContain('✅ 补签卡 — 100 积分');
+    expect(reply('r3')).toMatch(/^兑换成功！/);
+    expect(reply('r4')).toBe('你已经有一张还没用的补签卡了，发送「补签」就能用它补上昨天。积分没有扣。');
+    expect(reply('m1')).toContain('已用补签卡补上昨天（3月3日）的签到');
+    // One card sold, one spend: the refusals charged nothing.
+    expect(ledgerRows(db, memberId('u1')).filter((r) => r.kind === 'spend').map((r) => r.points)).toEqual([-100]);
     close();
   });
 });

@@ -83,14 +83,14 @@ describe('tier notices', () => {
       ['a', 'notice', null],
       ['grp', 'notice', 'b'],
     ]);
-    expect(morning[1]!.text).toMatch(/^🎉 Congratulations, you're now Silver!/);
+    expect(morning[1]!.text).toMatch(/^🎉 Congratulations, you've reached Silver!/);
   });
 
   it('read well in both languages', () => {
     const [silver, gold] = [p.tiers[1]!, p.tiers[2]!];
     const up: TierChange = { kind: 'upgrade', from: silver, to: gold, growth: 5000, gift: 300, balance: 900 };
     expect(tierChangeText(up, { lang: 'zh', program: p })).toBe('🎉 恭喜升级为金卡会员，获赠 300 积分升级礼！今后消费可享 1.2 倍积分。');
-    expect(tierChangeText(up, { lang: 'en', program: p })).toBe("🎉 Congratulations, you're now Gold! Your upgrade gift of 300 points is in your account. Purchases now earn ×1.2 points.");
+    expect(tierChangeText(up, { lang: 'en', program: p })).toBe("🎉 Congratulations, you've reached Gold! Your upgrade gift of 300 points is in your account. Purchases now earn ×1.2 points.");
     const grace: TierChange = { kind: 'grace', tier: gold, growth: 4200, gap: 800, until: new Date(0), lastDay: '2026-04-30' };
     expect(tierChangeText(grace, { lang: 'zh', program: p })).toBe('你近期的成长值为 4,200，低于金卡门槛 5,000。2026-04-30 前再获得 800 成长值即可保留金卡，否则将降一级。');
     expect(tierChangeText({ kind: 'downgrade', from: gold, to: silver, growth: 1200 }, { lang: 'en', program: p })).toBe('Your tier is now Silver.');
@@ -135,7 +135,7 @@ describe('the daily tier review', () => {
       { program: program((x) => (x.nudges.rules = [])) },
     );
     expect(out.map((o) => o.at)).toEqual(['2026-03-01T12:00:00+08:00', '2026-03-01T12:05:00+08:00', '2027-03-02T09:00:00+08:00']);
-    expect(out[1]!.text).toMatch(/^🎉 Congratulations, you're now Silver!/);
+    expect(out[1]!.text).toMatch(/^🎉 Congratulations, you've reached Silver!/);
     // The review ran at 00:10 on 2027-03-02 (the purchase left the window); the notice waited for 09:00.
     expect(out[2]!.text).toBe("Your growth value is now 0, below Silver's 1,000. Earn 1,000 more by 2027-03-31 to keep Silver; otherwise you'll move down one tier.");
     close();

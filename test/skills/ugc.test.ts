@@ -1,5 +1,6 @@
 // UGC through the real engine: submissions, the length rules, review by reply and by id, the reward (points and
-// growth) within the daily cap and once per text, rejection with a reason in the chat of the post, and who may review.
+// growth) within the daily cap and once per text, rejection with its reason told to the author privately, the
+// moderator's lists and confirmations told privately, and who may review.
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { msg, program, tempDb, testHearth } from '../harness';
@@ -86,10 +87,25 @@ describe('ugc', () => {
     ]);
     expect(r.out.slice(1)).toEqual([
       { at: at(10, 5), chat: 'u2', replyTo: 'p1', text: "Your post #1 wasn't approved. Reason: Ads are not allowed here" },
-      { at: at(10, 5), chat: 'g1', replyTo: 'r1', text: 'Rejected post #1 (Bob); the author has been told.' },
+      { at: at(10, 5), chat: 'm1', text: 'Rejected post #1 (Bob); the author has been told.' },
+      { at: at(10, 5), chat: 'g1', replyTo: 'r1', text: "📩 I've sent you the result privately." },
     ]);
     expect(r.db.select().from(ugcSubmissions).get()).toMatchObject({ status: 'rejected', reason: 'Ads are not allowed here' });
     expect(r.db.select().from(ledgerEntries).all()).toEqual([]);
+  });
+
+  it('a group post rejected in the group: the author hears the reason privately, the group never does', async () => {
+    const r = await replayOnFile([
+      manager,
+      post('p1', at(10), 'u2', '#share Buy cheap followers at spam dot example today'),
+      mia('r1', at(10, 5), '/reject Ads are not allowed here', { replyTo: 'p1' }),
+    ]);
+    expect(r.out.slice(1)).toEqual([
+      { at: at(10, 5), chat: 'u2', text: "Your post #1 wasn't approved. Reason: Ads are not allowed here" },
+      { at: at(10, 5), chat: 'm1', text: 'Rejected post #1 (Bob); the author has been told.' },
+      { at: at(10, 5), chat: 'g1', replyTo: 'r1', text: "📩 I've sent you the result privately." },
+    ]);
+    expect(r.out.filter((o) => o.chat === 'g1').some((o) => o.text.includes('Ads'))).toBe(false);
   });
 
   it('members cannot review: slash commands are refused politely, Chinese words pass by, nothing changes', async () => {
@@ -116,9 +132,12 @@ describe('ugc', () => {
       mia('r2', at(11, 1), '/approve 42'),
       mia('r3', at(11, 2), '/approve', { replyTo: 'c1' }),
     ]);
-    expect(r.out.find((o) => o.replyTo === 'r1')!.text).toContain('Waiting for review (2):\n#1 Alice: The lip balm lasts all day and…\n#2 Bob: The travel kit fits every bott…');
-    expect(r.out.find((o) => o.replyTo === 'r2')!.text).toContain('There is no post #42');
-    expect(r.out.find((o) => o.replyTo === 'r3')!.text).toContain("isn't a shared post");
+    // The list names members and quotes their posts: the manager sees it privately, the group only a short note.
+    const [list, unknown, notAPost] = r.out.filter((o) => o.chat === 'm1').map((o) => o.text);
+    expect(list).toContain('Waiting for review (2):\n#1 Alice: The lip balm lasts all day and…\n#2 Bob: The travel kit fits every bott…');
+    expect(unknown).toContain('There is no post #42');
+    expect(notAPost).toContain("isn't a shared post");
+    expect(r.out.filter((o) => ['r1', 'r2', 'r3'].includes(o.replyTo ?? '')).map((o) => [o.chat, o.text])).toEqual(Array(3).fill(['g1', "📩 I've sent you the result privately."]));
   });
 
   it('two managers approving the same post at the same moment pay it once', async () => {

@@ -291,6 +291,10 @@ export function createTelegramChannel(
     deliver: delivery.deliver,
     isGroupAdmin,
     publishCommands,
+    async showTyping(chat) {
+      // Telegram shows "typing…" for 5 seconds or until the next message: enough for a model's answer.
+      await call('sendChatAction', { chat_id: Number(chat), action: 'typing' }).catch((err: unknown) => log.debug({ err: scrub(token, err) }, 'sendChatAction failed'));
+    },
     privateLink(payload) {
       return me ? `https://t.me/${me.username}?start=${payload ?? PRIVATE_CHAT_START}` : undefined;
     },

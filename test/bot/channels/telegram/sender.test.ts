@@ -181,7 +181,7 @@ describe('telegram channel start', () => {
       ]);
       const staffRoom = menus.find((m) => m.scope.type === 'chat' && !m.language_code)!;
       expect(staffRoom.scope.chat_id).toBe(-100999);
-      expect(staffRoom.commands.map((c) => c.command)).toEqual(['help', 'queue', 'take', 'done', 'transfer']);
+      expect(staffRoom.commands.map((c) => c.command)).toEqual(['help', 'member', 'queue', 'take', 'done', 'transfer']);
       const admins = menus.find((m) => m.scope.type === 'all_chat_administrators' && m.language_code === 'zh')!;
       expect(admins.commands.map((c) => c.command)).toContain('badge');
       expect(admins.commands.find((c) => c.command === 'checkin')!.description).toBe('每日签到领积分');

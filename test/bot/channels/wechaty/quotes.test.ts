@@ -119,11 +119,15 @@ describe('WeChat quoted replies end to end (wechaty-puppet-mock)', () => {
     const li2 = w.person('小李');
     const room = w.room('茶友群', [mgr, li1, li2]);
     const { db, hearth } = await hearthOnWechat(w, { groups: [room], managers: [mgr] });
+    // The manager's private chat with the bot is open: what a manager command says goes there, not to the room.
+    mgr.say('你好').to(w.self);
+    await until(() => w.said.some((s) => s.chat === mgr.id), 'the greeting');
     li1.say('今天泡的凤凰单丛').to(room);
     mgr.say(quoted('小李', '今天泡的凤凰单丛', '颁发勋章 热心助人')).to(room);
-    await until(() => w.said.some((s) => s.chat === room.id), 'the answer');
+    await until(() => w.said.some((s) => s.chat === room.id) && w.said.filter((s) => s.chat === mgr.id).length > 1, 'the answer');
     await hearth.engine.idle();
-    expect(w.said.find((s) => s.chat === room.id)!.text).toMatch(/请直接 @ 对方/);
+    expect(w.said.filter((s) => s.chat === mgr.id).at(-1)!.text).toMatch(/请直接 @ 对方/);
+    expect(w.said.find((s) => s.chat === room.id)!.text).toMatch(/^📩/);
     expect(badgesOf(db, li1.id)).toEqual([]);
     expect(badgesOf(db, li2.id)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { loadConfig } from '../../../../bot/config';
 import { silentLogger } from '../../../../bot/log';
 import type { Hearth } from '../../../../bot/hearth';
 import { hearthOn, program, tempDb, tempDir } from '../../../harness';
+import { VirtualClock, type Clock } from '../../../../bot/core/clock';
 import { readDb, writeProgram } from '../../live-support';
 import { shown, startFakeWecom, type FakeWecom } from './fake-wecom';
 
@@ -35,10 +36,10 @@ function channelTo(f: FakeWecom, extra: Partial<Parameters<typeof createWecomCha
 }
 
 /** Hearth on the WeCom channel, the fake's group listed, on a fresh database. */
-async function hearthOnWecom(f: FakeWecom, extra: Partial<Parameters<typeof createWecomChannel>[1]> = {}) {
+async function hearthOnWecom(f: FakeWecom, extra: Partial<Parameters<typeof createWecomChannel>[1]> = {}, clock?: Clock) {
   const { db } = tempDb();
   const channel = channelTo(f, { limits: { perChatGapMs: 0 }, ...extra });
-  const hearth = await hearthOn([channel], { db, program: program((p) => void (p.groups = [`wecom:${GROUP}`])) });
+  const hearth = await hearthOn([channel], { db, clock, program: program((p) => void (p.groups = [`wecom:${GROUP}`])) });
   return { db, channel, hearth };
 }
 
@@ -154,10 +155,12 @@ describe('WeCom intelligent robot channel (long connection to a local fake)', ()
 
   it('a message with no frame to answer (a notice) is pushed to the chat as markdown', async () => {
     const f = await fake();
-    const { hearth, channel } = await hearthOnWecom(f);
+    // Outside quiet hours (a notice queued at night waits for the morning), whenever this test runs.
+    const afternoon = new Date('2026-03-02T15:00:00+08:00');
+    const { hearth, channel } = await hearthOnWecom(f, {}, new VirtualClock(afternoon));
     await channel.start(hearth);
-    hearth.deps.queue('notice-1', { channel: 'wecom', chat: GROUP, text: '今晚 8 点茶会 🍵', kind: 'notice' }, new Date());
-    await hearth.dispatcher.flush(new Date());
+    hearth.deps.queue('notice-1', { channel: 'wecom', chat: GROUP, text: '今晚 8 点茶会 🍵', kind: 'notice' }, afternoon);
+    await hearth.dispatcher.flush(afternoon);
     expect(f.accepted()).toMatchObject([{ cmd: 'aibot_send_msg', chat: GROUP, body: { chatid: GROUP, msgtype: 'markdown', markdown: { content: '今晚 8 点茶会 🍵' } } }]);
   });
 

@@ -1,0 +1,108 @@
+// Consent and cost of the model path: who agreed that their questions may go to a model, and what it costs: calls, failures, replaced answers, tokens and latency per local day, member and use; the
+// daily token budgets are read from here, and /stats reports it beside the questions answered without a model.
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { modelConsent, modelUsage } from './schema';
+
+/** The use under which questions answered without a model are counted. */
+export const FAST_PATH = 'fast-path';
+
+/** One model call (or, under FAST_PATH, one question answered without a model) to add to the day's counts. */
+export interface ModelUse {
+  day: string;
+  memberId: number;
+  purpose: string;
+  calls: number;
+  failed?: boolean;
+  replaced?: boolean;
+  promptTokens?: number;
+  completionTokens?: number;
+  latencyMs?: number;
+}
+
+/** Add one use to the day's row (one upsert: never read-then-write). */
+export function recordModelUse(db: Db, u: ModelUse): void {
+  const row = {
+    day: u.day,
+    memberId: u.memberId,
+    purpose: u.purpose,
+    calls: u.calls,
+    failures: u.failed ? 1 : 0,
+    replaced: u.replaced ? 1 : 0,
+    promptTokens: u.promptTokens ?? 0,
+    completionTokens: u.completionTokens ?? 0,
+    latencyMs: Math.round(u.latencyMs ?? 0),
+  };
+  db.insert(modelUsage)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [modelUsage.day, modelUsage.memberId, modelUsage.purpose],
+      set: {
+        calls: sql`${modelUsage.calls} + ${row.calls}`,
+        failures: sql`${modelUsage.failures} + ${row.failures}`,
+        replaced: sql`${modelUsage.replaced} + ${row.replaced}`,
+        promptTokens: sql`${modelUsage.promptTokens} + ${row.promptTokens}`,
+        completionTokens: sql`${modelUsage.completionTokens} + ${row.completionTokens}`,
+        latencyMs: sql`${modelUsage.latencyMs} + ${row.latencyMs}`,
+      },
+    })
+    .run();
+}
+
+/** Tokens spent on a local day, by one member or (memberId undefined) by everyone. */
+export function tokensSpent(db: Db, day: string, memberId?: number): number {
+  const where = memberId === undefined ? eq(modelUsage.day, day) : and(eq(modelUsage.day, day), eq(modelUsage.memberId, memberId));
+  return db
+    .select({ n: sql<number>`coalesce(sum(${modelUsage.promptTokens} + ${modelUsage.completionTokens}), 0)` })
+    .from(modelUsage)
+    .where(where)
+    .get()!.n;
+}
+
+/** Totals per use over local days, for /stats. */
+export interface UsageTotals {
+  purpose: string;
+  /** Model calls; under FAST_PATH, questions answered without a model. */
+  calls: number;
+  failures: number;
+  replaced: number;
+  tokens: number;
+  latencyMs: number;
+}
+
+/** A day's totals per use. */
+export function modelUsageOn(db: Db, day: string): UsageTotals[] {
+  return modelUsageBetween(db, day, day);
+}
+
+/** Totals per use over local days `from`..`to` (YYYY-MM-DD, inclusive). */
+export function modelUsageBetween(db: Db, from: string, to: string): UsageTotals[] {
+  return db
+    .select({
+      purpose: modelUsage.purpose,
+      calls: sql<number>`sum(${modelUsage.calls})`,
+      failures: sql<number>`sum(${modelUsage.failures})`,
+      replaced: sql<number>`sum(${modelUsage.replaced})`,
+      tokens: sql<number>`sum(${modelUsage.promptTokens} + ${modelUsage.completionTokens})`,
+      latencyMs: sql<number>`sum(${modelUsage.latencyMs})`,
+    })
+    .from(modelUsage)
+    .where(and(gte(modelUsage.day, from), lte(modelUsage.day, to)))
+    .groupBy(modelUsage.purpose)
+    .all();
+}
+
+/** Record that a member agreed to the model (again: no change); false when they had already. */
+export function agreeToModel(db: Db, memberId: number, at: Date): boolean {
+  return db.insert(modelConsent).values({ memberId, agreedAt: at.getTime() }).onConflictDoNothing().run().changes === 1;
+}
+
+/** Withdraw a member's agreement; false when there was none. */
+export function withdrawFromModel(db: Db, memberId: number): boolean {
+  return db.delete(modelConsent).where(eq(modelConsent.memberId, memberId)).run().changes === 1;
+}
+
+/** Whether the member agreed that their questions may go to the model. */
+export function agreedToModel(db: Db, memberId: number): boolean {
+  return db.select({ m: modelConsent.memberId }).from(modelConsent).where(eq(modelConsent.memberId, memberId)).get() !== undefined;
+}
