@@ -258,7 +258,9 @@ async function replay(args: string[]): Promise<number> {
   }
   try {
     // With OPENAI_* set, the model answers what the fast path cannot, as it would live.
-    const llm = modelSetupOf(loadConfig(), log);
+    // A replay hands messages over one at a time: waiting for follow-ups would only slow it.
+    const model = modelSetupOf(loadConfig(), log);
+    const llm = model && { ...model, debounceMs: 0 };
     await runReplay(lines, { program, dbPath: values.db, log, llm, write: (line) => process.stdout.write(`${line}\n`) });
   } finally {
     lock?.release();

@@ -18,7 +18,7 @@ import { isGroupSelfQuestion } from './group-asks';
 import { askCopy } from './ask.copy';
 import { localDate } from '../community/calendar';
 import { FAST_PATH, recordModelUse } from '../store/model-usage';
-import { checkinInfoText, checkinStatusText } from './checkin';
+import { checkinInfoText, checkinStatusText, makeupCardSellable } from './checkin';
 import { optIn, optOut } from './nudges';
 import { inviteReply, referralCondition } from './welcome';
 import { setBirthday } from './profile';
@@ -139,8 +139,11 @@ const redeem: Answer = (ctx, s) => {
   const { program } = ctx.deps;
   const say = askCopy.to(ctx);
   const lang = ctx.lang;
-  if (program.rewards.length === 0) return say('noRewards');
-  const gaps = program.rewards.map((r) => ({ r, gap: redeemGap(program, r, s.tier.id, s.spendable) }));
+  // A make-up card is offered only when there is a missed day it could fill (as /rewards and /redeem hold it).
+  const makeupUsable = makeupCardSellable(ctx.deps, ctx.member.id, ctx.now).ok;
+  const offered = program.rewards.filter((r) => r.kind !== 'makeup-card' || makeupUsable);
+  if (offered.length === 0) return say('noRewards');
+  const gaps = offered.map((r) => ({ r, gap: redeemGap(program, r, s.tier.id, s.spendable) }));
   const now = gaps.filter((g) => !g.gap).map((g) => g.r);
   const locked = gaps.filter((g) => g.gap?.tierNeeded).map((g) => ({ r: g.r, tier: g.gap!.tierNeeded! }));
   const short = gaps.filter((g) => g.gap && !g.gap.tierNeeded).sort((a, b) => a.r.cost - b.r.cost);

@@ -1,10 +1,10 @@
 // Questions about oneself typed in a community group without mentioning the bot ("我还有多少积分", "how far am I
-// from Gold?"): clear ones get an answer, privately (the group hears a short pointer); chatter stays unanswered.
+// from Gold?", "我今天签到了吗"): clear ones get an answer, privately (the group hears a short pointer); chatter stays unanswered.
 import type { SkillContext } from '../bot/core/skill';
 import { recogniseIntent, type IntentName } from '../community/intents';
 
 /** The questions about one's own standing the bot answers in a group unasked (always privately). */
-const selfQuestions: ReadonlySet<IntentName> = new Set<IntentName>(['balance', 'tier', 'next-tier', 'expiry', 'redeem']);
+const selfQuestions: ReadonlySet<IntentName> = new Set<IntentName>(['balance', 'tier', 'next-tier', 'expiry', 'redeem', 'checkin-status']);
 
 /** A quick question is short; a longer message that mentions points is a story, not a question to the bot. */
 const MAX_GROUP_QUESTION = 60;

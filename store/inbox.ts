@@ -101,3 +101,19 @@ export function pruneInbox(db: Db, payloadBefore: Date, keysBefore: Date): { cle
   const deleted = statement<[number]>(db, 'DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?').run(keysBefore.getTime()).changes;
   return { cleared, deleted };
 }
+
+/**
+ * The messages one sender wrote in a chat after `messageId` that are recorded but not handled yet, oldest first (the
+ * quick follow-ups the model reads together with the first).
+ */
+export function laterPendingFrom(db: Db, channel: string, chat: string, messageId: string, platformId: string, limit = 5): { messageId: string; text: string }[] {
+  return statement<[string, string, string, string, string, number], { messageId: string; text: string | null }>(
+    db,
+    `SELECT message_id AS messageId, json_extract(payload, '$.text') AS text FROM inbox
+     WHERE done_at IS NULL AND channel = ? AND chat = ? AND kind = 'message' AND payload IS NOT NULL
+       AND id > (SELECT id FROM inbox WHERE channel = ? AND message_id = ?) AND json_extract(payload, '$.from.id') = ?
+     ORDER BY id LIMIT ?`,
+  )
+    .all(channel, chat, channel, messageId, platformId, limit)
+    .filter((r): r is { messageId: string; text: string } => typeof r.text === 'string' && r.text.trim() !== '');
+}

@@ -92,6 +92,7 @@ export function testHearth(
     deployment?: Partial<Deployment>;
     /** Channels to deliver through (none by default: rows stay in the outbox). */
     channels?: Channel[];
+    llm?: ModelSetup;
   } = {},
 ): Hearth {
   const base = localDeployment(['console'], { capabilities: options.privateChatOptIn?.includes('console') ? { privateMessages: 'opened' } : {} });
@@ -109,6 +110,7 @@ export function testHearth(
     modules: options.modules,
     isGroupAdmin: options.isGroupAdmin,
     channels: options.channels,
+    llm: options.llm,
   });
 }
 

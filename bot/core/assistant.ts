@@ -43,4 +43,6 @@ export interface ModelSetup {
   dailyTokens: number;
   /** `required`: a member's words go to the model only once they agreed (`/ai on`), as China's PIPL asks for a provider abroad. */
   consent: 'required' | 'not-required';
+  /** How long to wait for a member's quick follow-ups before the model reads them together (0: no wait). */
+  debounceMs: number;
 }

@@ -4,8 +4,8 @@ import type { Config } from '../config';
 import type { ModelSetup } from '../core/assistant';
 import { createOpenAIAssistant } from './openai-assistant';
 
-/** Defaults: a member waits at most 8 s; 2 retries; 2M tokens a day overall, 20k per member. */
-export const MODEL_DEFAULTS = { timeoutMs: 8000, retries: 2, dailyTokens: 2_000_000, memberDailyTokens: 20_000 } as const;
+/** Defaults: a member waits at most 8 s; 2 retries; 2M tokens a day overall, 20k per member; 1.2 s for follow-ups. */
+export const MODEL_DEFAULTS = { timeoutMs: 8000, retries: 2, dailyTokens: 2_000_000, memberDailyTokens: 20_000, debounceMs: 1200 } as const;
 
 /** The model Hearth uses under `config`, or undefined (no HEARTH_LLM_MODEL): everything then works without one. */
 export function modelSetupOf(config: Config, log: Logger): ModelSetup | undefined {
@@ -24,5 +24,6 @@ export function modelSetupOf(config: Config, log: Logger): ModelSetup | undefine
     dailyTokens: config.HEARTH_LLM_DAILY_TOKENS ?? MODEL_DEFAULTS.dailyTokens,
     memberDailyTokens: config.HEARTH_LLM_MEMBER_DAILY_TOKENS ?? MODEL_DEFAULTS.memberDailyTokens,
     consent: config.HEARTH_LLM_CONSENT,
+    debounceMs: config.HEARTH_LLM_DEBOUNCE_MS ?? MODEL_DEFAULTS.debounceMs,
   };
 }

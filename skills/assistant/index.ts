@@ -1,7 +1,8 @@
 // Free-form questions the intent layer could not place, answered by a language model from the member's own data:
 // read-only tools bound to the member, every number checked against what the tools and rules said, a daily token
 // budget, and a plain reply of its own when the model is slow, down or its answer fails the checks.
-import type { Skill, SkillContext, SkillModule } from '../../bot/core/skill';
+import type { HearthDeps, Skill, SkillContext, SkillModule } from '../../bot/core/skill';
+import { laterPendingFrom } from '../../store/inbox';
 import { HearthError } from '../../bot/core/errors';
 import { localDate } from '../../community/calendar';
 import { agreedToModel, agreeToModel, recordModelUse, tokensSpent, withdrawFromModel } from '../../store/model-usage';
@@ -10,6 +11,8 @@ import { memberTools, programRules } from './tools';
 import { replyProblem } from './guard';
 import { assistantCopy } from './copy';
 import { replyPrivately } from '../private';
+import { escalateOnSignal } from '../handoff';
+import { z } from 'zod';
 
 /** Messages longer than this are not sent to the model (a question, not an essay; and the cost stays bounded). */
 export const MAX_MODEL_QUESTION = 500;
@@ -25,37 +28,88 @@ function withinBudget(ctx: SkillContext, day: string): boolean {
   return tokensSpent(ctx.deps.db, day, ctx.member.id) < llm.memberDailyTokens && tokensSpent(ctx.deps.db, day) < llm.dailyTokens;
 }
 
-async function answerWithModel(ctx: SkillContext): Promise<void> {
+/** The model's answer to the member's words, checked; the bot's own line when it fails a check or the model fails. */
+async function modelAnswer(ctx: SkillContext, day: string, words: string): Promise<string> {
   const { deps, member, lang, now } = ctx;
   const llm = deps.llm!;
   const tz = deps.program.timezone;
-  const day = localDate(now, tz);
   const rules = programRules(deps.program, lang);
   const use = { day, memberId: member.id, purpose: 'answer', calls: 1 };
-  let text: string;
-  deps.showTyping(ctx.msg.channel, ctx.msg.chat);
   try {
     const answer = await llm.assistant.complete({
       prompt: 'member-assistant',
       lang,
       vars: { today: day, timezone: tz, name: firstName(member.name) || '—', rules },
-      message: ctx.msg.text,
+      message: words,
       tools: memberTools(deps, member, lang, now),
     });
-    const problem = replyProblem(answer.text, [...answer.toolResults, rules, ctx.msg.text, day]);
+    const problem = replyProblem(answer.text, [...answer.toolResults, rules, words, day]);
     const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
-    if (problem) {
-      deps.log.warn({ model: llm.assistant.model, problem, answer: answer.text.slice(0, 300) }, 'model answer replaced');
-      ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent, replaced: true }));
-      text = assistantCopy.say(ctx, 'unsure');
-    } else {
-      ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent }));
-      text = answer.text;
-    }
+    ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent, replaced: problem !== undefined }));
+    if (!problem) return answer.text;
+    deps.log.warn({ model: llm.assistant.model, problem, answer: answer.text.slice(0, 300) }, 'model answer replaced');
   } catch (err) {
     if (!(err instanceof HearthError)) throw err;
     ctx.afterHandled(() => recordModelUse(deps.db, { ...use, failed: true }));
-    text = assistantCopy.say(ctx, 'unsure');
+  }
+  return assistantCopy.say(ctx, 'unsure');
+}
+
+const verdictSchema = z.object({ handoff: z.enum(['complaint', 'high-value', 'request', 'none']), why: z.string().max(200).default('') });
+type Verdict = z.infer<typeof verdictSchema>;
+
+/**
+ * The escalation classifier: one more reader beside the rules, for what they could not place. Its "why" is for staff,
+ * in their language; an answer that is not the JSON asked for counts as "none" (the rules still decide alone).
+ */
+async function modelVerdict(ctx: SkillContext, day: string, words: string): Promise<Verdict> {
+  const { deps, member } = ctx;
+  const use = { day, memberId: member.id, purpose: 'classify', calls: 1 };
+  try {
+    const answer = await deps.llm!.assistant.complete({ prompt: 'escalation-classifier', lang: deps.program.escalation.staffLang, vars: { today: day }, message: words, tools: [] });
+    const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
+    const json = /\{[\s\S]*\}/.exec(answer.text)?.[0];
+    let parsed: unknown;
+    try {
+      parsed = json === undefined ? undefined : JSON.parse(json);
+    } catch {
+      parsed = undefined;
+    }
+    const verdict = verdictSchema.safeParse(parsed);
+    ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent, replaced: !verdict.success }));
+    return verdict.success ? verdict.data : { handoff: 'none', why: '' };
+  } catch (err) {
+    if (!(err instanceof HearthError)) throw err;
+    ctx.afterHandled(() => recordModelUse(deps.db, { ...use, failed: true }));
+    return { handoff: 'none', why: '' };
+  }
+}
+
+/** Follow-ups already read with an earlier message, per running Hearth (after a restart they are simply answered). */
+const readTogether = new WeakMap<HearthDeps, Set<string>>();
+
+function absorbed(deps: HearthDeps): Set<string> {
+  let set = readTogether.get(deps);
+  if (!set) readTogether.set(deps, (set = new Set()));
+  return set;
+}
+
+/**
+ * Classify and answer at once (the member waits for one model turn, not two); a handoff wins over the answer. Quick
+ * follow-ups from the member, received while this waited its short debounce, are read with it and not answered again.
+ */
+async function answerWithModel(ctx: SkillContext): Promise<void> {
+  const { deps, msg } = ctx;
+  const day = localDate(ctx.now, deps.program.timezone);
+  deps.showTyping(msg.channel, msg.chat);
+  if (deps.llm!.debounceMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.llm!.debounceMs));
+  const later = laterPendingFrom(deps.db, msg.channel, msg.chat, msg.id, msg.from.id);
+  for (const l of later) absorbed(deps).add(`${msg.channel}:${l.messageId}`);
+  const words = [msg.text, ...later.map((l) => l.text)].join('\n');
+  const [verdict, text] = await Promise.all([modelVerdict(ctx, day, words), modelAnswer(ctx, day, words)]);
+  if (verdict.handoff !== 'none' && ctx.role === 'member') {
+    escalateOnSignal(ctx, verdict.handoff, `🤖 ${verdict.why.trim().slice(0, 80)}`);
+    if (ctx.handled) return;
   }
   // What the model says is about the member's own points: never to a group.
   replyPrivately(ctx, text);
@@ -82,6 +136,11 @@ export const assistantSkill: Skill = {
     }
     const llm = ctx.deps.llm;
     if (ctx.handled || !llm || !ctx.addressed || ctx.command || ctx.msg.action !== undefined) return next();
+    // Read already with the message before it, and answered there.
+    if (absorbed(ctx.deps).delete(`${ctx.msg.channel}:${ctx.msg.id}`)) {
+      ctx.handled = true;
+      return;
+    }
     if (ctx.msg.text.trim() === '' || ctx.msg.text.length > MAX_MODEL_QUESTION) return next();
     if (llm.consent === 'required' && !agreedToModel(ctx.deps.db, ctx.member.id)) return next();
     if (!withinBudget(ctx, localDate(ctx.now, ctx.deps.program.timezone))) return next();

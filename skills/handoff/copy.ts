@@ -217,6 +217,8 @@ export const handoffCopy = defineCopy('handoff', {
     zh: '人工服务（最近 {days} 天）：\n新建工单：{opened}\n接手用时中位数：{toTake}\n结束用时中位数：{toClose}\n平均评分：{rating}{ratings}\n当前排队：{waiting}',
     en: 'Handoff, last {days, plural, one {# day} other {# days}}:\nTickets opened: {opened}\nMedian time to take: {toTake}\nMedian time to close: {toClose}\nAverage rating: {rating}{ratings}\nWaiting now: {waiting}',
   },
+  // The model's two lines under a new ticket's card.
+  modelSummary: { zh: '🧠 #{id} 摘要：{summary}', en: '🧠 #{id} in short: {summary}' },
   // Questions answered in the same days: by Hearth's own rules (`fast`), by the model, and model answers not used.
   statsAnswers: {
     zh: '问答：{fast} 个由机器人规则直接回答，{model} 个由 AI 模型回答（{tokens, number} tokens，{replaced} 个未通过检查或超时，已改用机器人回复）',

@@ -11,6 +11,7 @@ import { staffCard, whenText } from './cards';
 import { latestChangeForStaff } from '../statement';
 import { handoffCopy } from './copy';
 import { isStaffRoom } from './people';
+import { scheduleTicketSummary } from './summary';
 import { openTicketFor, requestOf, type Opening, type Standing } from './tickets';
 
 /** Messages the fallback did not understand (set during the run, read by the gate when it records the message). */
@@ -82,6 +83,15 @@ function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standin
   const cardOpts = { silent: opts.silent === true, ...(later ? { opensAt: later } : {}) };
   const card = staffCard(program, opening.ticket, ctx.member.name, latestChangeForStaff(ctx.deps.db, program, ctx.member.id, { lang: program.escalation.staffLang, program }), cardOpts);
   ctx.send({ channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text: card.text, buttons: card.buttons, kind: 'reply' });
+  const id = opening.ticket.id;
+  ctx.afterHandled(() => scheduleTicketSummary(ctx.deps, id, ctx.now));
+}
+
+/** Open a ticket on a signal another reader found (the model's classifier), exactly as for the rules' own; its words go on the card. */
+export function escalateOnSignal(ctx: SkillContext, reason: 'complaint' | 'high-value' | 'request', detail: string): void {
+  const s = standingOf(ctx);
+  const vip = isVip(ctx.deps.program, s.tierId);
+  escalate(ctx, { reason, priority: priorityOf(reason, vip), vip, detail }, s);
 }
 
 /**

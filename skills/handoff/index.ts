@@ -3,13 +3,14 @@
 // installs is two modules, because escalation must look at a message after the command skills and before the bot
 // tries to answer it, while the gate must see every message first.
 import type { SkillModule } from '../../bot/core/skill';
-import { escalationSkill, humanCommand, misunderstood } from './escalation';
+import { escalateOnSignal, escalationSkill, humanCommand, misunderstood } from './escalation';
 import { handoffGate } from './gate';
 import { installSlaTimers } from './sla';
+import { installTicketSummaries } from './summary';
 import { handoffCommands } from './staff-commands';
 
 export { handoffCopy } from './copy';
-export { escalationSkill, handoffCommands, handoffGate, misunderstood };
+export { escalateOnSignal, escalationSkill, handoffCommands, handoffGate, misunderstood };
 
 /**
  * First in skillModules(): the gate (staff own the conversation: the bridge, silence), then the staff commands and
@@ -17,7 +18,10 @@ export { escalationSkill, handoffCommands, handoffGate, misunderstood };
  */
 export const handoffModule: SkillModule = {
   skills: [handoffGate, handoffCommands, humanCommand],
-  install: installSlaTimers,
+  install: (host) => {
+    installSlaTimers(host);
+    installTicketSummaries(host);
+  },
 };
 
 /** Escalation detection: after the command skills, before the ask skill and the fallback (which calls `misunderstood`). */

@@ -50,10 +50,10 @@ describe('ask: English questions in a private chat', () => {
     expect(text).not.toContain('Invite a friend');
   });
 
-  it('says when nothing is affordable yet and what is closest', async () => {
+  it('says when nothing is affordable yet and what is closest (a make-up card only when a missed day needs one)', async () => {
     const out = await replay([purchase('o1', at(1, '10:00'), 'u1', 80), msg('m1', at(1, '10:05'), 'u1', 'what rewards can i get?')]);
     expect(answerTo(out, 'm1').text).toBe(
-      'You have 80 points to use, not quite enough yet. The closest is Make-up card (100 points): 20 to go.\n' +
+      'You have 80 points to use, not quite enough yet. The closest is Free shipping (200 points): 120 to go.\n' +
         '🔒 Unlocks at a higher tier: ¥10 voucher (Silver+), ¥50 voucher (Gold+)',
     );
   });

@@ -3,7 +3,7 @@
 // read another member, the daily budget, and the fast path answering alone whatever it can.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { msg, replay, tempDir } from '../harness';
+import { msg, replay, tempDb, tempDir, testHearth } from '../harness';
 import { at, purchase } from './ledger-helpers';
 import { startFakeOpenAI, textOf, toolResultsIn, type CompletionRequest, type FakeOpenAI, type Scripted } from '../bot/llm/openai-server';
 import { createOpenAIAssistant } from '../../bot/llm/openai-assistant';
@@ -18,13 +18,24 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function modelAt(script: (req: CompletionRequest) => Scripted, limits: Partial<ModelSetup> & { timeoutMs?: number } = {}): Promise<ModelSetup> {
-  server = await startFakeOpenAI(script);
+/** The classifier's request carries no tools; by default it finds nothing for staff. */
+const isClassifier = (req: CompletionRequest) => !req.tools?.length;
+const nothingForStaff: Scripted = { text: '{"handoff": "none", "why": ""}', tokens: 50 };
+/** The member-assistant's requests, without the classifier's. */
+const answerRequests = () => server!.requests.filter((r) => !isClassifier(r));
+
+async function modelAt(
+  script: (req: CompletionRequest) => Scripted,
+  limits: Partial<ModelSetup> & { timeoutMs?: number } = {},
+  classifier: (req: CompletionRequest) => Scripted = () => nothingForStaff,
+): Promise<ModelSetup> {
+  server = await startFakeOpenAI((req) => (isClassifier(req) ? classifier(req) : script(req)));
   return {
     assistant: createOpenAIAssistant({ apiKey: 'test', baseURL: server.baseURL, model: 'test-model', timeoutMs: limits.timeoutMs ?? 5000, maxRetries: 0, log: silentLogger() }),
     dailyTokens: limits.dailyTokens ?? 1_000_000,
     memberDailyTokens: limits.memberDailyTokens ?? 100_000,
     consent: limits.consent ?? 'not-required',
+    debounceMs: limits.debounceMs ?? 0,
   };
 }
 
@@ -44,7 +55,7 @@ describe('the model path', () => {
     const out = await replay([...checkins, msg('q1', at(2, '10:00'), 'u1', '上个月我来报到过几回？', { name: 'Alice Wang' })], { llm });
     expect(out.find((o) => o.replyTo === 'q1')).toMatchObject({ chat: 'u1', text: '你上个月签到了 3 次，继续加油！' });
     // The model got the program's rules, the member's first name only, and nothing else about them.
-    const system = textOf(server!.requests[0]!.messages[0]!.content);
+    const system = textOf(answerRequests()[0]!.messages[0]!.content);
     expect(system).toContain('"pointsPerCny":1');
     expect(system).toContain('Alice');
     expect(system).not.toContain('Wang');
@@ -67,7 +78,7 @@ describe('the model path', () => {
     expect(reply.text).not.toContain('9,999');
     expect(reply.text).toMatch(/can't give you a sure answer/);
     const db = openDatabase(path);
-    expect(modelUsageOn(db, '2026-03-01')).toMatchObject([{ purpose: 'answer', calls: 1, replaced: 1, failures: 0 }]);
+    expect(modelUsageOn(db, '2026-03-01')).toEqual(expect.arrayContaining([expect.objectContaining({ purpose: 'answer', calls: 1, replaced: 1, failures: 0 })]));
     db.$client.close();
   });
 
@@ -83,7 +94,7 @@ describe('the model path', () => {
     const llm = await modelAt(() => ({ toolCalls: [{ name: 'my_points' }] }));
     const out = await replay([msg('q1', at(1, '12:05'), 'u1', 'write me a little poem about my journey with you')], { llm });
     expect(out.find((o) => o.replyTo === 'q1')!.text).toMatch(/can't give you a sure answer/);
-    expect(server!.requests).toHaveLength(4);
+    expect(answerRequests()).toHaveLength(4);
   });
 
   it('gives nothing about another member, whatever the message says', async () => {
@@ -103,9 +114,9 @@ describe('the model path', () => {
   });
 
   it('stops calling the model when the member has spent the day\'s budget: the fast path alone answers', async () => {
-    const llm = await modelAt(() => ({ text: 'Happy to help!', tokens: 200 }), { memberDailyTokens: 150 });
+    const llm = await modelAt(() => ({ text: 'Happy to help!', tokens: 200 }), { memberDailyTokens: 250 });
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'tell me something nice'), msg('q2', at(1, '12:01'), 'u1', 'tell me more'), msg('q3', at(1, '12:02'), 'u1', '/points')], { llm });
-    expect(server!.requests).toHaveLength(1);
+    expect(answerRequests()).toHaveLength(1);
     expect(out.find((o) => o.replyTo === 'q1')!.text).toBe('Happy to help!');
     expect(out.find((o) => o.replyTo === 'q2')!.text).toMatch(/didn't quite get that/);
     expect(out.find((o) => o.replyTo === 'q3')!.text).toMatch(/^You have 0 points/);
@@ -129,7 +140,58 @@ describe('the model path', () => {
     expect(reply('q2')).toBe('Happy to help!');
     expect(reply('a2')).toBe('已停止，你的问题不会再发给 AI 模型。');
     expect(reply('q3')).not.toBe('Happy to help!');
-    expect(server!.requests).toHaveLength(1);
+    expect(answerRequests()).toHaveLength(1);
+  });
+
+  it('hands to a person what the rules missed when the classifier says so, its reason on the staff card', async () => {
+    const llm = await modelAt(() => ({ text: 'Sorry to hear that!' }), {}, () => ({ text: '{"handoff": "complaint", "why": "sent an old batch twice"}' }));
+    // A complaint the rules do not catch (escalation.test.ts round 7 keeps it as a miss).
+    const out = await replay([msg('q1', at(1, '12:00'), 'u1', '第二次买了，还是收到旧批次的', { name: 'Li' })], { llm });
+    expect(out.find((o) => o.replyTo === 'q1')!.text).toMatch(/工单 #1/);
+    expect(out.some((o) => o.text === 'Sorry to hear that!')).toBe(false);
+    expect(out.find((o) => o.chat === 'staff')!.text).toContain('🤖 sent an old batch twice');
+  });
+
+  it('keeps the answer when the classifier says nothing, or says it in a form it was not asked for', async () => {
+    const llm = await modelAt(() => ({ text: 'Happy to help!' }), {}, () => ({ text: 'I think this is fine.' }));
+    const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'tell me something nice')], { llm });
+    expect(out.find((o) => o.replyTo === 'q1')!.text).toBe('Happy to help!');
+    expect(out.filter((o) => o.chat === 'staff')).toEqual([]);
+  });
+
+  it('puts two lines from the model under a new ticket\'s card, from the member\'s words only, and drops a summary with a number they never gave', async () => {
+    const summaries = ['Wants the order 884213 re-sent; the parcel came back.', 'Wants 3 parcels re-sent.'];
+    let n = 0;
+    const llm = await modelAt(() => ({ text: 'unused' }), {}, (req) => (textOf(req.messages[0]!.content).includes('Summarise') ? { text: summaries[n++]! } : nothingForStaff));
+    const out = await replay(
+      [
+        msg('h1', at(1, '12:00'), 'u1', '/human my parcel 884213 came back to you, please re-send it', { name: 'Li Wei' }),
+        { type: 'tick', at: at(1, '12:01') },
+        msg('h2', at(1, '12:02'), 'u2', '/human please re-send my parcel', { name: 'Bo' }),
+        { type: 'tick', at: at(1, '12:03') },
+      ],
+      { llm },
+    );
+    const room = out.filter((o) => o.chat === 'staff').map((o) => o.text);
+    expect(room.filter((t) => t.startsWith('🧠'))).toEqual(['🧠 #1 in short: Wants the order 884213 re-sent; the parcel came back.']);
+    const asked = server!.requests.filter((r) => textOf(r.messages[0]!.content).includes('Summarise'));
+    expect(asked).toHaveLength(2);
+    expect(JSON.stringify(asked)).not.toMatch(/Li Wei|u1/);
+  });
+
+  it('reads quick follow-ups together with the first message and answers once', async () => {
+    const llm = await modelAt(() => ({ text: 'Got both of your messages!' }), { debounceMs: 300 });
+    const { db } = tempDb();
+    const hearth = testHearth(db, new Date('2026-03-01T12:00:00+08:00'), { llm });
+    const said = (id: string, text: string) => ({ kind: 'message' as const, msg: { id, channel: 'console', chat: 'u1', chatType: 'private' as const, from: { id: 'u1', name: 'Amy' }, text, at: new Date('2026-03-01T12:00:00+08:00') } });
+    await hearth.receive(said('a', 'so about my last order'));
+    await hearth.receive(said('b', 'I wonder whether it was worth it'));
+    await hearth.engine.idle();
+    const answers = answerRequests();
+    expect(answers).toHaveLength(1);
+    expect(textOf(answers[0]!.messages.at(-1)!.content)).toBe('so about my last order\nI wonder whether it was worth it');
+    const replies = db.$client.prepare("SELECT text FROM outbox WHERE chat = 'u1'").all() as { text: string }[];
+    expect(replies.map((r) => r.text)).toEqual(['Got both of your messages!']);
   });
 
   it('leaves every question the fast path answers to the fast path: the same replies, no model call', async () => {

@@ -38,6 +38,20 @@ describe('group messages not addressed to the bot', () => {
     expect(out.filter((o) => o.chat !== 'grp' && o.chat !== 'staff')).toEqual([]);
   });
 
+  it('answer "did I check in today?" without checking the member in, and a why about one\'s points privately', async () => {
+    const out = await replay([
+      msg('c1', at(0), 'u1', '签到', { chat: 'grp', name: 'Ann' }),
+      msg('q1', at(1), 'u2', '我今天签到了吗', { chat: 'grp', name: 'Ben' }),
+      msg('q2', at(2), 'u1', 'why did my points go down?', { chat: 'grp', name: 'Ann' }),
+      msg('q3', at(3), 'u2', '/points', { chat: 'grp', name: 'Ben' }),
+    ]);
+    expect(out.find((o) => o.replyTo === 'q1')).toMatchObject({ chat: 'grp', text: expect.stringMatching(/^你今天还没签到/) });
+    // Ben was not checked in by asking: he still has no points.
+    expect(out.find((o) => o.chat === 'u2')!.text).toMatch(/^你有 0 积分/);
+    expect(out.find((o) => o.replyTo === 'q2')).toMatchObject({ chat: 'grp', text: "📩 I've sent it to you privately." });
+    expect(out.some((o) => o.chat === 'u1')).toBe(true);
+  });
+
   it('answer a clear question about oneself privately, and leave questions about others alone', async () => {
     const out = await replay([
       { type: 'purchase', at: at(0), member: 'u1', orderId: 'o1', amount: 300 },
