@@ -110,6 +110,8 @@ export const configSchema = z.object({
   HEARTH_LLM_DAILY_TOKENS: wholeNumber(0, 1_000_000_000),
   /** `required`: a member's questions go to the model only after they agree (/ai on) — for a provider abroad under China's PIPL. */
   HEARTH_LLM_CONSENT: z.enum(['required', 'not-required']).default('not-required'),
+  /** `on`: the model also reads group messages not said to the bot, for complaints and bulk enquiries (a call each; default off). */
+  HEARTH_LLM_READ_GROUPS: z.enum(['on', 'off']).default('off'),
   /** Milliseconds to wait for a member's quick follow-up messages, read together by the model (default 1200; 0: none). */
   HEARTH_LLM_DEBOUNCE_MS: wholeNumber(0, 10_000),
   /** Tokens one member's questions may use in a day (default 20000). */

@@ -45,4 +45,6 @@ export interface ModelSetup {
   consent: 'required' | 'not-required';
   /** How long to wait for a member's quick follow-ups before the model reads them together (0: no wait). */
   debounceMs: number;
+  /** The classifier also reads group messages not said to the bot, for complaints and bulk enquiries the rules miss. */
+  readGroups: boolean;
 }

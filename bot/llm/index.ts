@@ -25,5 +25,6 @@ export function modelSetupOf(config: Config, log: Logger): ModelSetup | undefine
     memberDailyTokens: config.HEARTH_LLM_MEMBER_DAILY_TOKENS ?? MODEL_DEFAULTS.memberDailyTokens,
     consent: config.HEARTH_LLM_CONSENT,
     debounceMs: config.HEARTH_LLM_DEBOUNCE_MS ?? MODEL_DEFAULTS.debounceMs,
+    readGroups: config.HEARTH_LLM_READ_GROUPS === 'on',
   };
 }

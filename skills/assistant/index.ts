@@ -115,6 +115,23 @@ async function answerWithModel(ctx: SkillContext): Promise<void> {
   replyPrivately(ctx, text);
 }
 
+/**
+ * Where the deployment asks for it (HEARTH_LLM_READ_GROUPS), a group message nobody claimed and not said to the bot
+ * is read by the classifier alone: a complaint or bulk enquiry the rules missed reaches staff silently, as the rules'
+ * own do; nothing is ever said in the group.
+ */
+async function readGroupMessage(ctx: SkillContext): Promise<void> {
+  const day = localDate(ctx.now, ctx.deps.program.timezone);
+  const verdict = await modelVerdict(ctx, day, ctx.msg.text);
+  if (verdict.handoff === 'complaint' || verdict.handoff === 'high-value') escalateOnSignal(ctx, verdict.handoff, `🤖 ${verdict.why.trim().slice(0, 80)}`, { silent: true });
+}
+
+/** A group message the classifier may read: a member's, in a listed group, short, unclaimed and not for the bot. */
+function groupMessageToRead(ctx: SkillContext): boolean {
+  const { msg } = ctx;
+  return ctx.deps.llm?.readGroups === true && !ctx.handled && !ctx.addressed && msg.chatType === 'group' && ctx.communityGroup && ctx.role === 'member' && !ctx.command && msg.action === undefined && msg.text.trim().length >= 4 && msg.text.length <= MAX_MODEL_QUESTION;
+}
+
 /** `/ai on|off` (AI助手): a member agrees that their questions may go to the model, or withdraws. */
 function consentCommand(ctx: SkillContext): void {
   const say = assistantCopy.to(ctx);
@@ -135,6 +152,11 @@ export const assistantSkill: Skill = {
       return consentCommand(ctx);
     }
     const llm = ctx.deps.llm;
+    if (groupMessageToRead(ctx) && (llm!.consent !== 'required' || agreedToModel(ctx.deps.db, ctx.member.id)) && withinBudget(ctx, localDate(ctx.now, ctx.deps.program.timezone))) {
+      await readGroupMessage(ctx);
+      if (ctx.handled) return;
+      return next();
+    }
     if (ctx.handled || !llm || !ctx.addressed || ctx.command || ctx.msg.action !== undefined) return next();
     // Read already with the message before it, and answered there.
     if (absorbed(ctx.deps).delete(`${ctx.msg.channel}:${ctx.msg.id}`)) {

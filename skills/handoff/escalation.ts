@@ -87,11 +87,15 @@ function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standin
   ctx.afterHandled(() => scheduleTicketSummary(ctx.deps, id, ctx.now));
 }
 
-/** Open a ticket on a signal another reader found (the model's classifier), exactly as for the rules' own; its words go on the card. */
-export function escalateOnSignal(ctx: SkillContext, reason: 'complaint' | 'high-value' | 'request', detail: string): void {
+/**
+ * Open a ticket on a signal another reader found (the model's classifier), exactly as for the rules' own; its words go
+ * on the card. `silent` for a group message not said to the bot (only complaints and bulk enquiries are taken then).
+ */
+export function escalateOnSignal(ctx: SkillContext, reason: 'complaint' | 'high-value' | 'request', detail: string, opts: { silent?: boolean } = {}): void {
+  if (opts.silent && !silentReasons.has(reason)) return;
   const s = standingOf(ctx);
   const vip = isVip(ctx.deps.program, s.tierId);
-  escalate(ctx, { reason, priority: priorityOf(reason, vip), vip, detail }, s);
+  escalate(ctx, { reason, priority: priorityOf(reason, vip), vip, detail }, s, opts);
 }
 
 /**

@@ -36,6 +36,7 @@ async function modelAt(
     memberDailyTokens: limits.memberDailyTokens ?? 100_000,
     consent: limits.consent ?? 'not-required',
     debounceMs: limits.debounceMs ?? 0,
+    readGroups: limits.readGroups ?? false,
   };
 }
 
@@ -192,6 +193,25 @@ describe('the model path', () => {
     expect(textOf(answers[0]!.messages.at(-1)!.content)).toBe('so about my last order\nI wonder whether it was worth it');
     const replies = db.$client.prepare("SELECT text FROM outbox WHERE chat = 'u1'").all() as { text: string }[];
     expect(replies.map((r) => r.text)).toEqual(['Got both of your messages!']);
+  });
+
+  it('reads group chatter for complaints the rules miss only where asked, and then says nothing in the group', async () => {
+    const verdicts: Record<string, string> = {
+      '第二次买了，还是收到旧批次的': '{"handoff": "complaint", "why": "old batch again"}',
+      '今天的夕阳好美': '{"handoff": "none", "why": ""}',
+    };
+    const classifier = (req: CompletionRequest): Scripted => ({ text: verdicts[textOf(req.messages.at(-1)!.content)] ?? '{"handoff": "none", "why": ""}' });
+    const script = [msg('g1', at(1, '12:00'), 'u1', '今天的夕阳好美', { chat: 'grp', name: 'Li' }), msg('g2', at(1, '12:01'), 'u2', '第二次买了，还是收到旧批次的', { chat: 'grp', name: 'Bo' })];
+    const off = await replay(script, { llm: await modelAt(() => ({ text: 'unused' }), {}, classifier) });
+    expect(off).toEqual([]);
+    expect(server!.requests).toHaveLength(0);
+    await server!.close();
+    const on = await replay(script, { llm: await modelAt(() => ({ text: 'unused' }), { readGroups: true }, classifier) });
+    expect(on.filter((o) => o.chat === 'grp')).toEqual([]);
+    const cards = on.filter((o) => o.chat === 'staff');
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.text).toContain('🤖 old batch again');
+    expect(cards[0]!.text).toContain('Bo');
   });
 
   it('leaves every question the fast path answers to the fast path: the same replies, no model call', async () => {

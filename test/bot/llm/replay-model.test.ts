@@ -59,6 +59,7 @@ describe('hearth replay with a model', () => {
       memberDailyTokens: 1e9,
       consent: 'not-required',
       debounceMs: 0,
+      readGroups: false,
     };
     const scripts = readdirSync(transcripts).filter((f) => f.endsWith('.jsonl') && !f.endsWith('.out.jsonl'));
     let compared = 0;
