@@ -85,6 +85,8 @@ async function modelVerdict(ctx: SkillContext, day: string, words: string): Prom
   }
 }
 
+/** Follow-ups remembered as read together, at most. */
+const MAX_READ_TOGETHER = 1000;
 /** Follow-ups already read with an earlier message, per running Hearth (after a restart they are simply answered). */
 const readTogether = new WeakMap<HearthDeps, Set<string>>();
 
@@ -104,7 +106,13 @@ async function answerWithModel(ctx: SkillContext): Promise<void> {
   deps.showTyping(msg.channel, msg.chat);
   if (deps.llm!.debounceMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.llm!.debounceMs));
   const later = laterPendingFrom(deps.db, msg.channel, msg.chat, msg.id, msg.from.id);
-  for (const l of later) absorbed(deps).add(`${msg.channel}:${l.messageId}`);
+  const set = absorbed(deps);
+  for (const l of later) set.add(`${msg.channel}:${l.messageId}`);
+  // A follow-up another skill answered (a check-in) never comes back to be taken off: keep the set small.
+  for (const old of set) {
+    if (set.size <= MAX_READ_TOGETHER) break;
+    set.delete(old);
+  }
   const words = [msg.text, ...later.map((l) => l.text)].join('\n');
   const [verdict, text] = await Promise.all([modelVerdict(ctx, day, words), modelAnswer(ctx, day, words)]);
   if (verdict.handoff !== 'none' && ctx.role === 'member') {
