@@ -5,7 +5,7 @@ import { runtimeCopy } from './copy';
 import { inTransaction } from '../store/db';
 import type { Button, InboundMessage, JoinEvent, Lang, OutboundMessage, Role } from './core/types';
 import type { Command, Conversation, HearthDeps, Member, Next, Skill, SkillContext } from './core/skill';
-import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteChatType, noteHandle, rememberLanguage, rememberScript, scriptOf } from '../store/members';
+import { ensureMember, findMemberByPlatformId, markCanMessagePrivately, noteChat, noteChatType, noteHandle, rememberLanguage, rememberScript } from '../store/members';
 import { isInboundPending, markInboundDone, markInboundFailed, pendingInbound, recordInbound, type InboundRecord, type InboxReceipt } from '../store/inbox';
 import { noteMessageAuthor } from '../store/message-authors';
 import { conversationOf } from '../store/conversations';
@@ -292,7 +292,7 @@ export class Engine {
       // Traditional or Simplified: known from characters only one script has, kept when a message has none (你好).
       const seenScript = detected === 'zh' ? detectScript(msg.text) : undefined;
       if (seenScript) rememberScript(db, m.id, seenScript);
-      return { m, script: seenScript ?? scriptOf(db, m.id) };
+      return { m, script: seenScript ?? m.script ?? undefined };
     });
     if (!claimed) return undefined;
     const { m: member, script } = claimed;

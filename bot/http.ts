@@ -148,22 +148,19 @@ export function mountCodes(app: Hono, options: { hearth: Hearth; secret: string 
   const secret = checkSecret(options.secret);
   const { hearth } = options;
   const { db, program } = hearth.deps;
-  app.post('/codes/check', tooLarge, async (c) => {
-    const req = await signedRequest(c, hearth, secret, '{"code":"HX-7K2M-9QXD"}');
-    if ('refused' in req) return req.refused;
-    const asked = codeRequest(req.raw);
-    if (!asked.ok) return fail(c, 400, 'bad_request', asked.reason);
-    const status = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? checkCode(db, program, asked.code) : undefined));
-    if (!status) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
-    return c.json({ ok: true, ...codeJson(status) }, 200);
-  });
-  app.post('/codes/use', tooLarge, async (c) => {
-    const req = await signedRequest(c, hearth, secret, '{"code":"HX-7K2M-9QXD","orderId":"SO-1001"}');
-    if ('refused' in req) return req.refused;
-    const asked = codeRequest(req.raw);
-    if (!asked.ok) return fail(c, 400, 'bad_request', asked.reason);
-    const use = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? useCode(db, program, asked.code, req.now, asked.ref, 'http') : undefined));
-    if (!use) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
+  // Both routes: a signed request naming a code, its signature claimed once in the transaction that does the work.
+  const codeRoute = <T>(path: string, example: string, work: (code: string, ref: string | undefined, now: Date) => T, answer: (c: Context, done: T) => Response) =>
+    app.post(path, tooLarge, async (c) => {
+      const req = await signedRequest(c, hearth, secret, example);
+      if ('refused' in req) return req.refused;
+      const asked = codeRequest(req.raw);
+      if (!asked.ok) return fail(c, 400, 'bad_request', asked.reason);
+      const done = inTransaction(db, () => (claimSignedRequest(db, req.signature, req.now) ? { value: work(asked.code, asked.ref, req.now) } : undefined));
+      if (!done) return fail(c, 409, 'replayed', REPLAYED_MESSAGE);
+      return answer(c, done.value);
+    });
+  codeRoute('/codes/check', '{"code":"HX-7K2M-9QXD"}', (code) => checkCode(db, program, code), (c, status) => c.json({ ok: true, ...codeJson(status) }, 200));
+  codeRoute('/codes/use', '{"code":"HX-7K2M-9QXD","orderId":"SO-1001"}', (code, ref, now) => useCode(db, program, code, now, ref, 'http'), (c, use) => {
     switch (use.outcome) {
       case 'unknown':
         return c.json({ ok: false, error: 'unknown_code', message: `no redemption code "${use.code}"`, code: use.code, status: 'unknown' }, 404);

@@ -1,5 +1,6 @@
 // Escalation signals (pure): when a member's message should go to a person — an explicit request, a complaint, a
 // high-value purchase, a VIP asking for help, or the bot failing to understand them — with a reason and a priority.
+import { parseChineseNumber } from './numbers';
 import type { Program } from './program';
 
 export type EscalationReason = 'request' | 'complaint' | 'high-value' | 'vip-help' | 'misunderstood';
@@ -125,34 +126,7 @@ const moneyBefore = /(预算|价位|金额|价值|budget|worth|spend|spending)\s
 // A numeral must start with a digit (so 万一 "in case" and 千万 "by all means" are not amounts).
 const amountToken = /(¥|\$|rmb ?|cny ?)?(\d+(?:\.\d+)?)( ?(?:千|万|[kw](?![a-z])))?|([零一二两三四五六七八九十][零一二两三四五六七八九十百千万]{0,7})/g;
 
-const chineseDigits: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-const chineseUnits: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
-
-/** A Chinese numeral as a number: 八千 → 8000, 一万五 → 15000, 三十 → 30, 一百零五 → 105. */
-export function parseChineseNumber(s: string): number {
-  let total = 0;
-  let section = 0;
-  let digit = 0;
-  let lastUnit = 1;
-  for (const ch of s) {
-    if (ch in chineseDigits) {
-      digit = chineseDigits[ch]!;
-      if (ch === '零') lastUnit = 10;
-    } else if (ch in chineseUnits) {
-      const unit = chineseUnits[ch]!;
-      section += (digit || 1) * unit;
-      digit = 0;
-      lastUnit = unit;
-    } else if (ch === '万') {
-      total += (section + digit || 1) * 10_000;
-      section = 0;
-      digit = 0;
-      lastUnit = 10_000;
-    }
-  }
-  // A trailing digit after a unit is the next unit down: 一万五 = 15000, 两百五 = 250.
-  return total + section + digit * (lastUnit >= 10 ? lastUnit / 10 : 1);
-}
+export { parseChineseNumber };
 
 const multiplier: Record<string, number> = { 千: 1000, k: 1000, w: 10_000, 万: 10_000 };
 

@@ -1,6 +1,6 @@
 // The grounding guard for model answers: every number a model writes must come from somewhere it was given (a tool
 // result, the program's rules, the member's own message). Numbers are compared after normalising how people write them.
-import Nzh from 'nzh';
+import { parseChineseNumber } from './numbers';
 
 // Chinese numerals: units make a value (一万二千); a run of bare digits with 〇 is read digit by digit (二〇二六 = 2026).
 const ZH_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
@@ -14,9 +14,9 @@ const EN_MONTH = new RegExp(`\\b(${EN_MONTHS.map((m) => `${m}|${m.slice(0, 3)}`)
 function zhNumeral(run: string): number | undefined {
   if (run === '') return undefined;
   if (/^[零〇一二两三四五六七八九]{2,}$/.test(run) && /[零〇]/.test(run)) return Number([...run].map((c) => ZH_DIGITS[c]).join(''));
-  if (/^[零〇一二两三四五六七八九]$/.test(run)) return ZH_DIGITS[run];
-  const value = Number(Nzh.cn.decodeS(run.replace(/两/g, '二').replace(/〇/g, '零')));
-  return Number.isFinite(value) ? value : undefined;
+  // 亿 above 万: the shared reader counts to 万, so the part before 亿 is read apart.
+  const [high, low] = run.includes('亿') ? (run.split('亿', 2) as [string, string]) : ['', run];
+  return (high === '' ? 0 : parseChineseNumber(high.replace(/〇/g, '零')) * 100_000_000) + (low === '' ? 0 : parseChineseNumber(low.replace(/〇/g, '零')));
 }
 
 /** Every number a text states, normalised: "1,000" and "一千" are 1000, "1.2万" is 12000, "15 March" is 15 and 3. */

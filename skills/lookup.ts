@@ -7,7 +7,7 @@ import type { Audience } from '../bot/core/copy';
 import { localDate, localTime } from '../community/calendar';
 import { parseRef } from '../community/refs';
 import { graceLastDay } from '../community/tiers';
-import { entriesOf, type LedgerEntry } from '../store/ledger';
+import { latestEntriesOf, type LedgerEntry } from '../store/ledger';
 import { findMemberByPlatformId, getMember, identitiesOf, type MemberRow } from '../store/members';
 import { memberStanding, type Standing } from '../store/standing';
 import { openTicketOf } from '../store/tickets';
@@ -117,7 +117,7 @@ function memberCard(ctx: SkillContext, member: MemberRow): string {
   const ids = identitiesOf(db, member.id).map((i) => `${i.channel}:${i.platformId}`);
   if (ids.length > 0) lines.push(say('accounts', { ids: ids.join(', ') }));
   lines.push(...standingLines(memberStanding(db, program, member.id, ctx.now), ctx));
-  const recent = entriesOf(db, member.id).slice(-RECENT_ENTRIES).reverse();
+  const recent = latestEntriesOf(db, member.id, RECENT_ENTRIES);
   if (recent.length === 0) lines.push(say('noEntries'));
   else lines.push(say('recentTitle', { count: recent.length }), ...recent.map((e) => entryLine(e, ctx)));
   const t = openTicketOf(db, member.id);

@@ -1,7 +1,7 @@
 // Ledger writes and reads. Every change is an entry with a unique key; lots, draws and the cached balance change
 // in the same synchronous transaction, so the balance always equals the sum of the member's entries.
 import type Database from 'better-sqlite3';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { inTransaction, perConnection, statement, type Db } from './db';
 import { ledgerEntries, pointLots } from './schema';
 
@@ -202,6 +202,11 @@ export function debitPoints(db: Db, d: Debit): LedgerWrite & { drawn: number } {
 /** The member's entries, oldest first. */
 export function entriesOf(db: Db, memberId: number): LedgerEntry[] {
   return db.select().from(ledgerEntries).where(eq(ledgerEntries.memberId, memberId)).orderBy(asc(ledgerEntries.id)).all();
+}
+
+/** The member's latest `limit` entries, newest first (what entriesOf would end with, without reading them all). */
+export function latestEntriesOf(db: Db, memberId: number, limit: number): LedgerEntry[] {
+  return db.select().from(ledgerEntries).where(eq(ledgerEntries.memberId, memberId)).orderBy(desc(ledgerEntries.id)).limit(limit).all();
 }
 
 /** The member's lots with points left, soonest-expiring first. */

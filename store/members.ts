@@ -19,7 +19,7 @@ export interface IdentitySeen {
   at: Date;
 }
 
-const memberColumns = `id, name, lang, lang_fixed AS langFixed, birthday, role, created_at AS createdAt, last_active_at AS lastActiveAt,
+const memberColumns = `id, name, lang, lang_fixed AS langFixed, script, birthday, role, created_at AS createdAt, last_active_at AS lastActiveAt,
   erased_at AS erasedAt, already_paid AS alreadyPaid`;
 type RawMember = Omit<MemberRow, 'langFixed' | 'alreadyPaid'> & { langFixed: number; alreadyPaid: string | null };
 const toMember = (raw: RawMember): MemberRow => ({

@@ -49,14 +49,17 @@ export function recordModelUse(db: Db, u: ModelUse): void {
     .run();
 }
 
-/** Tokens spent on a local day, by one member or (memberId undefined) by everyone. */
-export function tokensSpent(db: Db, day: string, memberId?: number): number {
-  const where = memberId === undefined ? eq(modelUsage.day, day) : and(eq(modelUsage.day, day), eq(modelUsage.memberId, memberId));
+/** Tokens spent on a local day by one member and by everyone, in one read. */
+export function tokensSpent(db: Db, day: string, memberId: number): { member: number; everyone: number } {
+  const tokens = sql<number>`${modelUsage.promptTokens} + ${modelUsage.completionTokens}`;
   return db
-    .select({ n: sql<number>`coalesce(sum(${modelUsage.promptTokens} + ${modelUsage.completionTokens}), 0)` })
+    .select({
+      member: sql<number>`coalesce(sum(CASE WHEN ${modelUsage.memberId} = ${memberId} THEN ${tokens} ELSE 0 END), 0)`,
+      everyone: sql<number>`coalesce(sum(${tokens}), 0)`,
+    })
     .from(modelUsage)
-    .where(where)
-    .get()!.n;
+    .where(eq(modelUsage.day, day))
+    .get()!;
 }
 
 /** Totals per use over local days, for /stats. */

@@ -107,6 +107,8 @@ export interface Member {
   lang: Lang | null;
   /** The member chose a language: a message's language no longer changes it. */
   langFixed: boolean;
+  /** The Chinese script the member writes, as last seen: 'hant' gets Traditional replies. */
+  script: 'hans' | 'hant' | null;
   birthday: string | null;
   /** The role named in the store (`hearth role`); the program file may name one too (see SkillContext.role). */
   role: Role;

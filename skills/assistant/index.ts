@@ -2,6 +2,7 @@
 // read-only tools bound to the member, every number checked against what the tools and rules said, a daily token
 // budget, and a plain reply of its own when the model is slow, down or its answer fails the checks.
 import type { HearthDeps, Skill, SkillContext, SkillModule } from '../../bot/core/skill';
+import type { ModelSetup } from '../../bot/core/assistant';
 import { laterPendingFrom } from '../../store/inbox';
 import { HearthError } from '../../bot/core/errors';
 import { localDate } from '../../community/calendar';
@@ -23,9 +24,11 @@ function firstName(name: string): string {
   return first.length > 20 ? first.slice(0, 20) : first;
 }
 
-function withinBudget(ctx: SkillContext, day: string): boolean {
-  const llm = ctx.deps.llm!;
-  return tokensSpent(ctx.deps.db, day, ctx.member.id) < llm.memberDailyTokens && tokensSpent(ctx.deps.db, day) < llm.dailyTokens;
+/** The member may go to the model today: they agreed where that is asked, and neither daily budget is spent. */
+function mayUseModel(ctx: SkillContext, llm: ModelSetup, day: string): boolean {
+  if (llm.consent === 'required' && !agreedToModel(ctx.deps.db, ctx.member.id)) return false;
+  const spent = tokensSpent(ctx.deps.db, day, ctx.member.id);
+  return spent.member < llm.memberDailyTokens && spent.everyone < llm.dailyTokens;
 }
 
 /** The model's answer to the member's words, checked; the bot's own line when it fails a check or the model fails. */
@@ -100,9 +103,8 @@ function absorbed(deps: HearthDeps): Set<string> {
  * Classify and answer at once (the member waits for one model turn, not two); a handoff wins over the answer. Quick
  * follow-ups from the member, received while this waited its short debounce, are read with it and not answered again.
  */
-async function answerWithModel(ctx: SkillContext): Promise<void> {
+async function answerWithModel(ctx: SkillContext, day: string): Promise<void> {
   const { deps, msg } = ctx;
-  const day = localDate(ctx.now, deps.program.timezone);
   deps.showTyping(msg.channel, msg.chat);
   if (deps.llm!.debounceMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.llm!.debounceMs));
   const later = laterPendingFrom(deps.db, msg.channel, msg.chat, msg.id, msg.from.id);
@@ -128,16 +130,15 @@ async function answerWithModel(ctx: SkillContext): Promise<void> {
  * is read by the classifier alone: a complaint or bulk enquiry the rules missed reaches staff silently, as the rules'
  * own do; nothing is ever said in the group.
  */
-async function readGroupMessage(ctx: SkillContext): Promise<void> {
-  const day = localDate(ctx.now, ctx.deps.program.timezone);
+async function readGroupMessage(ctx: SkillContext, day: string): Promise<void> {
   const verdict = await modelVerdict(ctx, day, ctx.msg.text);
   if (verdict.handoff === 'complaint' || verdict.handoff === 'high-value') escalateOnSignal(ctx, verdict.handoff, `🤖 ${verdict.why.trim().slice(0, 80)}`, { silent: true });
 }
 
-/** A group message the classifier may read: a member's, in a listed group, short, unclaimed and not for the bot. */
-function groupMessageToRead(ctx: SkillContext): boolean {
+/** A group message the classifier may read (where asked): a member's, in a listed group, short, and not for the bot. */
+function groupMessageToRead(ctx: SkillContext, llm: ModelSetup): boolean {
   const { msg } = ctx;
-  return ctx.deps.llm?.readGroups === true && !ctx.handled && !ctx.addressed && msg.chatType === 'group' && ctx.communityGroup && ctx.role === 'member' && !ctx.command && msg.action === undefined && msg.text.trim().length >= 4 && msg.text.length <= MAX_MODEL_QUESTION;
+  return llm.readGroups && !ctx.addressed && msg.chatType === 'group' && ctx.communityGroup && ctx.role === 'member' && msg.text.trim().length >= 4 && msg.text.length <= MAX_MODEL_QUESTION;
 }
 
 /** `/ai on|off` (AI助手): a member agrees that their questions may go to the model, or withdraws. */
@@ -160,21 +161,21 @@ export const assistantSkill: Skill = {
       return consentCommand(ctx);
     }
     const llm = ctx.deps.llm;
-    if (groupMessageToRead(ctx) && (llm!.consent !== 'required' || agreedToModel(ctx.deps.db, ctx.member.id)) && withinBudget(ctx, localDate(ctx.now, ctx.deps.program.timezone))) {
-      await readGroupMessage(ctx);
-      if (ctx.handled) return;
-      return next();
-    }
-    if (ctx.handled || !llm || !ctx.addressed || ctx.command || ctx.msg.action !== undefined) return next();
+    if (ctx.handled || !llm || ctx.command || ctx.msg.action !== undefined) return next();
     // Read already with the message before it, and answered there.
-    if (absorbed(ctx.deps).delete(`${ctx.msg.channel}:${ctx.msg.id}`)) {
+    if (ctx.addressed && absorbed(ctx.deps).delete(`${ctx.msg.channel}:${ctx.msg.id}`)) {
       ctx.handled = true;
       return;
     }
-    if (ctx.msg.text.trim() === '' || ctx.msg.text.length > MAX_MODEL_QUESTION) return next();
-    if (llm.consent === 'required' && !agreedToModel(ctx.deps.db, ctx.member.id)) return next();
-    if (!withinBudget(ctx, localDate(ctx.now, ctx.deps.program.timezone))) return next();
-    await answerWithModel(ctx);
+    const toAnswer = ctx.addressed && ctx.msg.text.trim() !== '' && ctx.msg.text.length <= MAX_MODEL_QUESTION;
+    if (!toAnswer && !groupMessageToRead(ctx, llm)) return next();
+    const day = localDate(ctx.now, ctx.deps.program.timezone);
+    if (!mayUseModel(ctx, llm, day)) return next();
+    if (!toAnswer) {
+      await readGroupMessage(ctx, day);
+      return ctx.handled ? undefined : next();
+    }
+    await answerWithModel(ctx, day);
     ctx.handled = true;
   },
 };

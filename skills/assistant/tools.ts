@@ -10,7 +10,7 @@ import { nextTierAndGap, tierById, tierForGrowth, tierIndex } from '../../commun
 import { localDate, localMonth } from '../../community/calendar';
 import { redeemGap } from '../../community/rewards';
 import { memberStanding } from '../../store/standing';
-import { entriesOf, openLotsOf } from '../../store/ledger';
+import { latestEntriesOf, openLotsOf } from '../../store/ledger';
 import { badgesOf } from '../../store/badges';
 import { checkinDaysBetween, latestCheckin } from '../../store/checkins';
 
@@ -80,10 +80,7 @@ export function memberTools(deps: HearthDeps, member: Member, lang: Lang, now: D
       schema: none,
       run: () =>
         json(
-          entriesOf(db, member.id)
-            .slice(-RECENT_ENTRIES)
-            .reverse()
-            .map((e) => ({ date: day(e.at), points: e.points, growth: e.growth, reason: e.reason, note: e.note ?? undefined })),
+          latestEntriesOf(db, member.id, RECENT_ENTRIES).map((e) => ({ date: day(e.at), points: e.points, growth: e.growth, reason: e.reason, note: e.note ?? undefined })),
         ),
     },
     {
