@@ -9,12 +9,13 @@ import { createHearth, type Hearth } from '../bot/hearth';
 import { localDeployment } from '../bot/deployment';
 import { VirtualClock } from '../bot/core/clock';
 import { silentLogger } from '../bot/log';
+import type { ModelSetup } from '../bot/core/assistant';
 import { loadProgram } from '../bot/program-file';
 import type { InboundMessage } from '../bot/core/types';
 import { median, perSecond, report } from './util';
 
 /** A Hearth over a fresh file database in a temp folder. */
-export function benchHearth(): { hearth: Hearth; dispose(): void } {
+export function benchHearth(options: { llm?: ModelSetup } = {}): { hearth: Hearth; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   const db = openDatabase(join(dir, 'bench.db'));
   const hearth = createHearth({
@@ -24,6 +25,7 @@ export function benchHearth(): { hearth: Hearth; dispose(): void } {
     log: silentLogger(),
     // As in the console and replay, every group is the community's: the bench measures serving them.
     deployment: localDeployment(['console']),
+    llm: options.llm,
   });
   return {
     hearth,

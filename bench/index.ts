@@ -1,5 +1,6 @@
 // `npm run bench [-- SECTION…]`: every figure Hearth tracks, each beside a baseline measured in the same run.
-// Medians, not single runs. Sections: engine, checkin, ledger, import, nudges, telegram, wechat (default: all).
+// Medians, not single runs. Sections: engine, checkin, ledger, import, nudges, telegram, wechat, model (default:
+// all).
 // HEARTH_BENCH_SCALE=0.1 runs a tenth of the sizes where a section supports it, for a quick look.
 import { runEngineBench } from './engine';
 import { runCheckinBench } from './checkin';
@@ -8,6 +9,7 @@ import { runImportBench } from './import';
 import { runNudgeBench } from './nudges';
 import { runTelegramRateBench } from './telegram';
 import { runWechatPacingBench } from './wechat';
+import { runModelBench } from './model';
 import { peakRssMb, report } from './util';
 
 const sections: Record<string, () => Promise<void>> = {
@@ -18,6 +20,7 @@ const sections: Record<string, () => Promise<void>> = {
   nudges: () => runNudgeBench(),
   telegram: () => runTelegramRateBench(),
   wechat: () => runWechatPacingBench(),
+  model: runModelBench,
 };
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');

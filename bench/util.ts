@@ -4,9 +4,14 @@
 export async function median(runs: number, fn: () => Promise<number> | number): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < runs; i++) values.push(await fn());
-  values.sort((a, b) => a - b);
-  const mid = Math.floor(values.length / 2);
-  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  return medianOf(values);
+}
+
+/** The median of values already measured. */
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Print one figure as an aligned line. */

@@ -116,6 +116,8 @@ export const configSchema = z.object({
   HEARTH_LLM_DEBOUNCE_MS: wholeNumber(0, 10_000),
   /** Tokens one member's questions may use in a day (default 20000). */
   HEARTH_LLM_MEMBER_DAILY_TOKENS: wholeNumber(0, 100_000_000),
+  /** How many nudges of each run may carry a line the model writes for that member (default 0: none; a call each). */
+  HEARTH_LLM_NUDGE_LINES: wholeNumber(0, 10_000),
   /** The staff room, on any channel: `telegram:-1001234567890`, `wecom:<chatid>` or `wechat:<roomid>`. */
   HEARTH_STAFF_ROOM: optional.superRefine((v, ctx) => {
     if (v === undefined) return;

@@ -49,6 +49,9 @@ export async function runReplay(
       if (event.at !== undefined) await advance(hearth, clock, new Date(event.at), flush);
       await applyEvent(hearth, event, clock.now());
       await flush();
+      // What an event set due at once (a model's group read, a card's summary) runs before the next, as live within seconds.
+      await hearth.scheduler.fireTimers(clock.now());
+      await flush();
     }
   } finally {
     db.$client.close();

@@ -23,11 +23,16 @@ import { localDate, localTime } from '../community/calendar';
 import { commandArgs, isCommand } from './commands';
 import { replyToManager } from './private';
 import { nudgesCopy } from './nudges.copy';
+import { personalLines } from './nudge-lines';
+import { firstName } from './assistant';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
 
-/** Run one rule at `now`: choose its audience and queue one nudge each, in one transaction. Returns how many were queued. */
-export function runNudgeRule(deps: NudgeDeps & Pick<HearthDeps, 'queue'>, ruleId: string, now: Date): number {
+/**
+ * Run one rule at `now`: choose its audience and queue one nudge each, in one transaction, with a member's personal
+ * line after it where `lines` has one. Returns how many were queued.
+ */
+export function runNudgeRule(deps: NudgeDeps & Pick<HearthDeps, 'queue'>, ruleId: string, now: Date, lines: ReadonlyMap<number, string> = new Map()): number {
   const { db, program } = deps;
   return inTransaction(db, () => {
     const rule = getNudgeRule(db, ruleId);
@@ -51,12 +56,31 @@ export function runNudgeRule(deps: NudgeDeps & Pick<HearthDeps, 'queue'>, ruleId
         });
         if (!recorded) continue;
         const mentions = target.mention ? [target.mention] : undefined;
-        deps.queue(outboxKey, { channel: target.channel, chat: target.chat, mentions, text: renderNudge(program, rule.template, row), kind: 'nudge', secret: window.privateOnly }, now);
+        const line = lines.get(row.memberId);
+        const text = renderNudge(program, rule.template, row) + (line === undefined ? '' : `\n${line}`);
+        deps.queue(outboxKey, { channel: target.channel, chat: target.chat, mentions, text, kind: 'nudge', secret: window.privateOnly }, now);
         sent++;
       }
     }
     return sent;
   });
+}
+
+/**
+ * The model's personal lines for a run about to go (none unless HEARTH_LLM_NUDGE_LINES asks): asked before the run's
+ * transaction, for the first members the run will reach, so no transaction waits on a model.
+ */
+export async function nudgeLinesFor(deps: NudgeDeps & Pick<HearthDeps, 'llm' | 'log'>, ruleId: string, now: Date): Promise<Map<number, string>> {
+  const rule = getNudgeRule(deps.db, ruleId);
+  const wanted = deps.llm?.nudgeLines ?? 0;
+  if (!rule || !rule.enabled || wanted === 0) return new Map();
+  const { rows } = nudgeAudiencePreview(deps.db, nudgeWindow(deps.program, rule, now), wanted);
+  const requests = rows.map((row) => {
+    const lang = row.lang ?? 'en';
+    const to = { lang, program: deps.program };
+    return { row, lang, text: renderNudge(deps.program, rule.template, { ...row, name: firstName(row.name) }, lang), about: describeRule(rule, to) };
+  });
+  return personalLines(deps, requests, now);
 }
 
 /** What a rule would do now, sending nothing: how many members it would reach and up to three sample messages. */
@@ -233,8 +257,9 @@ export const nudgesModule: SkillModule = {
       hearth.scheduler.addJob({
         name: `nudge:${rule.id}`,
         cron: rule.schedule,
-        run: (dueAt) => {
-          const sent = runNudgeRule(hearth.deps, rule.id, dueAt);
+        run: async (dueAt) => {
+          const lines = await nudgeLinesFor(hearth.deps, rule.id, dueAt);
+          const sent = runNudgeRule(hearth.deps, rule.id, dueAt, lines);
           if (sent > 0) log.info({ rule: rule.id, sent }, 'nudges queued');
         },
       });

@@ -17,6 +17,8 @@ import {
   memberPoints,
   messageAuthors,
   nudgeMutes,
+  modelConsent,
+  modelUsage,
   nudgeSends,
   orders,
   pointLots,
@@ -84,6 +86,9 @@ export interface MemberExport {
   inviteCode: string | null;
   nudgeSends: Row<typeof nudgeSends>[];
   nudgeMute: Row<typeof nudgeMutes> | null;
+  /** Their own word on the language model (`/ai on|off`), and what the model's work for them cost, per day and use. */
+  modelChoice: Row<typeof modelConsent> | null;
+  modelUsage: Row<typeof modelUsage>[];
   audit: { about: Row<typeof auditLog>[]; by: Row<typeof auditLog>[] };
   recentMessages: Row<typeof recentMessages>[];
   messageAuthors: Row<typeof messageAuthors>[];
@@ -133,6 +138,8 @@ export function exportMemberData(db: Db, memberId: number): MemberExport {
     inviteCode: db.select({ code: inviteCodes.code }).from(inviteCodes).where(eq(inviteCodes.memberId, memberId)).get()?.code ?? null,
     nudgeSends: db.select().from(nudgeSends).where(eq(nudgeSends.memberId, memberId)).orderBy(asc(nudgeSends.id)).all(),
     nudgeMute: db.select().from(nudgeMutes).where(eq(nudgeMutes.memberId, memberId)).get() ?? null,
+    modelChoice: db.select().from(modelConsent).where(eq(modelConsent.memberId, memberId)).get() ?? null,
+    modelUsage: db.select().from(modelUsage).where(eq(modelUsage.memberId, memberId)).orderBy(asc(modelUsage.day)).all(),
     audit: {
       about: db.select().from(auditLog).where(eq(auditLog.targetMemberId, memberId)).orderBy(asc(auditLog.id)).all(),
       by: db.select().from(auditLog).where(eq(auditLog.actorMemberId, memberId)).orderBy(asc(auditLog.id)).all(),

@@ -49,13 +49,14 @@ export function recordModelUse(db: Db, u: ModelUse): void {
     .run();
 }
 
-/** Tokens spent on a local day by one member and by everyone, in one read. */
-export function tokensSpent(db: Db, day: string, memberId: number): { member: number; everyone: number } {
+/** Tokens spent on a local day by one member, by everyone, and by everyone on one use (`purpose`), in one read. */
+export function tokensSpent(db: Db, day: string, memberId: number, purpose = ''): { member: number; everyone: number; onPurpose: number } {
   const tokens = sql<number>`${modelUsage.promptTokens} + ${modelUsage.completionTokens}`;
   return db
     .select({
       member: sql<number>`coalesce(sum(CASE WHEN ${modelUsage.memberId} = ${memberId} THEN ${tokens} ELSE 0 END), 0)`,
       everyone: sql<number>`coalesce(sum(${tokens}), 0)`,
+      onPurpose: sql<number>`coalesce(sum(CASE WHEN ${modelUsage.purpose} = ${purpose} THEN ${tokens} ELSE 0 END), 0)`,
     })
     .from(modelUsage)
     .where(eq(modelUsage.day, day))
@@ -95,17 +96,14 @@ export function modelUsageBetween(db: Db, from: string, to: string): UsageTotals
     .all();
 }
 
-/** Record that a member agreed to the model (again: no change); false when they had already. */
-export function agreeToModel(db: Db, memberId: number, at: Date): boolean {
-  return db.insert(modelConsent).values({ memberId, agreedAt: at.getTime() }).onConflictDoNothing().run().changes === 1;
+/** A member's own word on the model (`/ai on|off`), or undefined when they never said. */
+export function modelChoiceOf(db: Db, memberId: number): 'on' | 'off' | undefined {
+  return db.select({ choice: modelConsent.choice }).from(modelConsent).where(eq(modelConsent.memberId, memberId)).get()?.choice;
 }
 
-/** Withdraw a member's agreement; false when there was none. */
-export function withdrawFromModel(db: Db, memberId: number): boolean {
-  return db.delete(modelConsent).where(eq(modelConsent.memberId, memberId)).run().changes === 1;
-}
-
-/** Whether the member agreed that their questions may go to the model. */
-export function agreedToModel(db: Db, memberId: number): boolean {
-  return db.select({ m: modelConsent.memberId }).from(modelConsent).where(eq(modelConsent.memberId, memberId)).get() !== undefined;
+/** Record a member's word on the model; false when it was already their word. */
+export function chooseModel(db: Db, memberId: number, choice: 'on' | 'off', at: Date): boolean {
+  if (modelChoiceOf(db, memberId) === choice) return false;
+  db.insert(modelConsent).values({ memberId, agreedAt: at.getTime(), choice }).onConflictDoUpdate({ target: modelConsent.memberId, set: { choice, agreedAt: at.getTime() } }).run();
+  return true;
 }

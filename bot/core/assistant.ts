@@ -47,4 +47,6 @@ export interface ModelSetup {
   debounceMs: number;
   /** The classifier also reads group messages not said to the bot, for complaints and bulk enquiries the rules miss. */
   readGroups: boolean;
+  /** How many nudges of one rule's run may carry a personal line from the model (0: none, the default). */
+  nudgeLines: number;
 }

@@ -26,5 +26,6 @@ export function modelSetupOf(config: Config, log: Logger): ModelSetup | undefine
     consent: config.HEARTH_LLM_CONSENT,
     debounceMs: config.HEARTH_LLM_DEBOUNCE_MS ?? MODEL_DEFAULTS.debounceMs,
     readGroups: config.HEARTH_LLM_READ_GROUPS === 'on',
+    nudgeLines: config.HEARTH_LLM_NUDGE_LINES ?? 0,
   };
 }

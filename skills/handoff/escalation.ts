@@ -1,7 +1,11 @@
 // Before the bot answers: a message that should go to a person (an ask for one, a complaint, a high-value purchase, a
 // VIP asking for help), an explicit /human, or the fallback's second misunderstood message in a row opens a ticket —
 // the member is told, and the staff room gets a card.
-import type { Skill, SkillContext } from '../../bot/core/skill';
+import type { HearthDeps, Skill, SkillContext } from '../../bot/core/skill';
+import type { OutboundMessage } from '../../bot/core/types';
+import type { Program } from '../../community/program';
+import type { TicketRow } from '../../store/tickets';
+import { inTransaction } from '../../store/db';
 import { asksForHelp, escalationSignal, isVip, priorityOf, type EscalationReason, type EscalationSignal } from '../../community/escalation';
 import { isSupportOpen, nextSupportOpening } from '../../community/support-hours';
 import { memberStanding } from '../../store/standing';
@@ -12,7 +16,7 @@ import { latestChangeForStaff } from '../statement';
 import { handoffCopy } from './copy';
 import { isStaffRoom } from './people';
 import { scheduleTicketSummary } from './summary';
-import { openTicketFor, requestOf, type Opening, type Standing } from './tickets';
+import { openTicketFor, requestOf, type Opening, type Request, type Standing } from './tickets';
 
 /** Messages the fallback did not understand (set during the run, read by the gate when it records the message). */
 const misunderstoodMessages = new WeakSet<SkillContext>();
@@ -27,11 +31,22 @@ function standingOf(ctx: SkillContext): Standing {
   return { tierId: s.tier.id, points: s.points };
 }
 
+function supportClosedUntil(program: Program, now: Date): Date | undefined {
+  if (isSupportOpen(program.support, program.timezone, now)) return undefined;
+  return nextSupportOpening(program.support, program.timezone, now);
+}
+
 /** When support next opens, if it is closed now (undefined while open, or when it never opens). */
 export function supportOpensLater(ctx: SkillContext): Date | undefined {
-  const { program } = ctx.deps;
-  if (isSupportOpen(program.support, program.timezone, ctx.now)) return undefined;
-  return nextSupportOpening(program.support, program.timezone, ctx.now);
+  return supportClosedUntil(ctx.deps.program, ctx.now);
+}
+
+/** The staff room's card for a ticket just opened (silent: seen in a group, the member not told). */
+function newTicketCard(deps: HearthDeps, ticket: TicketRow, member: { id: number; name: string }, later: Date | undefined, silent: boolean): OutboundMessage {
+  const { program, deployment } = deps;
+  const latest = latestChangeForStaff(deps.db, program, member.id, { lang: program.escalation.staffLang, program });
+  const card = staffCard(program, ticket, member.name, latest, { silent, ...(later ? { opensAt: later } : {}) });
+  return { channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text: card.text, buttons: card.buttons, kind: 'reply' };
 }
 
 const laterLines = { opened: 'openedLater', openedComplaint: 'openedComplaintLater', openedMisunderstood: 'openedMisunderstoodLater' } as const;
@@ -52,7 +67,7 @@ function openedText(ctx: SkillContext, opening: Exclude<Opening, { kind: 'joined
  * room gets the card and may invite them to a private chat.
  */
 function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standing, opts: { silent?: boolean } = {}): void {
-  const { program, deployment } = ctx.deps;
+  const { program } = ctx.deps;
   ctx.handled = true;
   const request = requestOf(ctx);
   const opening = openTicketFor(ctx.deps, request, signal, standing, opts);
@@ -80,9 +95,7 @@ function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standin
   }
   if (!opts.silent) ctx.reply(openedText(ctx, opening, later));
   if (opening.kind === 'reopened') return; // its card is in the staff room already, and it is back in /queue
-  const cardOpts = { silent: opts.silent === true, ...(later ? { opensAt: later } : {}) };
-  const card = staffCard(program, opening.ticket, ctx.member.name, latestChangeForStaff(ctx.deps.db, program, ctx.member.id, { lang: program.escalation.staffLang, program }), cardOpts);
-  ctx.send({ channel: deployment.staffRoom.channel, chat: deployment.staffRoom.chat, text: card.text, buttons: card.buttons, kind: 'reply' });
+  ctx.send(newTicketCard(ctx.deps, opening.ticket, ctx.member, later, opts.silent === true));
   const id = opening.ticket.id;
   ctx.afterHandled(() => scheduleTicketSummary(ctx.deps, id, ctx.now));
 }
@@ -96,6 +109,26 @@ export function escalateOnSignal(ctx: SkillContext, reason: 'complaint' | 'high-
   const s = standingOf(ctx);
   const vip = isVip(ctx.deps.program, s.tierId);
   escalate(ctx, { reason, priority: priorityOf(reason, vip), vip, detail }, s, opts);
+}
+
+/**
+ * A silent ticket from a reader that works after the message was handled (the model reading group chatter): the
+ * ticket and card `escalateOnSignal(…, { silent: true })` would make, in one transaction. True when the words reached
+ * a ticket (a new one, or the member's open one).
+ */
+export function escalateSilently(deps: HearthDeps, r: Request, reason: EscalationReason, detail: string, now: Date): boolean {
+  if (!silentReasons.has(reason)) return false;
+  const s = memberStanding(deps.db, deps.program, r.memberId, now);
+  const vip = isVip(deps.program, s.tier.id);
+  const signal = { reason, priority: priorityOf(reason, vip), vip, detail };
+  return inTransaction(deps.db, () => {
+    const opening = openTicketFor(deps, r, signal, { tierId: s.tier.id, points: s.points }, { silent: true });
+    if (opening?.kind !== 'opened') return opening !== undefined;
+    const id = opening.ticket.id;
+    deps.queue(`ticket-card:${id}`, newTicketCard(deps, opening.ticket, { id: r.memberId, name: r.name }, supportClosedUntil(deps.program, now), true), now);
+    scheduleTicketSummary(deps, id, now);
+    return true;
+  });
 }
 
 /**

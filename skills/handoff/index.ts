@@ -3,14 +3,15 @@
 // installs is two modules, because escalation must look at a message after the command skills and before the bot
 // tries to answer it, while the gate must see every message first.
 import type { SkillModule } from '../../bot/core/skill';
-import { escalateOnSignal, escalationSkill, humanCommand, misunderstood } from './escalation';
+import { escalateOnSignal, escalateSilently, escalationSkill, humanCommand, misunderstood } from './escalation';
 import { handoffGate } from './gate';
 import { installSlaTimers } from './sla';
 import { installTicketSummaries } from './summary';
 import { handoffCommands } from './staff-commands';
 
 export { handoffCopy } from './copy';
-export { escalateOnSignal, escalationSkill, handoffCommands, handoffGate, misunderstood };
+export { escalateOnSignal, escalateSilently, escalationSkill, handoffCommands, handoffGate, misunderstood };
+export { requestOf, type Request } from './tickets';
 
 /**
  * First in skillModules(): the gate (staff own the conversation: the bridge, silence), then the staff commands and

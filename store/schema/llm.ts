@@ -21,8 +21,13 @@ export const modelUsage = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.memberId, t.purpose] })],
 );
 
-/** Members who agreed that their questions may go to the model (asked only where HEARTH_LLM_CONSENT=required). */
+/**
+ * Members' own word on the model (`/ai on|off`): `on`, their questions may go to it (needed where
+ * HEARTH_LLM_CONSENT=required); `off`, never, whatever the deployment's setting. No row: the deployment's default.
+ */
 export const modelConsent = sqliteTable('model_consent', {
   memberId: integer('member_id').primaryKey().references(() => members.id),
+  /** When the member last chose (the column predates `off`). */
   agreedAt: integer('agreed_at').notNull(),
+  choice: text('choice', { enum: ['on', 'off'] }).notNull().default('on'),
 });

@@ -37,6 +37,7 @@ async function modelAt(
     consent: limits.consent ?? 'not-required',
     debounceMs: limits.debounceMs ?? 0,
     readGroups: limits.readGroups ?? false,
+    nudgeLines: limits.nudgeLines ?? 0,
   };
 }
 
@@ -139,8 +140,33 @@ describe('the model path', () => {
     expect(reply('q1')).toMatch(/didn't quite get that/);
     expect(reply('a1')).toMatch(/^Done: questions I can't answer myself will go to an AI model/);
     expect(reply('q2')).toBe('Happy to help!');
-    expect(reply('a2')).toBe('已停止，你的问题不会再发给 AI 模型。');
+    expect(reply('a2')).toBe('已停止，你的问题不会再发给 AI 模型。发送「AI助手 on」可以重新开启。');
     expect(reply('q3')).not.toBe('Happy to help!');
+    expect(answerRequests()).toHaveLength(1);
+  });
+
+  it('lets a member keep their questions from the model where no consent is asked, and take it back', async () => {
+    const llm = await modelAt(() => ({ text: 'Happy to help!' }));
+    const out = await replay(
+      [
+        msg('s1', at(1, '11:59'), 'u1', '/ai'),
+        msg('a1', at(1, '12:00'), 'u1', '/ai off'),
+        msg('q1', at(1, '12:01'), 'u1', 'tell me something nice'),
+        msg('a2', at(1, '12:02'), 'u1', '/ai off'),
+        msg('s2', at(1, '12:03'), 'u1', '/ai'),
+        msg('a3', at(1, '12:04'), 'u1', '/ai on'),
+        msg('q2', at(1, '12:05'), 'u1', 'tell me something nice'),
+      ],
+      { llm },
+    );
+    const reply = (id: string) => out.find((o) => o.replyTo === id)!.text;
+    expect(reply('s1')).toMatch(/^Questions I can't answer myself go to an AI model/);
+    expect(reply('a1')).toMatch(/^Stopped: your questions won't go to the AI model/);
+    expect(reply('q1')).toMatch(/didn't quite get that/);
+    expect(reply('a2')).toMatch(/^The AI model is off for you: your questions don't go to it/);
+    expect(reply('s2')).toMatch(/^The AI model is off for you. Send \/ai on/);
+    expect(reply('a3')).toMatch(/^Done: questions I can't answer myself will go to an AI model/);
+    expect(reply('q2')).toBe('Happy to help!');
     expect(answerRequests()).toHaveLength(1);
   });
 
@@ -212,6 +238,37 @@ describe('the model path', () => {
     expect(cards).toHaveLength(1);
     expect(cards[0]!.text).toContain('🤖 old batch again');
     expect(cards[0]!.text).toContain('Bo');
+  });
+
+  it("reads group chatter after it was handled: the group's next messages never wait on the model", async () => {
+    const classifier = (): Scripted => ({ text: '{"handoff": "high-value", "why": "wants 40 boxes for the office"}', delayMs: 200 });
+    const llm = await modelAt(() => ({ text: 'unused' }), { readGroups: true }, classifier);
+    const { db } = tempDb();
+    const now = new Date('2026-03-01T12:00:00+08:00');
+    const hearth = testHearth(db, now, { llm });
+    const said = (id: string, from: string, text: string) => ({ kind: 'message' as const, msg: { id, channel: 'console', chat: 'grp', chatType: 'group' as const, from: { id: from, name: from === 'u1' ? 'Li' : 'Bo' }, text, at: now } });
+    await hearth.receive(said('g1', 'u1', '公司年会想订一批礼盒，大家有推荐吗'));
+    await hearth.receive(said('g2', 'u2', '签到'));
+    await hearth.engine.idle();
+    // Bo's check-in was answered while the model had not even been asked about Li's message.
+    const rows = () => db.$client.prepare('SELECT chat, text FROM outbox ORDER BY id').all() as { chat: string; text: string }[];
+    expect(rows().some((r) => r.chat === 'grp' && r.text.includes('签到成功'))).toBe(true);
+    expect(server!.requests).toHaveLength(0);
+    await hearth.scheduler.fireTimers(now);
+    expect(server!.requests).toHaveLength(1);
+    const cards = rows().filter((r) => r.chat === 'staff');
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.text).toContain('🤖 wants 40 boxes for the office');
+    expect(rows().filter((r) => r.chat === 'grp')).toHaveLength(1);
+  });
+
+  it("keeps group reads to half the day's tokens, so members' own questions still reach the model", async () => {
+    const llm = await modelAt(() => ({ text: 'Happy to help!', tokens: 100 }), { readGroups: true, dailyTokens: 1000 }, () => ({ text: '{"handoff": "none", "why": ""}', tokens: 300 }));
+    const chatter = ['u1', 'u2', 'u3'].map((u, i) => msg(`g${i}`, at(1, `12:0${i}`), u, '今天的夕阳真的好美啊', { chat: 'grp', name: u }));
+    const out = await replay([...chatter, msg('q1', at(1, '12:10'), 'u4', 'write me a short poem about tea')], { llm });
+    const groupReads = server!.requests.filter((r) => isClassifier(r) && textOf(r.messages.at(-1)!.content) === '今天的夕阳真的好美啊');
+    expect(groupReads).toHaveLength(2);
+    expect(out.find((o) => o.replyTo === 'q1')?.text).toBe('Happy to help!');
   });
 
   it('leaves every question the fast path answers to the fast path: the same replies, no model call', async () => {

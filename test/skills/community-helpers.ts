@@ -9,6 +9,7 @@ import { findMemberByPlatformId } from '../../store/members';
 import { balanceOf, entriesOf } from '../../store/ledger';
 import { ledgerEntries } from '../../store/schema';
 import type { Program } from '../../community/program';
+import type { ModelSetup } from '../../bot/core/assistant';
 import type { ReplayOutput } from '../../bot/channels/replay';
 
 const opened: Db[] = [];
@@ -19,7 +20,7 @@ afterEach(() => {
 /** Run replay events on a database file that stays for inspection; `db` reads it afterwards. */
 export async function replayOnFile(
   events: Record<string, unknown>[],
-  options: { program?: Program; path?: string } = {},
+  options: { program?: Program; path?: string; llm?: ModelSetup } = {},
 ): Promise<{ out: ReplayOutput[]; path: string; db: Db; balance(platformId: string): number; reasons(platformId: string): string[] }> {
   const path = options.path ?? join(tempDir(), 'community.db');
   if (!options.path) {
@@ -28,7 +29,7 @@ export async function replayOnFile(
     inviteSecret(fresh, 'replay');
     fresh.$client.close();
   }
-  const out = await replay(events, { program: options.program ?? defaultProgram(), dbPath: path });
+  const out = await replay(events, { program: options.program ?? defaultProgram(), dbPath: path, llm: options.llm });
   const db = openDatabase(path);
   opened.push(db);
   const memberId = (pid: string) => {

@@ -1,6 +1,7 @@
 // Delivers one outbox row on WeCom: as the answer to the frame it replies to (aibot_respond_msg, a finished stream)
 // while WeCom still takes one, else pushed to the chat (aibot_send_msg, markdown); buttons as a template card under
 // the last piece; long texts in pieces, each waiting its turn; WeCom's errcodes sorted into the contract's results.
+// While the model works, a frame's stream may be opened with a placeholder that its answer then replaces.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Delivery, DeliveryPacer, DeliveryResult } from '../../core/channel';
@@ -31,6 +32,16 @@ export const BUSY_ERRCODES = new Set([-1, 45009, 45033]);
  */
 export const ACCOUNT_BUSY_ERRCODES = new Set([45009, 45033]);
 
+/** The placeholder an open stream shows while the model works (WeCom's robots are used in Chinese). */
+export const THINKING_TEXT = '正在思考…';
+/**
+ * What a placeholder nobody answered in time is finished with, rather than "thinking…" for good. It promises nothing:
+ * the answer may have gone as a message of its own (to a quicker follow-up's frame), or may never come.
+ */
+export const THINKING_LATE_TEXT = '抱歉让你久等了。如果还没收到回复，可以再发一次，或发送「转人工」。';
+/** How long a placeholder waits for its answer before it is finished anyway (WeCom ends open streams after minutes). */
+export const THINKING_MS = 60_000;
+
 /** A template card, the fields Hearth fills (types/api.d.ts TemplateCard). */
 export interface WecomCard {
   card_type: 'button_interaction' | 'text_notice';
@@ -59,6 +70,8 @@ export interface KnownFrame {
   receivedAt: number;
   welcome: boolean;
   used: boolean;
+  /** The stream a placeholder opened on this frame, while no answer has taken it over. */
+  stream?: string;
 }
 
 /** What the channel has delivered, for logs and tests. */
@@ -125,11 +138,52 @@ export function createWecomDelivery(options: {
   /** How long to wait after a busy errcode: WeCom sends no retry-after of its own. */
   busyRetryMs: number;
   maxTextLength: number;
-}): { deliver(message: Delivery, pacer: DeliveryPacer): Promise<DeliveryResult>; stats: WecomDeliveryStats } {
+  /** How long a placeholder waits for its answer (THINKING_MS unless a test shortens it). */
+  thinkingMs?: number;
+}): {
+  deliver(message: Delivery, pacer: DeliveryPacer): Promise<DeliveryResult>;
+  showThinking(frame: KnownFrame): Promise<void>;
+  stop(): void;
+  stats: WecomDeliveryStats;
+} {
   const { log } = options;
   const stats: WecomDeliveryStats = { replies: 0, pushes: 0, busy: 0, gaveUp: 0 };
   // Steps of a message already delivered, so a retry after a failure resumes instead of repeating them.
   const progress = new Map<number, number>();
+  // The timers that finish unanswered placeholders, by req_id.
+  const placeholders = new Map<string, NodeJS.Timeout>();
+  const newStreamId = () => `stream_${randomBytes(6).toString('hex')}`;
+
+  function forget(frame: KnownFrame): void {
+    clearTimeout(placeholders.get(frame.reqId));
+    placeholders.delete(frame.reqId);
+  }
+
+  /** Open the frame's stream with the placeholder; finished with THINKING_LATE_TEXT if no answer takes it in time. */
+  async function showThinking(frame: KnownFrame): Promise<void> {
+    const client = options.client();
+    if (!client?.isConnected || frame.used || frame.welcome || frame.stream) return;
+    const streamId = newStreamId();
+    // Set before any await, so an answer delivered meanwhile continues this stream (the SDK sends a frame's replies in order).
+    frame.stream = streamId;
+    const handle = { headers: { req_id: frame.reqId } };
+    placeholders.set(
+      frame.reqId,
+      setTimeout(() => {
+        placeholders.delete(frame.reqId);
+        if (frame.stream !== streamId) return;
+        frame.stream = undefined;
+        frame.used = true; // the stream is over: a late answer is pushed
+        client.replyStream(handle, streamId, THINKING_LATE_TEXT, true).catch((err: unknown) => log.debug({ reqId: frame.reqId, err: errcodeOf(err) ?? String(err) }, 'could not finish the WeCom placeholder'));
+      }, options.thinkingMs ?? THINKING_MS),
+    );
+    try {
+      await client.replyStream(handle, streamId, THINKING_TEXT, false);
+    } catch (err) {
+      // A nicety: the answer still goes, as the first frame of that stream or pushed.
+      log.debug({ reqId: frame.reqId, err: errcodeOf(err) ?? (err instanceof Error ? err.message : String(err)) }, 'could not show the WeCom placeholder');
+    }
+  }
 
   function stepsOf(message: Delivery): Step[] {
     // WeCom frames carry no mention list, and a robot's markdown has no documented mention syntax: "@Name" opens the text.
@@ -154,18 +208,23 @@ export function createWecomDelivery(options: {
   /** Answer through the frame; false when WeCom refused the answer (then the piece is pushed instead). */
   async function answer(client: WecomSender, frame: KnownFrame, content: string, card: WecomCard | undefined): Promise<boolean> {
     const handle = { headers: { req_id: frame.reqId } };
-    const streamId = `stream_${randomBytes(6).toString('hex')}`;
+    // An open placeholder is replaced by the answer; taken now, so its timer does not finish it meanwhile.
+    const placeholder = frame.stream;
+    const streamId = placeholder ?? newStreamId();
+    frame.stream = undefined;
     try {
       if (frame.welcome && !card) await client.replyWelcome(handle, { msgtype: 'text', text: { content } });
       else if (card) await client.replyStreamWithCard(handle, streamId, content, true, { templateCard: card });
       else await client.replyStream(handle, streamId, content, true);
       stats.replies++;
+      forget(frame);
       return true;
     } catch (err) {
       const refused = errcodeOf(err);
       if (!refused) throw err; // the connection or the ack timed out: the runtime tries again
       if (BUSY_ERRCODES.has(refused.errcode)) {
         frame.used = false; // not answered: the retry may still answer through it
+        frame.stream = placeholder; // and the placeholder is still open (its timer still finishes it)
         throw err;
       }
       log.info({ reqId: frame.reqId, ...refused }, 'WeCom refused the answer to its frame; pushing it to the chat instead');
@@ -217,5 +276,13 @@ export function createWecomDelivery(options: {
     return { status: 'sent' };
   }
 
-  return { deliver, stats };
+  return {
+    deliver,
+    showThinking,
+    stop: () => {
+      for (const timer of placeholders.values()) clearTimeout(timer);
+      placeholders.clear();
+    },
+    stats,
+  };
 }

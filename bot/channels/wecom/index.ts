@@ -11,7 +11,7 @@ import { parseFrame, type WecomFrame } from './parse';
 import { createWecomDelivery, MAX_TEXT, type KnownFrame, type WecomDeliveryStats, type WecomSender } from './deliver';
 
 export { parseBody, parseFrame, stripLeadingMention, PRIVATE_CHAT_KEY, type WecomBody, type WecomFrame, type ParsedFrame } from './parse';
-export { buttonCard, errcodeOf, BUSY_ERRCODES, MAX_TEXT, type WecomCard, type WecomDeliveryStats } from './deliver';
+export { buttonCard, errcodeOf, BUSY_ERRCODES, MAX_TEXT, THINKING_TEXT, THINKING_LATE_TEXT, THINKING_MS, type WecomCard, type WecomDeliveryStats } from './deliver';
 
 /** The channel name in the store and in outbox rows. */
 export const WECOM = 'wecom';
@@ -29,7 +29,8 @@ export const WECOM_CAPABILITIES: ChannelCapabilities = {
   // "@x" in a WeCom message is a display name (frames have no usernames).
   handles: 'display-name',
   edits: false,
-  // Replies are streams (aibot_respond_msg, msgtype stream); Hearth sends each finished.
+  // Replies are streams (aibot_respond_msg, msgtype stream): opened with a placeholder while the model works (showTyping),
+  // and finished by the answer.
   streaming: true,
 };
 
@@ -50,8 +51,9 @@ export const WECOM_LIMITS: RateLimits = {
 
 /**
  * How long a frame is answered through itself. A stream must be finished within 6 minutes of its first frame
- * (reported for document/path/101463); Hearth answers in one finished frame, and keeps a margin under that. The
- * welcome reply to enter_chat must come within 5 s (SDK README, replyWelcome).
+ * (reported for document/path/101463); Hearth's answer finishes it (an unanswered placeholder is finished after
+ * THINKING_MS), and keeps a margin under that. The welcome reply to enter_chat must come within 5 s (SDK README,
+ * replyWelcome).
  */
 export const REPLY_WINDOW_MS = 5 * 60_000;
 export const WELCOME_WINDOW_MS = 4_000;
@@ -106,6 +108,7 @@ export function createWecomChannel(
     startTimeoutMs?: number;
     busyRetryMs?: number;
     replyWindowMs?: number;
+    thinkingMs?: number;
   },
 ): WecomChannel {
   const botId = config.WECOM_BOT_ID;
@@ -134,12 +137,20 @@ export function createWecomChannel(
     return age <= (f.welcome ? WELCOME_WINDOW_MS : replyWindowMs) ? f : undefined;
   }
 
+  /** The frame a placeholder goes on: the chat's newest, if it is still unanswered and within the window. */
+  function latestFrameOf(chat: string): KnownFrame | undefined {
+    let latest: KnownFrame | undefined;
+    for (const f of frames.values()) if (f.chat === chat) latest = f;
+    return latest && !latest.used && Date.now() - latest.receivedAt <= replyWindowMs ? latest : undefined;
+  }
+
   const delivery = createWecomDelivery({
     log,
     client: () => client as WecomSender | undefined,
     frameFor,
     busyRetryMs: options.busyRetryMs ?? BUSY_RETRY_MS,
     maxTextLength: MAX_TEXT,
+    ...(options.thinkingMs ? { thinkingMs: options.thinkingMs } : {}),
   });
 
   /** A frame from WeCom: recorded first; only then may it be answered (its answer comes from the outbox). */
@@ -252,8 +263,13 @@ export function createWecomChannel(
     connect: async () => ({ botId: botId! }),
     start,
     deliver: delivery.deliver,
+    async showTyping(chat) {
+      const frame = latestFrameOf(chat);
+      if (frame) await delivery.showThinking(frame);
+    },
     async stop() {
       stopping = true;
+      delivery.stop();
       if (client) {
         client.removeAllListeners();
         client.disconnect();

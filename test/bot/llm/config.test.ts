@@ -16,9 +16,9 @@ describe('model settings', () => {
 
   it('take a local server without a key, with the defaults', () => {
     const setup = modelSetupOf(loadConfig({ HEARTH_LLM_MODEL: 'qwen2.5:7b', OPENAI_BASE_URL: 'http://localhost:11434/v1' }), silentLogger());
-    expect(setup).toMatchObject({ dailyTokens: MODEL_DEFAULTS.dailyTokens, memberDailyTokens: MODEL_DEFAULTS.memberDailyTokens, consent: 'not-required', readGroups: false, debounceMs: MODEL_DEFAULTS.debounceMs });
+    expect(setup).toMatchObject({ dailyTokens: MODEL_DEFAULTS.dailyTokens, memberDailyTokens: MODEL_DEFAULTS.memberDailyTokens, consent: 'not-required', readGroups: false, nudgeLines: 0, debounceMs: MODEL_DEFAULTS.debounceMs });
     expect(setup!.assistant.model).toBe('qwen2.5:7b');
-    const strict = modelSetupOf(loadConfig({ HEARTH_LLM_MODEL: 'deepseek-chat', OPENAI_API_KEY: 'k', HEARTH_LLM_CONSENT: 'required', HEARTH_LLM_READ_GROUPS: 'on', HEARTH_LLM_MEMBER_DAILY_TOKENS: '5000' }), silentLogger());
-    expect(strict).toMatchObject({ consent: 'required', readGroups: true, memberDailyTokens: 5000 });
+    const strict = modelSetupOf(loadConfig({ HEARTH_LLM_MODEL: 'deepseek-chat', OPENAI_API_KEY: 'k', HEARTH_LLM_CONSENT: 'required', HEARTH_LLM_READ_GROUPS: 'on', HEARTH_LLM_MEMBER_DAILY_TOKENS: '5000', HEARTH_LLM_NUDGE_LINES: '200' }), silentLogger());
+    expect(strict).toMatchObject({ consent: 'required', readGroups: true, memberDailyTokens: 5000, nudgeLines: 200 });
   });
 });

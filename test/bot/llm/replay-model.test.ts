@@ -60,6 +60,7 @@ describe('hearth replay with a model', () => {
       consent: 'not-required',
       debounceMs: 0,
       readGroups: false,
+      nudgeLines: 0,
     };
     const scripts = readdirSync(transcripts).filter((f) => f.endsWith('.jsonl') && !f.endsWith('.out.jsonl'));
     let compared = 0;

@@ -3,8 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createWecomChannel, type WecomChannel } from '../../../../bot/channels/wecom';
-import type { InboundSink } from '../../../../bot/core/channel';
+import { createWecomChannel, MAX_TEXT, THINKING_LATE_TEXT, THINKING_TEXT, type WecomChannel } from '../../../../bot/channels/wecom';
+import type { Delivery, InboundSink } from '../../../../bot/core/channel';
+import type { InboundMessage } from '../../../../bot/core/types';
 import { HearthError } from '../../../../bot/core/errors';
 import { loadConfig } from '../../../../bot/config';
 import { silentLogger } from '../../../../bot/log';
@@ -12,7 +13,7 @@ import type { Hearth } from '../../../../bot/hearth';
 import { hearthOn, program, tempDb, tempDir } from '../../../harness';
 import { VirtualClock, type Clock } from '../../../../bot/core/clock';
 import { readDb, writeProgram } from '../../live-support';
-import { shown, startFakeWecom, type FakeWecom } from './fake-wecom';
+import { shown, startFakeWecom, type FakeWecom, type Taken } from './fake-wecom';
 
 const BOT_ID = 'aibLocalTestBot01';
 const SECRET = 'wecom-test-secret-0123456789abcdef';
@@ -171,6 +172,115 @@ describe('WeCom intelligent robot channel (long connection to a local fake)', ()
     const { reqId } = f.pushEvent('zhaoliu', { eventtype: 'enter_chat' });
     await f.until(() => f.accepted().length === 1, 'the welcome');
     expect(f.accepted()[0]).toMatchObject({ cmd: 'aibot_respond_welcome_msg', reqId, chat: 'zhaoliu', body: { msgtype: 'text' } });
+  });
+});
+
+/** The stream a taken answer carries, if any. */
+const streamOf = (t: Taken) => (t.body as { stream?: { id: string; finish: boolean } }).stream;
+const pacer = { next: async () => undefined };
+
+/** The channel started on a sink that only collects what arrives, on a fake. */
+async function collecting(f: FakeWecom, extra: Partial<Parameters<typeof createWecomChannel>[1]> = {}) {
+  const received: InboundMessage[] = [];
+  const c = channelTo(f, extra);
+  await c.start({
+    receive: async (event) => {
+      if (event.kind === 'message') received.push(event.msg);
+      return { status: 'recorded' };
+    },
+  });
+  /** Push a single-chat text and wait until the channel has handed it on; returns it as the sink saw it. */
+  const ask = async (from: string, text: string) => {
+    const { msgid } = f.pushText(from, text);
+    await f.until(() => received.some((m) => m.id === msgid), `the message ${msgid}`);
+    return received.find((m) => m.id === msgid)!;
+  };
+  const answerTo = (m: InboundMessage, id: number, fields: Partial<Delivery> = {}): Delivery => ({
+    id,
+    chat: m.chat,
+    group: false,
+    text: '答案',
+    kind: 'reply',
+    replyTo: m.id,
+    ...(m.replyHandle ? { replyHandle: m.replyHandle } : {}),
+    secret: false,
+    ...fields,
+  });
+  return { c, ask, answerTo };
+}
+
+describe('WeCom "thinking" placeholder (showTyping)', () => {
+  it('opens the frame\'s stream with the placeholder, then the answer replaces it on the same stream', async () => {
+    const f = await fake();
+    const { c, ask, answerTo } = await collecting(f);
+    const m = await ask('qianba', '帮我推荐一款适合晚上喝的茶');
+    await c.showTyping!('qianba');
+    expect(f.accepted()).toHaveLength(1);
+    const placeholder = f.accepted()[0]!;
+    expect(placeholder).toMatchObject({ cmd: 'aibot_respond_msg', reqId: m.replyHandle, chat: 'qianba' });
+    expect(shown(placeholder).text).toBe(THINKING_TEXT);
+    expect(streamOf(placeholder)?.finish).toBe(false);
+
+    expect(await c.deliver(answerTo(m, 1, { text: '晚上可以试试熟普洱，不太刺激。' }), pacer)).toEqual({ status: 'sent' });
+    expect(f.accepted()).toHaveLength(2);
+    const answer = f.accepted()[1]!;
+    expect(answer).toMatchObject({ cmd: 'aibot_respond_msg', reqId: m.replyHandle, chat: 'qianba' });
+    expect(streamOf(answer)).toMatchObject({ id: streamOf(placeholder)!.id, finish: true });
+    expect(shown(answer).text).toBe('晚上可以试试熟普洱，不太刺激。');
+    expect(c.stats).toMatchObject({ replies: 1, pushes: 0 });
+  });
+
+  it('a long answer puts its first piece on the placeholder\'s stream and pushes the rest; buttons ride on that stream', async () => {
+    const f = await fake();
+    const { c, ask, answerTo } = await collecting(f);
+    const long = await ask('zhoujiu', '讲讲乌龙茶');
+    await c.showTyping!('zhoujiu');
+    const text = `${'乌'.repeat(MAX_TEXT)}\n\n${'龙'.repeat(100)}`;
+    expect(await c.deliver(answerTo(long, 1, { text }), pacer)).toEqual({ status: 'sent' });
+    const [placeholder, first, rest] = f.accepted();
+    expect(f.accepted()).toHaveLength(3);
+    expect(streamOf(first!)).toEqual({ id: streamOf(placeholder!)!.id, finish: true, content: expect.stringMatching(/^乌+$/) });
+    expect(rest).toMatchObject({ cmd: 'aibot_send_msg', chat: 'zhoujiu', body: { msgtype: 'markdown', markdown: { content: '龙'.repeat(100) } } });
+
+    const withButtons = await ask('zhoujiu', '给我看看活动');
+    await c.showTyping!('zhoujiu');
+    const buttons = [{ label: '报名', data: 'join:tea' }];
+    expect(await c.deliver(answerTo(withButtons, 2, { text: '周六茶会，点按钮报名。', buttons }), pacer)).toEqual({ status: 'sent' });
+    const [cardPlaceholder, card] = f.accepted().slice(3);
+    expect(f.accepted()).toHaveLength(5);
+    expect(shown(cardPlaceholder!).text).toBe(THINKING_TEXT);
+    expect(card).toMatchObject({ cmd: 'aibot_respond_msg', reqId: withButtons.replyHandle, body: { msgtype: 'stream_with_template_card' } });
+    expect(streamOf(card!)).toMatchObject({ id: streamOf(cardPlaceholder!)!.id, finish: true, content: '周六茶会，点按钮报名。' });
+    expect(shown(card!).card?.buttons).toEqual(['报名']);
+  });
+
+  it('sends nothing when no frame of the chat is still unanswered', async () => {
+    const f = await fake();
+    const { c, ask, answerTo } = await collecting(f);
+    await c.showTyping!('wushi'); // never wrote
+    expect(f.taken).toEqual([]);
+    const m = await ask('wushi', '你好');
+    await c.deliver(answerTo(m, 1), pacer);
+    expect(f.taken).toHaveLength(1);
+    await c.showTyping!('wushi'); // its one frame is answered already
+    expect(f.taken).toHaveLength(1);
+    expect(streamOf(f.taken[0]!)?.finish).toBe(true);
+  });
+
+  it('a placeholder nobody answers in time is finished, and the late answer is pushed as a message of its own', async () => {
+    const f = await fake();
+    const { c, ask, answerTo } = await collecting(f, { thinkingMs: 50 });
+    const m = await ask('zhengshiyi', '这周有什么新茶');
+    await c.showTyping!('zhengshiyi');
+    await f.until(() => f.accepted().length === 2, 'the placeholder to be finished');
+    const [placeholder, finished] = f.accepted();
+    expect(streamOf(placeholder!)).toMatchObject({ finish: false, content: THINKING_TEXT });
+    expect(finished).toMatchObject({ cmd: 'aibot_respond_msg', reqId: m.replyHandle });
+    expect(streamOf(finished!)).toEqual({ id: streamOf(placeholder!)!.id, finish: true, content: THINKING_LATE_TEXT });
+
+    expect(await c.deliver(answerTo(m, 1, { text: '新到了明前龙井。' }), pacer)).toEqual({ status: 'sent' });
+    expect(f.accepted()[2]).toMatchObject({ cmd: 'aibot_send_msg', chat: 'zhengshiyi', body: { msgtype: 'markdown', markdown: { content: '新到了明前龙井。' } } });
+    expect(f.accepted()).toHaveLength(3);
   });
 });
 

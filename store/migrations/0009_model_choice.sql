@@ -1,0 +1,1 @@
+ALTER TABLE `model_consent` ADD `choice` text DEFAULT 'on' NOT NULL;
