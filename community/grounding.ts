@@ -23,12 +23,13 @@ function zhNumeral(run: string): number | undefined {
 export function numbersIn(text: string): number[] {
   const found: number[] = [];
   let t = text.normalize('NFKC');
-  // Arabic numbers, with thousands separators and an optional 万/亿 or k multiplier.
-  t = t.replace(/(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万|亿|k\b)?/gi, (_m, whole: string, frac: string | undefined, unit: string | undefined) => {
+  // Arabic numbers, with thousands separators and an optional multiplier (3.8千, 1.2万, 2k, 2 thousand).
+  t = t.replace(/(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(千|万|亿|k\b|thousand\b)?/gi, (_m, whole: string, frac: string | undefined, unit: string | undefined) => {
     let n = Number(whole.replace(/,/g, '') + (frac ?? ''));
-    if (unit === '万') n *= 10_000;
-    else if (unit === '亿') n *= 100_000_000;
-    else if (unit?.toLowerCase() === 'k') n *= 1000;
+    const multiplier = unit?.toLowerCase();
+    if (multiplier === '万') n *= 10_000;
+    else if (multiplier === '亿') n *= 100_000_000;
+    else if (multiplier === '千' || multiplier === 'k' || multiplier === 'thousand') n *= 1000;
     found.push(Math.round(n * 100) / 100);
     return ' ';
   });

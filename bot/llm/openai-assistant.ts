@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Assistant, AssistantAnswer, AssistantRequest } from '../core/assistant';
 import { HearthError } from '../core/errors';
 import { renderPrompt } from './prompts';
+import { collectableAbortSignalAny } from './abort-signals';
 
 /** Where the model is and how long to wait for it. */
 export interface OpenAIAssistantConfig {
@@ -39,6 +40,7 @@ const middleware = () => [
 
 /** An Assistant that talks to an OpenAI-compatible server. */
 export function createOpenAIAssistant(config: OpenAIAssistantConfig): Assistant {
+  collectableAbortSignalAny();
   const model = new ChatOpenAI({
     model: config.model,
     apiKey: config.apiKey,

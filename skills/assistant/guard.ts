@@ -1,5 +1,5 @@
-// The checks a model's answer passes before a member sees it: every number grounded in what the model was given, and
-// the same reply rules as any reply (short, no link and no code that no tool gave).
+// The checks a model's answer passes before a member sees it: every number grounded in what the model was given, no
+// claim of a change it cannot make, and the same reply rules as any reply (short, no link and no code no tool gave).
 import { ungroundedNumbers } from '../../community/grounding';
 
 /** The longest model answer sent; a model rambling past it is replaced, not cut mid-sentence. */
@@ -9,6 +9,13 @@ const LINK = /\bhttps?:\/\/\S+|\bwww\.\S+|\b[a-z0-9-]+\.(?:com|cn|net|org|io|me|
 // A redemption code or an id: six or more capitals and digits with at least one digit (not a word in capitals).
 const CODE = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{6,}\b/g;
 
+// The model changes nothing (its tools only read), so an answer saying it did is false, whatever numbers it names:
+// "I've added 1,000 points", "已为你增加积分", "帮你兑换了". Said of the member or of history, it is not matched.
+const CLAIMED_CHANGE = [
+  /\b(?:I|we)(?:'ve| have| just| now| already)*\s+(?:added|credited|granted|gifted|given you|sent you|issued|transferred|redeemed|deducted|removed|refunded|restored|topped up|upgraded)\b/i,
+  /(?:为你|给你|帮你|替你)(?:增加|添加|加上|加了|充值|充了|发放|发了|赠送|送了|转入|转了|兑换|扣除|退还|补发|补上|补了|升级|恢复)/,
+];
+
 /** Why an answer may not be sent, or undefined when it may. `sources` are tool results, the rules and the member's words. */
 export function replyProblem(answer: string, sources: readonly string[]): string | undefined {
   if (answer.length > MAX_MODEL_REPLY) return `too long (${answer.length} characters)`;
@@ -17,6 +24,7 @@ export function replyProblem(answer: string, sources: readonly string[]): string
   if (link) return `a link no tool gave: ${link}`;
   const code = answer.match(CODE)?.find((c) => !given.includes(c));
   if (code) return `a code no tool gave: ${code}`;
+  if (CLAIMED_CHANGE.some((claim) => claim.test(answer))) return 'claims to have changed something';
   const invented = ungroundedNumbers(answer, sources);
   if (invented.length > 0) return `numbers no tool gave: ${invented.join(', ')}`;
   return undefined;

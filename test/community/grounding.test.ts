@@ -6,6 +6,7 @@ describe('numbersIn', () => {
   it('reads Arabic numbers with separators, decimals and 万', () => {
     expect(numbersIn('你有 1,200 积分，倍率 ×1.2，还差 1.5万')).toEqual([1200, 1.2, 15000]);
     expect(numbersIn('¥399 set, 30% off, 2k points')).toEqual([399, 30, 2000]);
+    expect(numbersIn('还差 3.8千成长值, about 2 thousand points')).toEqual([3800, 2000]);
   });
   it('reads Chinese numerals, and 〇 years digit by digit', () => {
     expect(numbersIn('还差一千二百成长值，两千五百积分')).toEqual([1200, 2500]);
