@@ -10,7 +10,7 @@ import { redeemGap } from '../community/rewards';
 import { tierById } from '../community/tiers';
 import { recordModelUse } from '../store/model-usage';
 import { firstName, mayUseModelFor } from './assistant';
-import { replyProblem } from './assistant/guard';
+import { languageProblem, replyProblem } from './assistant/guard';
 
 type LineDeps = Pick<HearthDeps, 'db' | 'program' | 'llm' | 'log'>;
 
@@ -46,8 +46,7 @@ function lineProblem(line: string, lang: NudgeLang, sources: string[]): string |
   if (line.includes('\n')) return 'more than one line';
   if ([...line].length > MAX_LINE[lang]) return 'too long';
   // A line in the other language would put both in one message.
-  if (/\p{Script=Han}/u.test(line) !== (lang === 'zh')) return 'not in the member\'s language';
-  return replyProblem(line, sources);
+  return languageProblem(line, lang, sources) ?? replyProblem(line, sources);
 }
 
 async function lineFor(deps: LineDeps, req: LineRequest, day: string): Promise<string | undefined> {

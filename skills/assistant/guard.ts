@@ -1,5 +1,6 @@
 // The checks a model's answer passes before a member sees it: every number grounded in what the model was given, no
 // claim of a change it cannot make, and the same reply rules as any reply (short, no link and no code no tool gave).
+import type { Lang } from '../../bot/core/types';
 import { ungroundedNumbers } from '../../community/grounding';
 
 /** The longest model answer sent; a model rambling past it is replaced, not cut mid-sentence. */
@@ -15,6 +16,27 @@ const CLAIMED_CHANGE = [
   /\b(?:I|we)(?:'ve| have| just| now| already)*\s+(?:added|credited|granted|gifted|given you|sent you|issued|transferred|redeemed|deducted|removed|refunded|restored|topped up|upgraded)\b/i,
   /(?:为你|给你|帮你|替你)(?:增加|添加|加上|加了|充值|充了|发放|发了|赠送|送了|转入|转了|兑换|扣除|退还|补发|补上|补了|升级|恢复)/,
 ];
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/**
+ * Why a text is not in `lang`: Chinese with no Chinese in it, or English with Chinese the sources did not give (a
+ * Chinese name or reward may stand in an English answer). One language a reply, the member's.
+ */
+export function languageProblem(text: string, lang: Lang, sources: readonly string[]): string | undefined {
+  const han = text.match(HAN_RUN) ?? [];
+  if (lang === 'zh') return han.length === 0 ? 'not in Chinese' : undefined;
+  const given = sources.join('\n');
+  return han.some((run) => !given.includes(run)) ? 'not in English' : undefined;
+}
+
+/** Markdown a chat shows as marks: bold, italics and code spans, and heading hashes, kept as their words. */
+export function plainText(answer: string): string {
+  return answer
+    .replace(/\*\*(.+?)\*\*|__(.+?)__/g, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/^#{1,6}\s+/gm, '');
+}
 
 /** Why an answer may not be sent, or undefined when it may. `sources` are tool results, the rules and the member's words. */
 export function replyProblem(answer: string, sources: readonly string[]): string | undefined {

@@ -9,7 +9,7 @@ import { localDate } from '../../community/calendar';
 import { chooseModel, modelChoiceOf, recordModelUse, tokensSpent, type ModelUse } from '../../store/model-usage';
 import { commandArgs, isCommand } from '../commands';
 import { memberTools, programRules } from './tools';
-import { replyProblem } from './guard';
+import { languageProblem, plainText, replyProblem } from './guard';
 import { assistantCopy } from './copy';
 import { replyPrivately } from '../private';
 import { escalateOnSignal, escalateSilently, requestOf } from '../handoff';
@@ -53,11 +53,13 @@ async function modelAnswer(ctx: SkillContext, day: string, words: string): Promi
       message: words,
       tools: memberTools(deps, member, lang, now),
     });
-    const problem = replyProblem(answer.text, [...answer.toolResults, rules, words, day]);
+    const text = plainText(answer.text);
+    const sources = [...answer.toolResults, rules, words, day];
+    const problem = replyProblem(text, sources) ?? languageProblem(text, lang, sources);
     const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
     ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent, replaced: problem !== undefined }));
-    if (!problem) return answer.text;
-    deps.log.warn({ model: llm.assistant.model, problem, answer: answer.text.slice(0, 300) }, 'model answer replaced');
+    if (!problem) return text;
+    deps.log.warn({ model: llm.assistant.model, problem, answer: text.slice(0, 300) }, 'model answer replaced');
   } catch (err) {
     if (!(err instanceof HearthError)) throw err;
     ctx.afterHandled(() => recordModelUse(deps.db, { ...use, failed: true }));

@@ -7,7 +7,7 @@ import { localDate } from '../../community/calendar';
 import { setTimer } from '../../store/jobs';
 import { getTicket } from '../../store/tickets';
 import { recordModelUse } from '../../store/model-usage';
-import { replyProblem } from '../assistant/guard';
+import { languageProblem, replyProblem } from '../assistant/guard';
 import { reasonText } from './cards';
 import { handoffCopy } from './copy';
 
@@ -31,7 +31,7 @@ async function summarise(deps: HearthDeps, ticketId: number, now: Date): Promise
   try {
     const answer = await llm.assistant.complete({ prompt: 'staff-card-summary', lang: staff.lang, vars: { reason: reasonText(staff, t.reason) }, message: words, tools: [] });
     const text = answer.text.trim().split('\n').slice(0, 2).join('\n');
-    const problem = text.length > MAX_SUMMARY ? 'too long' : replyProblem(text, [words]);
+    const problem = text.length > MAX_SUMMARY ? 'too long' : (replyProblem(text, [words]) ?? languageProblem(text, staff.lang, [words]));
     recordModelUse(deps.db, { ...use, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs, replaced: problem !== undefined });
     if (problem) {
       deps.log.warn({ ticketId, problem }, 'ticket summary dropped');

@@ -130,6 +130,24 @@ describe('the model path', () => {
     expect(out.find((o) => o.replyTo === 'p1')!.text).toMatch(/^你有 300 积分/);
   });
 
+  it("sends an answer in the member's language only, without markdown marks", async () => {
+    const answers: Record<string, string> = {
+      '给我写一首关于茶的小诗吧': 'Sure! Here is a little poem about tea.',
+      '再写一首关于秋天的小诗': '**秋天**的茶，暖暖的。',
+      'write me a little poem about tea': '好的，这是一首关于茶的小诗。',
+      'one more about autumn, Mr. 王 would love it': 'Autumn tea for Mr. 王, **warm** and slow.',
+    };
+    const llm = await modelAt((req) => ({ text: answers[textOf(req.messages.at(-1)!.content)] ?? 'unused' }));
+    const asks = Object.keys(answers).map((text, i) => msg(`q${i}`, at(1, `12:0${i}`), i < 2 ? 'u1' : 'u2', text));
+    const out = await replay(asks, { llm });
+    const reply = (i: number) => out.find((o) => o.replyTo === `q${i}`)!.text;
+    expect(answerRequests()).toHaveLength(4);
+    expect(reply(0)).toMatch(/^这个问题我暂时没法给你准确的答复/);
+    expect(reply(1)).toBe('秋天的茶，暖暖的。');
+    expect(reply(2)).toMatch(/^I can't give you a sure answer/);
+    expect(reply(3)).toBe('Autumn tea for Mr. 王, warm and slow.');
+  });
+
   it('stops calling the model when the member has spent the day\'s budget: the fast path alone answers', async () => {
     const llm = await modelAt(() => ({ text: 'Happy to help!', tokens: 200 }), { memberDailyTokens: 250 });
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'tell me something nice'), msg('q2', at(1, '12:01'), 'u1', 'tell me more'), msg('q3', at(1, '12:02'), 'u1', '/points')], { llm });

@@ -8,16 +8,18 @@ import { replay, program, tempDir } from '../../harness';
 import { loadProgram } from '../../../bot/program-file';
 import { createOpenAIAssistant } from '../../../bot/llm/openai-assistant';
 import { silentLogger } from '../../../bot/log';
-import { startFakeOpenAI, type FakeOpenAI } from './openai-server';
+import { startFakeOpenAI, textOf, type FakeOpenAI } from './openai-server';
 import type { ModelSetup } from '../../../bot/core/assistant';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const transcripts = join(root, 'test', 'transcripts');
 const MODEL_WORDS = 'A kind word from the model.';
+/** The same words for a member who writes Chinese (the model is asked in the member's language, and must answer in it). */
+const MODEL_WORDS_ZH = '模型的一句暖心话。';
 
 let server: FakeOpenAI;
 beforeAll(async () => {
-  server = await startFakeOpenAI(() => ({ text: MODEL_WORDS }));
+  server = await startFakeOpenAI((req) => ({ text: /\p{Script=Han}/u.test(textOf(req.messages[0]!.content)) ? MODEL_WORDS_ZH : MODEL_WORDS }));
 });
 afterAll(() => server.close());
 
@@ -74,7 +76,7 @@ describe('hearth replay with a model', () => {
       // A staff card may gain its summary; nothing else may change.
       const withModel = (await replay(text, { program: p, llm })).map(codesAsShape).filter((o) => !(o.chat === 'staff' && o.text.startsWith('🧠')));
       // Up to the first message the model answered, the two runs are the same, message for message.
-      const firstModel = withModel.findIndex((o) => o.text === MODEL_WORDS);
+      const firstModel = withModel.findIndex((o) => o.text === MODEL_WORDS || o.text === MODEL_WORDS_ZH);
       const upTo = firstModel === -1 ? withModel.length : firstModel;
       expect(withModel.slice(0, upTo), file).toEqual(without.slice(0, upTo));
       if (firstModel === -1) expect(withModel, file).toEqual(without);
