@@ -9,7 +9,7 @@ import { localDate } from '../community/calendar';
 import { redeemGap } from '../community/rewards';
 import { tierById } from '../community/tiers';
 import { recordModelUse } from '../store/model-usage';
-import { firstName, mayUseModelFor } from './assistant';
+import { firstName, mayUseModelFor } from './assistant/access';
 import { languageProblem, replyProblem } from './assistant/guard';
 
 type LineDeps = Pick<HearthDeps, 'db' | 'program' | 'llm' | 'log'>;

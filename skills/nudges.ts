@@ -24,7 +24,7 @@ import { commandArgs, isCommand } from './commands';
 import { replyToManager } from './private';
 import { nudgesCopy } from './nudges.copy';
 import { personalLines } from './nudge-lines';
-import { firstName } from './assistant';
+import { firstName } from './assistant/access';
 
 type NudgeDeps = Pick<HearthDeps, 'db' | 'program'>;
 

@@ -2,41 +2,19 @@
 // read-only tools bound to the member, every number checked against what the tools and rules said, a daily token
 // budget, and a plain reply of its own when the model is slow, down or its answer fails the checks.
 import type { HearthDeps, Skill, SkillContext, SkillModule } from '../../bot/core/skill';
-import type { ModelSetup } from '../../bot/core/assistant';
 import { laterPendingFrom } from '../../store/inbox';
 import { HearthError } from '../../bot/core/errors';
 import { localDate } from '../../community/calendar';
-import { chooseModel, modelChoiceOf, recordModelUse, tokensSpent, type ModelUse } from '../../store/model-usage';
+import { chooseModel, recordModelUse } from '../../store/model-usage';
 import { commandArgs, isCommand } from '../commands';
+import { replyPrivately } from '../private';
+import { escalateOnSignal } from '../handoff';
+import { firstName, MAX_MODEL_QUESTION, mayUseModelFor, modelOnFor } from './access';
+import { modelVerdict, verdictDetail } from './classifier';
+import { groupMessageToRead, installGroupReads, readGroupLater } from './group-reads';
 import { memberTools, programRules } from './tools';
 import { languageProblem, plainText, replyProblem } from './guard';
 import { assistantCopy } from './copy';
-import { replyPrivately } from '../private';
-import { escalateOnSignal, escalateSilently, requestOf } from '../handoff';
-import { setTimer } from '../../store/jobs';
-import { z } from 'zod';
-
-/** Messages longer than this are not sent to the model (a question, not an essay; and the cost stays bounded). */
-export const MAX_MODEL_QUESTION = 500;
-
-/** The member's first name at most: the model gets no surname, handle, phone or id. */
-export function firstName(name: string): string {
-  const first = name.trim().split(/\s+/)[0] ?? '';
-  return first.length > 20 ? first.slice(0, 20) : first;
-}
-
-/** Whether the model is on for the member: their own word (`/ai on|off`), else the deployment's consent setting. */
-function modelOnFor(deps: Pick<HearthDeps, 'db'>, llm: ModelSetup, memberId: number): boolean {
-  const choice = modelChoiceOf(deps.db, memberId);
-  return choice === undefined ? llm.consent === 'not-required' : choice === 'on';
-}
-
-/** The member's words or data may go to the model today: it is on for them, and neither daily budget is spent. */
-export function mayUseModelFor(deps: Pick<HearthDeps, 'db'>, llm: ModelSetup, memberId: number, day: string): boolean {
-  if (!modelOnFor(deps, llm, memberId)) return false;
-  const spent = tokensSpent(deps.db, day, memberId);
-  return spent.member < llm.memberDailyTokens && spent.everyone < llm.dailyTokens;
-}
 
 /** The model's answer to the member's words, checked; the bot's own line when it fails a check or the model fails. */
 async function modelAnswer(ctx: SkillContext, day: string, words: string): Promise<string> {
@@ -66,45 +44,6 @@ async function modelAnswer(ctx: SkillContext, day: string, words: string): Promi
   }
   return assistantCopy.say(ctx, 'unsure');
 }
-
-const verdictSchema = z.object({ handoff: z.enum(['complaint', 'high-value', 'request', 'none']), why: z.string().max(200).default('') });
-type Verdict = z.infer<typeof verdictSchema>;
-
-/**
- * The escalation classifier: one more reader beside the rules, for what they could not place. Its "why" is for staff,
- * in their language; an answer that is not the JSON asked for counts as "none" (the rules still decide alone). The
- * caller records what it cost.
- */
-async function classify(deps: HearthDeps, memberId: number, day: string, words: string, purpose: string): Promise<{ verdict: Verdict; use: ModelUse }> {
-  const use = { day, memberId, purpose, calls: 1 };
-  const none: Verdict = { handoff: 'none', why: '' };
-  try {
-    const answer = await deps.llm!.assistant.complete({ prompt: 'escalation-classifier', lang: deps.program.escalation.staffLang, vars: { today: day }, message: words, tools: [] });
-    const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
-    const json = /\{[\s\S]*\}/.exec(answer.text)?.[0];
-    let parsed: unknown;
-    try {
-      parsed = json === undefined ? undefined : JSON.parse(json);
-    } catch {
-      parsed = undefined;
-    }
-    const verdict = verdictSchema.safeParse(parsed);
-    return { verdict: verdict.success ? verdict.data : none, use: { ...use, ...spent, replaced: !verdict.success } };
-  } catch (err) {
-    if (!(err instanceof HearthError)) throw err;
-    return { verdict: none, use: { ...use, failed: true } };
-  }
-}
-
-/** The classifier on a message being handled; its cost is recorded with the message's other writes. */
-async function modelVerdict(ctx: SkillContext, day: string, words: string): Promise<Verdict> {
-  const { verdict, use } = await classify(ctx.deps, ctx.member.id, day, words, 'classify');
-  ctx.afterHandled(() => recordModelUse(ctx.deps.db, use));
-  return verdict;
-}
-
-/** A staff card's line for the classifier's reason. */
-const verdictDetail = (v: Verdict) => `🤖 ${v.why.trim().slice(0, 80)}`;
 
 /** Follow-ups remembered as read together, at most. */
 const MAX_READ_TOGETHER = 1000;
@@ -144,58 +83,6 @@ async function answerWithModel(ctx: SkillContext, day: string): Promise<void> {
   replyPrivately(ctx, text);
 }
 
-const GROUP_READ = 'group-read';
-/** Group reads may spend at most this share of the day's overall tokens: members' own questions keep the rest. */
-const GROUP_READ_SHARE = 0.5;
-
-const groupReadSchema = z.object({
-  memberId: z.number(),
-  name: z.string(),
-  channel: z.string(),
-  chatId: z.string(),
-  chatType: z.literal('group'),
-  platformId: z.string(),
-  lang: z.enum(['zh', 'en']),
-  messageId: z.string(),
-  text: z.string(),
-  at: z.number(),
-});
-
-/**
- * Where the deployment asks for it (HEARTH_LLM_READ_GROUPS), a group message nobody claimed and not said to the bot
- * is read by the classifier alone, after it was handled (a timer due at once): the group's later messages never wait
- * on the model. A complaint or bulk enquiry the rules missed reaches staff silently, as the rules' own do; nothing is
- * ever said in the group.
- */
-function readLater(ctx: SkillContext): void {
-  const r = requestOf(ctx);
-  ctx.afterHandled(() => setTimer(ctx.deps.db, `${GROUP_READ}:${r.channel}:${r.messageId}`, GROUP_READ, ctx.now, { ...r, at: r.at.getTime() }));
-}
-
-/** Group reads stay within the member's budget and their share of everyone's. */
-function mayReadGroups(deps: HearthDeps, llm: ModelSetup, memberId: number, day: string): boolean {
-  if (!mayUseModelFor(deps, llm, memberId, day)) return false;
-  return tokensSpent(deps.db, day, memberId, GROUP_READ).onPurpose < llm.dailyTokens * GROUP_READ_SHARE;
-}
-
-async function readGroupMessage(deps: HearthDeps, payload: unknown, now: Date): Promise<void> {
-  const read = groupReadSchema.safeParse(payload);
-  const llm = deps.llm;
-  if (!read.success || !llm) return;
-  const r = { ...read.data, at: new Date(read.data.at) };
-  const day = localDate(now, deps.program.timezone);
-  if (!mayReadGroups(deps, llm, r.memberId, day)) return;
-  const { verdict, use } = await classify(deps, r.memberId, day, r.text, GROUP_READ);
-  recordModelUse(deps.db, use);
-  if (verdict.handoff !== 'none') escalateSilently(deps, r, verdict.handoff, verdictDetail(verdict), now);
-}
-
-/** A group message the classifier may read (where asked): a member's, in a listed group, short, and not for the bot. */
-function groupMessageToRead(ctx: SkillContext, llm: ModelSetup): boolean {
-  const { msg } = ctx;
-  return llm.readGroups && !ctx.addressed && msg.chatType === 'group' && ctx.communityGroup && ctx.role === 'member' && msg.text.trim().length >= 4 && msg.text.length <= MAX_MODEL_QUESTION;
-}
-
 /**
  * `/ai on|off` (AI助手): a member lets their questions go to the model (needed where consent is required) or keeps
  * them from it (always possible); a bare `/ai` says which it is now.
@@ -232,7 +119,7 @@ export const assistantSkill: Skill = {
     if (!toAnswer && !groupMessageToRead(ctx, llm)) return next();
     const day = localDate(ctx.now, ctx.deps.program.timezone);
     if (!toAnswer) {
-      if (mayReadGroups(ctx.deps, llm, ctx.member.id, day)) readLater(ctx);
+      readGroupLater(ctx, llm, day);
       return next();
     }
     if (!mayUseModelFor(ctx.deps, llm, ctx.member.id, day)) return next();
@@ -244,7 +131,5 @@ export const assistantSkill: Skill = {
 /** The assistant as a module: after the ask skill (the fast path stays first), before the fallback. */
 export const assistantModule: SkillModule = {
   skills: [assistantSkill],
-  install(host) {
-    host.scheduler.onTimer(GROUP_READ, (timer, now) => readGroupMessage(host.deps, timer.payload, now));
-  },
+  install: installGroupReads,
 };
