@@ -17,6 +17,18 @@ const CLAIMED_CHANGE = [
   /(?:为你|给你|帮你|替你)(?:增加|添加|加上|加了|充值|充了|发放|发了|赠送|送了|转入|转了|兑换|扣除|退还|补发|补上|补了|升级|恢复)/,
 ];
 
+// An answer that is a refusal and nothing more ("I'm sorry, but I can't help with that", "抱歉，我无法回答"): the
+// member gets Hearth's own line instead, which offers a person.
+const REFUSAL = [
+  /^(?:(?:I'm|I am) sorry|sorry|I apologi[sz]e)?[,.!\s]*(?:but\s+)?I(?:'m| am)? (?:can(?:'|no)t|unable to|not able to|won't|will not) (?:help|assist|answer|do that|provide|comply)/i,
+  /^(?:很?抱歉|对不起|不好意思)?[，,。！!\s]*(?:我)?(?:无法|不能|没法|不便)(?:回答|帮助|帮你|提供|协助|处理)/,
+];
+
+/** True when the whole answer is the model declining. */
+export function isRefusal(answer: string): boolean {
+  return REFUSAL.some((r) => r.test(answer.trim()));
+}
+
 const HAN_RUN = /\p{Script=Han}+/gu;
 
 /**

@@ -13,7 +13,7 @@ import { firstName, MAX_MODEL_QUESTION, mayUseModelFor, modelOnFor } from './acc
 import { modelVerdict, verdictDetail } from './classifier';
 import { groupMessageToRead, installGroupReads, readGroupLater } from './group-reads';
 import { memberTools, programRules } from './tools';
-import { languageProblem, plainText, replyProblem } from './guard';
+import { isRefusal, languageProblem, plainText, replyProblem } from './guard';
 import { assistantCopy } from './copy';
 
 /** The model's answer to the member's words, checked; the bot's own line when it fails a check or the model fails. */
@@ -33,7 +33,7 @@ async function modelAnswer(ctx: SkillContext, day: string, words: string): Promi
     });
     const text = plainText(answer.text);
     const sources = [...answer.toolResults, rules, words, day];
-    const problem = replyProblem(text, sources) ?? languageProblem(text, lang, sources);
+    const problem = replyProblem(text, sources) ?? languageProblem(text, lang, sources) ?? (isRefusal(text) ? 'declined' : undefined);
     const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
     ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent, replaced: problem !== undefined }));
     if (!problem) return text;

@@ -219,10 +219,11 @@ export const handoffCopy = defineCopy('handoff', {
   },
   // The model's two lines under a new ticket's card.
   modelSummary: { zh: '🧠 #{id} 摘要：{summary}', en: '🧠 #{id} in short: {summary}' },
-  // Questions answered in the same days: by Hearth's own rules (`fast`), by the model, and model answers not used.
+  // Questions answered in the same days: by Hearth's own rules (`fast`), by the model, model answers not used; what
+  // every use of the model (answers, the classifier, summaries, nudge lines) cost; how long an answer took.
   statsAnswers: {
-    zh: '问答：{fast} 个由机器人规则直接回答，{model} 个由 AI 模型回答（{tokens, number} tokens，{replaced} 个未通过检查或超时，已改用机器人回复）',
-    en: "Questions: {fast} answered by Hearth's own rules, {model} by the AI model ({tokens, number} tokens; {replaced} failed a check or timed out and got Hearth's own reply)",
+    zh: '问答：{fast} 个由机器人规则直接回答，{model} 个由 AI 模型回答（另有 {replaced} 个未通过检查或超时，已改用机器人回复）。AI 模型共用 {tokens, number} tokens，平均每个回答用时 {seconds, number} 秒。',
+    en: "Questions: {fast} answered by Hearth's own rules, {model} by the AI model ({replaced} more failed a check or timed out and got Hearth's own reply). The model used {tokens, number} tokens in all; an answer took {seconds, number} s on average.",
   },
   statsAnswersNoModel: { zh: '问答：{fast} 个由机器人规则直接回答（未接入 AI 模型）', en: "Questions: {fast} answered by Hearth's own rules (no AI model set up)" },
   // The `{ratings}` above, when there are any.

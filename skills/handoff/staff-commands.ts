@@ -302,10 +302,14 @@ function answersLine(ctx: SkillContext, me: StaffAudience, days: number): string
   const usage = modelUsageBetween(ctx.deps.db, localDate(new Date(ctx.now.getTime() - (days - 1) * 86_400_000), tz), localDate(ctx.now, tz));
   const fast = usage.find((u) => u.purpose === FAST_PATH)?.calls ?? 0;
   const model = usage.filter((u) => u.purpose !== FAST_PATH);
-  const sum = (k: 'calls' | 'tokens' | 'replaced' | 'failures') => model.reduce((n, u) => n + u[k], 0);
   const say = handoffCopy.to(me);
-  if (!ctx.deps.llm && sum('calls') === 0) return say('statsAnswersNoModel', { fast });
-  return say('statsAnswers', { fast, model: sum('calls') - sum('replaced') - sum('failures'), tokens: sum('tokens'), replaced: sum('replaced') + sum('failures') });
+  if (!ctx.deps.llm && model.length === 0) return say('statsAnswersNoModel', { fast });
+  // Questions are the `answer` use; the classifier, summaries and nudge lines cost tokens but answer nobody.
+  const answers = usage.find((u) => u.purpose === 'answer') ?? { calls: 0, replaced: 0, failures: 0, latencyMs: 0 };
+  const timed = answers.calls - answers.failures;
+  const seconds = timed > 0 ? Math.round(answers.latencyMs / timed / 100) / 10 : 0;
+  const tokens = model.reduce((n, u) => n + u.tokens, 0);
+  return say('statsAnswers', { fast, model: answers.calls - answers.replaced - answers.failures, replaced: answers.replaced + answers.failures, tokens, seconds });
 }
 
 /** Staff commands (/take, the Take button, /done, /transfer, /queue) and the managers' /stats. */

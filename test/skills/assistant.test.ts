@@ -148,6 +148,32 @@ describe('the model path', () => {
     expect(reply(3)).toBe('Autumn tea for Mr. 王, warm and slow.');
   });
 
+  it('answers a model that only declines with its own line, which offers a person', async () => {
+    const llm = await modelAt((req) => ({ text: /\p{Script=Han}/u.test(textOf(req.messages.at(-1)!.content)) ? '抱歉，我无法回答这个问题。' : "I'm sorry, but I can't help with that." }));
+    const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'write me a little poem about my journey with you'), msg('q2', at(1, '12:01'), 'u2', '给我写一首关于茶的小诗吧')], { llm });
+    expect(answerRequests()).toHaveLength(2);
+    expect(out.find((o) => o.replyTo === 'q1')!.text).toBe('I can\'t give you a sure answer to that right now. You can ask "how many points do I have?", or send /human and a person will help.');
+    expect(out.find((o) => o.replyTo === 'q2')!.text).toBe('这个问题我暂时没法给你准确的答复。你可以问“我有多少积分”，或发送「转人工」请工作人员来帮你。');
+  });
+
+  it("tells managers in /stats how many questions each path answered, what the model cost and how long it took", async () => {
+    const llm = await modelAt((req) => ({ text: textOf(req.messages.at(-1)!.content).includes('poem') ? 'Happy to help!' : 'You have 9,999 points!', tokens: 100 }));
+    const out = await replay(
+      [
+        { type: 'role', member: 'boss', role: 'manager' },
+        msg('f1', at(1, '12:00'), 'u1', 'how many points do I have?'),
+        msg('f2', at(1, '12:01'), 'u2', '我有多少积分'),
+        msg('m1', at(1, '12:02'), 'u1', 'write me a little poem about my journey with you'),
+        msg('m2', at(1, '12:03'), 'u2', 'tell me a fun fact about my account'),
+        msg('s1', at(1, '12:10'), 'boss', '/stats'),
+      ],
+      { llm },
+    );
+    const stats = out.find((o) => o.replyTo === 's1')!.text;
+    // Two answers (100 tokens each) and two classifier looks (50 each); one answer replaced for its invented number.
+    expect(stats).toMatch(/Questions: 2 answered by Hearth's own rules, 1 by the AI model \(1 more failed a check or timed out and got Hearth's own reply\)\. The model used 300 tokens in all; an answer took [\d.]+ s on average\./);
+  });
+
   it('stops calling the model when the member has spent the day\'s budget: the fast path alone answers', async () => {
     const llm = await modelAt(() => ({ text: 'Happy to help!', tokens: 200 }), { memberDailyTokens: 250 });
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'tell me something nice'), msg('q2', at(1, '12:01'), 'u1', 'tell me more'), msg('q3', at(1, '12:02'), 'u1', '/points')], { llm });
