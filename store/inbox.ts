@@ -117,3 +117,11 @@ export function laterPendingFrom(db: Db, channel: string, chat: string, messageI
     .all(channel, chat, channel, messageId, platformId, limit)
     .filter((r): r is { messageId: string; text: string } => typeof r.text === 'string' && r.text.trim() !== '');
 }
+
+/** The words of a received message, while the inbox still keeps them (retention clears them, as does an erase). */
+export function inboundText(db: Db, channel: string, messageId: string): string | undefined {
+  const text = statement<[string, string], string | null>(db, `SELECT json_extract(payload, '$.text') FROM inbox WHERE channel = ? AND message_id = ? AND kind = 'message'`)
+    .pluck()
+    .get(channel, messageId);
+  return typeof text === 'string' ? text : undefined;
+}

@@ -4,6 +4,8 @@ import type { HearthDeps, ModuleHost, SkillContext } from '../../bot/core/skill'
 import type { ModelSetup } from '../../bot/core/assistant';
 import { localDate } from '../../community/calendar';
 import { setTimer } from '../../store/jobs';
+import { inboundText } from '../../store/inbox';
+import { getMember } from '../../store/members';
 import { recordModelUse, tokensSpent } from '../../store/model-usage';
 import { escalateSilently, requestOf } from '../handoff';
 import { MAX_MODEL_QUESTION, mayUseModelFor } from './access';
@@ -14,16 +16,14 @@ const GROUP_READ = 'group-read';
 /** Group reads may spend at most this share of the day's overall tokens: members' own questions keep the rest. */
 const GROUP_READ_SHARE = 0.5;
 
+// What the timer keeps: where the words are, not the words (timers outlive the inbox's retention and an erase).
 const groupReadSchema = z.object({
   memberId: z.number(),
-  name: z.string(),
   channel: z.string(),
   chatId: z.string(),
-  chatType: z.literal('group'),
   platformId: z.string(),
   lang: z.enum(['zh', 'en']),
   messageId: z.string(),
-  text: z.string(),
   at: z.number(),
 });
 
@@ -35,8 +35,9 @@ const groupReadSchema = z.object({
  */
 export function readGroupLater(ctx: SkillContext, llm: ModelSetup, day: string): void {
   if (!mayReadGroups(ctx.deps, llm, ctx.member.id, day)) return;
-  const r = requestOf(ctx);
-  ctx.afterHandled(() => setTimer(ctx.deps.db, `${GROUP_READ}:${r.channel}:${r.messageId}`, GROUP_READ, ctx.now, { ...r, at: r.at.getTime() }));
+  const { memberId, channel, chatId, platformId, lang, messageId, at } = requestOf(ctx);
+  const payload = { memberId, channel, chatId, platformId, lang, messageId, at: at.getTime() };
+  ctx.afterHandled(() => setTimer(ctx.deps.db, `${GROUP_READ}:${channel}:${messageId}`, GROUP_READ, ctx.now, payload));
 }
 
 /** Group reads stay within the member's budget and their share of everyone's. */
@@ -49,7 +50,10 @@ async function readGroupMessage(deps: HearthDeps, payload: unknown, now: Date): 
   const read = groupReadSchema.safeParse(payload);
   const llm = deps.llm;
   if (!read.success || !llm) return;
-  const r = { ...read.data, at: new Date(read.data.at) };
+  const text = inboundText(deps.db, read.data.channel, read.data.messageId);
+  const member = getMember(deps.db, read.data.memberId);
+  if (text === undefined || !member || member.erasedAt !== null) return;
+  const r = { ...read.data, chatType: 'group' as const, name: member.name, text, at: new Date(read.data.at) };
   const day = localDate(now, deps.program.timezone);
   if (!mayReadGroups(deps, llm, r.memberId, day)) return;
   const { verdict, use } = await classify(deps, r.memberId, day, r.text, GROUP_READ);

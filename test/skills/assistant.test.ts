@@ -319,6 +319,10 @@ describe('the model path', () => {
     expect(cards).toHaveLength(1);
     expect(cards[0]!.text).toContain('🤖 wants 40 boxes for the office');
     expect(rows().filter((r) => r.chat === 'grp')).toHaveLength(1);
+    // The timer kept where the words are, not the words or the name: the inbox's retention and an erase govern those.
+    const kept = JSON.stringify(db.$client.prepare("SELECT payload FROM timers WHERE kind = 'group-read'").all());
+    expect(kept).toContain('g1');
+    expect(kept).not.toMatch(/礼盒|Li/);
   });
 
   it("keeps group reads to half the day's tokens, so members' own questions still reach the model", async () => {
