@@ -4,14 +4,20 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { CronError, nextCronRun } from '../community/cron';
 import type { Db } from '../store/db';
-import { claimJobRun, dueTimers, finishJobRun, markTimerFired, nextTimerTime } from '../store/jobs';
+import { claimJobRun, dueTimers, finishJobRun, markTimerFired, nextTimerTime, type TimerRow } from '../store/jobs';
 import { HearthError } from './core/errors';
 import type { Job, TimerHandler } from './core/skill';
+
+/** Polls working through slow (model) timers at once, live. */
+const SLOW_LOOPS = 2;
 
 /** Owns the jobs and timers; `advanceTo` (replay) or `start` (live) runs them. */
 export class Scheduler {
   private readonly jobs: Job[] = [];
   private readonly timerHandlers = new Map<string, TimerHandler>();
+  /** Timer kinds whose handlers wait on a model: fired after the others, by at most SLOW_LOOPS polls at once. */
+  private readonly slowKinds = new Set<string>();
+  private slowLoops = 0;
   private readonly next = new Map<string, Date>();
   private live: ScheduledTask[] = [];
   private timerPoll: NodeJS.Timeout | undefined;
@@ -28,9 +34,10 @@ export class Scheduler {
     this.jobs.push(job);
   }
 
-  /** Register the handler of a timer kind. */
-  onTimer(kind: string, handler: TimerHandler): void {
+  /** Register the handler of a timer kind; `slow` for one that waits on a model (seconds, not milliseconds). */
+  onTimer(kind: string, handler: TimerHandler, opts: { slow?: boolean } = {}): void {
     this.timerHandlers.set(kind, handler);
+    if (opts.slow) this.slowKinds.add(kind);
   }
 
   /** The registered jobs' names and next runs after `from`. */
@@ -113,20 +120,35 @@ export class Scheduler {
     }
   }
 
-  /** Fire every timer due at `now`, earliest first. */
+  /**
+   * Fire every timer due at `now`, earliest first — the quick ones before those that wait on a model, so an SLA
+   * reminder never waits behind a model call. Live, polls overlap while slow timers are in hand: at most SLOW_LOOPS of
+   * them work through those at once, and a later poll takes what is left.
+   */
   async fireTimers(now: Date): Promise<void> {
-    for (const timer of dueTimers(this.deps.db, now)) {
-      if (!markTimerFired(this.deps.db, timer.id, now)) continue;
-      const handler = this.timerHandlers.get(timer.kind);
-      if (!handler) {
-        this.deps.log.warn({ kind: timer.kind }, 'no handler for timer');
-        continue;
-      }
-      try {
-        await handler(timer, now);
-      } catch (err) {
-        this.deps.log.error({ err, timer: timer.key }, 'timer failed');
-      }
+    const due = dueTimers(this.deps.db, now);
+    for (const timer of due) if (!this.slowKinds.has(timer.kind)) await this.fire(timer, now);
+    const slow = due.filter((t) => this.slowKinds.has(t.kind));
+    if (slow.length === 0 || this.slowLoops >= SLOW_LOOPS) return;
+    this.slowLoops++;
+    try {
+      for (const timer of slow) await this.fire(timer, now);
+    } finally {
+      this.slowLoops--;
+    }
+  }
+
+  private async fire(timer: TimerRow, now: Date): Promise<void> {
+    if (!markTimerFired(this.deps.db, timer.id, now)) return;
+    const handler = this.timerHandlers.get(timer.kind);
+    if (!handler) {
+      this.deps.log.warn({ kind: timer.kind }, 'no handler for timer');
+      return;
+    }
+    try {
+      await handler(timer, now);
+    } catch (err) {
+      this.deps.log.error({ err, timer: timer.key }, 'timer failed');
     }
   }
 }

@@ -204,7 +204,7 @@ export type TimerHandler = (timer: Timer, now: Date) => Promise<void> | void;
 /** What a module may use and register when it is installed. */
 export interface ModuleHost {
   deps: HearthDeps;
-  scheduler: { addJob(job: Job): void; onTimer(kind: string, handler: TimerHandler): void };
+  scheduler: { addJob(job: Job): void; onTimer(kind: string, handler: TimerHandler, opts?: { slow?: boolean }): void };
   events: EventHandlers;
   /** Call `listener` each time a message was handled and its replies committed. */
   onHandled(listener: () => void): void;

@@ -69,5 +69,5 @@ export function groupMessageToRead(ctx: SkillContext, llm: ModelSetup): boolean 
 
 /** Handle the group-read timers. */
 export function installGroupReads(host: ModuleHost): void {
-  host.scheduler.onTimer(GROUP_READ, (timer, now) => readGroupMessage(host.deps, timer.payload, now));
+  host.scheduler.onTimer(GROUP_READ, (timer, now) => readGroupMessage(host.deps, timer.payload, now), { slow: true });
 }

@@ -1,7 +1,7 @@
 // The staff card's summary, where a model is configured: a new ticket sets a timer due at once, and its handler asks
 // the model for two lines from the transcript (after the card is out, so no member waits and no transaction is open),
 // checks them like any model words, and posts them under the card in the staff room.
-import type { HearthDeps, ModuleHost } from '../../bot/core/skill';
+import type { HearthDeps, ModuleHost, Timer } from '../../bot/core/skill';
 import { HearthError } from '../../bot/core/errors';
 import { localDate } from '../../community/calendar';
 import { setTimer } from '../../store/jobs';
@@ -46,7 +46,8 @@ async function summarise(deps: HearthDeps, ticketId: number, now: Date): Promise
 
 /** Handle the summary timers. */
 export function installTicketSummaries(host: ModuleHost): void {
-  host.scheduler.onTimer(SUMMARY, async (timer, now) => {
+  const handle = async (timer: Timer, now: Date): Promise<void> => {
     if (typeof timer.payload.ticketId === 'number') await summarise(host.deps, timer.payload.ticketId, now);
-  });
+  };
+  host.scheduler.onTimer(SUMMARY, handle, { slow: true });
 }

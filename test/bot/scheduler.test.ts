@@ -40,6 +40,27 @@ describe('scheduler on a virtual clock', () => {
     expect(ran).not.toContain('duplicate');
   });
 
+  it('fires quick timers before those that wait on a model, even when those were due first', async () => {
+    const { db } = tempDb();
+    const scheduler = new Scheduler({ db, log: silentLogger(), timezone: tz });
+    const ran: string[] = [];
+    let answer: () => void = () => undefined;
+    const modelAnswers = new Promise<void>((resolve) => (answer = resolve));
+    scheduler.onTimer('group-read', async () => {
+      await modelAnswers;
+      ran.push('group read');
+    }, { slow: true });
+    scheduler.onTimer('sla', () => void ran.push('sla reminder'));
+    setTimer(db, 'group-read:1', 'group-read', new Date('2026-03-01T09:00:00+08:00'), {});
+    setTimer(db, 'sla:1', 'sla', new Date('2026-03-01T09:00:05+08:00'), {});
+    const firing = scheduler.fireTimers(new Date('2026-03-01T09:01:00+08:00'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ran).toEqual(['sla reminder']);
+    answer();
+    await firing;
+    expect(ran).toEqual(['sla reminder', 'group read']);
+  });
+
   it('computes cron times in the program timezone, across DST elsewhere', () => {
     expect(isoInZone(nextCronRun('0 10 * * *', tz, new Date('2026-03-01T10:00:00+08:00')), tz)).toBe('2026-03-02T10:00:00+08:00');
     // New York springs forward on 2026-03-08: 09:00 local is 14:00Z before and 13:00Z after.
