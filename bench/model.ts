@@ -4,13 +4,12 @@
 // work (parsing and writing JSON over loopback HTTP) is counted in the model path's figure.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { modelUsageOn } from '../store/model-usage';
+import { MODEL_ANSWER, modelUsageOn } from '../store/model-usage';
 import { dueMessages } from '../store/outbox';
-import { silentLogger } from '../bot/log';
-import { createOpenAIAssistant } from '../bot/llm/openai-assistant';
 import { localDate } from '../community/calendar';
 import type { InboundMessage } from '../bot/core/types';
 import { startFakeOpenAI, toolResultsIn, type CompletionRequest, type Scripted } from '../test/bot/llm/openai-server';
+import { modelSetupAt } from '../test/bot/llm/model-setup';
 import { medianOf, report } from './util';
 import { benchHearth } from './engine';
 
@@ -49,18 +48,8 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 /** Print the model path's figures. */
 export async function runModelBench(): Promise<void> {
   const server = await startFakeOpenAI(script);
-  const { hearth, dispose } = benchHearth({
-    llm: {
-      assistant: createOpenAIAssistant({ apiKey: 'bench', baseURL: server.baseURL, model: 'bench-model', timeoutMs: 5_000, maxRetries: 0, log: silentLogger() }),
-      // Budgets far beyond the run: every question reaches the model.
-      dailyTokens: 1e12,
-      memberDailyTokens: 1e12,
-      consent: 'not-required',
-      debounceMs: 0,
-      readGroups: false,
-      nudgeLines: 0,
-    },
-  });
+  // Budgets far beyond the run: every question reaches the model.
+  const { hearth, dispose } = benchHearth({ llm: modelSetupAt(server.baseURL, { dailyTokens: 1e12, memberDailyTokens: 1e12 }) });
   const { db, clock, program } = hearth.deps;
   let n = 0;
   const ask = (member: number, text: string): Promise<void> => {
@@ -131,7 +120,7 @@ export async function runModelBench(): Promise<void> {
     // question is three requests (the classifier; the agent's tool round and its answer), a fast-path one none, and a
     // follow-up read together adds none and gets no reply of its own.
     const usage = modelUsageOn(db, localDate(clock.now(), program.timezone));
-    const answers = usage.find((u) => u.purpose === 'answer');
+    const answers = usage.find((u) => u.purpose === MODEL_ANSWER);
     const replies = dueMessages(db, clock.now(), 1_000_000).map((r) => r.text);
     const modelReplies = replies.filter((t) => MODEL_REPLY.test(t)).length;
     const fastReplies = replies.filter((t) => FAST_REPLY.test(t)).length;

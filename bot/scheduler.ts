@@ -123,19 +123,20 @@ export class Scheduler {
   /**
    * Fire every timer due at `now`, earliest first — the quick ones before those that wait on a model, so an SLA
    * reminder never waits behind a model call. Live, polls overlap while slow timers are in hand: at most SLOW_LOOPS of
-   * them work through those at once, and a later poll takes what is left.
+   * them work through those at once, and a later poll takes what is left. Returns how many were due and taken in hand.
    */
-  async fireTimers(now: Date): Promise<void> {
+  async fireTimers(now: Date): Promise<number> {
     const due = dueTimers(this.deps.db, now);
     for (const timer of due) if (!this.slowKinds.has(timer.kind)) await this.fire(timer, now);
     const slow = due.filter((t) => this.slowKinds.has(t.kind));
-    if (slow.length === 0 || this.slowLoops >= SLOW_LOOPS) return;
+    if (slow.length === 0 || this.slowLoops >= SLOW_LOOPS) return due.length - slow.length;
     this.slowLoops++;
     try {
       for (const timer of slow) await this.fire(timer, now);
     } finally {
       this.slowLoops--;
     }
+    return due.length;
   }
 
   private async fire(timer: TimerRow, now: Date): Promise<void> {

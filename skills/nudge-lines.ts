@@ -2,6 +2,7 @@
 // nudges, the model writes one short sentence for each of the first members it will reach, from that member's tier,
 // balance and the rewards they can get now; each line passes the reply checks, and a nudge without one goes as written.
 import type { HearthDeps } from '../bot/core/skill';
+import { spentBy } from '../bot/core/assistant';
 import type { NudgeLang } from '../community/nudges';
 import type { NudgeAudienceRow } from '../store/nudges';
 import { HearthError } from '../bot/core/errors';
@@ -57,7 +58,7 @@ async function lineFor(deps: LineDeps, req: LineRequest, day: string): Promise<s
     const answer = await llm.assistant.complete({ prompt: 'nudge-line', lang: req.lang, vars: { about: req.about, facts }, message: req.text, tools: [] });
     const line = answer.text.trim().replace(/^["“「']+|["”」']+$/g, '').trim();
     const problem = lineProblem(line, req.lang, [req.text, facts]);
-    recordModelUse(deps.db, { ...use, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs, replaced: problem !== undefined });
+    recordModelUse(deps.db, { ...use, ...spentBy(answer), replaced: problem !== undefined });
     if (!problem) return line;
     deps.log.warn({ memberId: req.row.memberId, problem, line: line.slice(0, 200) }, 'nudge line dropped');
   } catch (err) {
@@ -68,26 +69,26 @@ async function lineFor(deps: LineDeps, req: LineRequest, day: string): Promise<s
 }
 
 /**
- * Lines for the first of a run's members (at most the setting's number), by member id: only members whose data may go
- * to the model today (consent where asked, both budgets), a few calls at a time, and none begun after the deadline.
+ * Lines for the members `requests` name (the caller takes as many as the setting allows), by member id: only members
+ * whose data may go to the model today (consent where asked, both budgets), a few calls at a time, and none begun
+ * after the deadline.
  */
 export async function personalLines(deps: LineDeps, requests: readonly LineRequest[], now: Date): Promise<Map<number, string>> {
   const lines = new Map<number, string>();
   const llm = deps.llm;
-  if (!llm || llm.nudgeLines === 0) return lines;
+  if (!llm) return lines;
   const day = localDate(now, deps.program.timezone);
-  const todo = requests.slice(0, llm.nudgeLines);
   const deadline = performance.now() + LINES_DEADLINE_MS;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < todo.length && performance.now() < deadline) {
-      const req = todo[next++]!;
+    while (next < requests.length && performance.now() < deadline) {
+      const req = requests[next++]!;
       // Checked before each call: the run's own lines count against today's budgets too.
       if (!mayUseModelFor(deps, llm, req.row.memberId, day)) continue;
       const line = await lineFor(deps, req, day);
       if (line !== undefined) lines.set(req.row.memberId, line);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(AT_ONCE, todo.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(AT_ONCE, requests.length) }, worker));
   return lines;
 }

@@ -6,6 +6,8 @@ import { modelConsent, modelUsage } from './schema';
 
 /** The use under which questions answered without a model are counted. */
 export const FAST_PATH = 'fast-path';
+/** The use of a member's question the model answered (the classifier, summaries and nudge lines have their own). */
+export const MODEL_ANSWER = 'answer';
 
 /** One model call (or, under FAST_PATH, one question answered without a model) to add to the day's counts. */
 export interface ModelUse {
@@ -101,9 +103,7 @@ export function modelChoiceOf(db: Db, memberId: number): 'on' | 'off' | undefine
   return db.select({ choice: modelConsent.choice }).from(modelConsent).where(eq(modelConsent.memberId, memberId)).get()?.choice;
 }
 
-/** Record a member's word on the model; false when it was already their word. */
-export function chooseModel(db: Db, memberId: number, choice: 'on' | 'off', at: Date): boolean {
-  if (modelChoiceOf(db, memberId) === choice) return false;
+/** Record a member's word on the model (one upsert). */
+export function chooseModel(db: Db, memberId: number, choice: 'on' | 'off', at: Date): void {
   db.insert(modelConsent).values({ memberId, agreedAt: at.getTime(), choice }).onConflictDoUpdate({ target: modelConsent.memberId, set: { choice, agreedAt: at.getTime() } }).run();
-  return true;
 }

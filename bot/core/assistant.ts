@@ -29,6 +29,11 @@ export interface AssistantAnswer {
   latencyMs: number;
 }
 
+/** What an answer cost, in the fields a usage record counts. */
+export function spentBy(answer: AssistantAnswer): Pick<AssistantAnswer, 'promptTokens' | 'completionTokens' | 'latencyMs'> {
+  return { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
+}
+
 /** A language model behind the contract; `complete` rejects with HearthError('model_failed') when slow, down or refusing. */
 export interface Assistant {
   /** The model's name, for logs and usage records. */

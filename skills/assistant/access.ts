@@ -19,10 +19,13 @@ export function modelOnFor(deps: Pick<HearthDeps, 'db'>, llm: ModelSetup, member
   return choice === undefined ? llm.consent === 'not-required' : choice === 'on';
 }
 
-/** The member's words or data may go to the model today: it is on for them, and neither daily budget is spent. */
-export function mayUseModelFor(deps: Pick<HearthDeps, 'db'>, llm: ModelSetup, memberId: number, day: string): boolean {
+/**
+ * The member's words or data may go to the model today: it is on for them, neither daily budget is spent, and a use
+ * held to a `share` of the overall budget (group reads) has not spent its share — all from one read of the day.
+ */
+export function mayUseModelFor(deps: Pick<HearthDeps, 'db'>, llm: ModelSetup, memberId: number, day: string, share?: { purpose: string; of: number }): boolean {
   if (!modelOnFor(deps, llm, memberId)) return false;
-  const spent = tokensSpent(deps.db, day, memberId);
-  return spent.member < llm.memberDailyTokens && spent.everyone < llm.dailyTokens;
+  const spent = tokensSpent(deps.db, day, memberId, share?.purpose);
+  return spent.member < llm.memberDailyTokens && spent.everyone < llm.dailyTokens && (!share || spent.onPurpose < llm.dailyTokens * share.of);
 }
 

@@ -1,6 +1,7 @@
 // The escalation classifier: the model asked whether staff should take a member's words, beside the rules.
 import type { HearthDeps, SkillContext } from '../../bot/core/skill';
 import { HearthError } from '../../bot/core/errors';
+import { spentBy } from '../../bot/core/assistant';
 import { recordModelUse, type ModelUse } from '../../store/model-usage';
 import { z } from 'zod';
 
@@ -17,7 +18,6 @@ export async function classify(deps: HearthDeps, memberId: number, day: string, 
   const none: Verdict = { handoff: 'none', why: '' };
   try {
     const answer = await deps.llm!.assistant.complete({ prompt: 'escalation-classifier', lang: deps.program.escalation.staffLang, vars: { today: day }, message: words, tools: [] });
-    const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
     const json = /\{[\s\S]*\}/.exec(answer.text)?.[0];
     let parsed: unknown;
     try {
@@ -26,7 +26,7 @@ export async function classify(deps: HearthDeps, memberId: number, day: string, 
       parsed = undefined;
     }
     const verdict = verdictSchema.safeParse(parsed);
-    return { verdict: verdict.success ? verdict.data : none, use: { ...use, ...spent, replaced: !verdict.success } };
+    return { verdict: verdict.success ? verdict.data : none, use: { ...use, ...spentBy(answer), replaced: !verdict.success } };
   } catch (err) {
     if (!(err instanceof HearthError)) throw err;
     return { verdict: none, use: { ...use, failed: true } };

@@ -6,7 +6,7 @@ import { localDate } from '../../community/calendar';
 import { setTimer } from '../../store/jobs';
 import { inboundText } from '../../store/inbox';
 import { getMember } from '../../store/members';
-import { recordModelUse, tokensSpent } from '../../store/model-usage';
+import { recordModelUse } from '../../store/model-usage';
 import { escalateSilently, requestOf } from '../handoff';
 import { MAX_MODEL_QUESTION, mayUseModelFor } from './access';
 import { classify, verdictDetail } from './classifier';
@@ -42,8 +42,7 @@ export function readGroupLater(ctx: SkillContext, llm: ModelSetup, day: string):
 
 /** Group reads stay within the member's budget and their share of everyone's. */
 function mayReadGroups(deps: HearthDeps, llm: ModelSetup, memberId: number, day: string): boolean {
-  if (!mayUseModelFor(deps, llm, memberId, day)) return false;
-  return tokensSpent(deps.db, day, memberId, GROUP_READ).onPurpose < llm.dailyTokens * GROUP_READ_SHARE;
+  return mayUseModelFor(deps, llm, memberId, day, { purpose: GROUP_READ, of: GROUP_READ_SHARE });
 }
 
 async function readGroupMessage(deps: HearthDeps, payload: unknown, now: Date): Promise<void> {

@@ -5,7 +5,8 @@ import type { HearthDeps, Skill, SkillContext, SkillModule } from '../../bot/cor
 import { laterPendingFrom } from '../../store/inbox';
 import { HearthError } from '../../bot/core/errors';
 import { localDate } from '../../community/calendar';
-import { chooseModel, recordModelUse } from '../../store/model-usage';
+import { chooseModel, MODEL_ANSWER, recordModelUse } from '../../store/model-usage';
+import { spentBy } from '../../bot/core/assistant';
 import { commandArgs, isCommand } from '../commands';
 import { replyPrivately } from '../private';
 import { escalateOnSignal } from '../handoff';
@@ -22,7 +23,7 @@ async function modelAnswer(ctx: SkillContext, day: string, words: string): Promi
   const llm = deps.llm!;
   const tz = deps.program.timezone;
   const rules = programRules(deps.program, lang);
-  const use = { day, memberId: member.id, purpose: 'answer', calls: 1 };
+  const use = { day, memberId: member.id, purpose: MODEL_ANSWER, calls: 1 };
   try {
     const answer = await llm.assistant.complete({
       prompt: 'member-assistant',
@@ -34,8 +35,7 @@ async function modelAnswer(ctx: SkillContext, day: string, words: string): Promi
     const text = plainText(answer.text);
     const sources = [...answer.toolResults, rules, words, day];
     const problem = replyProblem(text, sources) ?? languageProblem(text, lang, sources) ?? (isRefusal(text) ? 'declined' : undefined);
-    const spent = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs };
-    ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spent, replaced: problem !== undefined }));
+    ctx.afterHandled(() => recordModelUse(deps.db, { ...use, ...spentBy(answer), replaced: problem !== undefined }));
     if (!problem) return text;
     deps.log.warn({ model: llm.assistant.model, problem, answer: text.slice(0, 300) }, 'model answer replaced');
   } catch (err) {

@@ -26,9 +26,19 @@ export function wasMisunderstood(ctx: SkillContext): boolean {
   return misunderstoodMessages.has(ctx);
 }
 
-function standingOf(ctx: SkillContext): Standing {
-  const s = memberStanding(ctx.deps.db, ctx.deps.program, ctx.member.id, ctx.now);
+function standingFor(deps: HearthDeps, memberId: number, now: Date): Standing {
+  const s = memberStanding(deps.db, deps.program, memberId, now);
   return { tierId: s.tier.id, points: s.points };
+}
+
+function standingOf(ctx: SkillContext): Standing {
+  return standingFor(ctx.deps, ctx.member.id, ctx.now);
+}
+
+/** A signal another reader found (the model's classifier), weighed as the rules weigh theirs: a VIP's comes first. */
+function foundSignal(program: Program, reason: EscalationReason, tierId: string, detail: string): EscalationSignal {
+  const vip = isVip(program, tierId);
+  return { reason, priority: priorityOf(reason, vip), vip, detail };
 }
 
 function supportClosedUntil(program: Program, now: Date): Date | undefined {
@@ -107,8 +117,7 @@ function escalate(ctx: SkillContext, signal: EscalationSignal, standing: Standin
 export function escalateOnSignal(ctx: SkillContext, reason: 'complaint' | 'high-value' | 'request', detail: string, opts: { silent?: boolean } = {}): void {
   if (opts.silent && !silentReasons.has(reason)) return;
   const s = standingOf(ctx);
-  const vip = isVip(ctx.deps.program, s.tierId);
-  escalate(ctx, { reason, priority: priorityOf(reason, vip), vip, detail }, s, opts);
+  escalate(ctx, foundSignal(ctx.deps.program, reason, s.tierId, detail), s, opts);
 }
 
 /**
@@ -118,11 +127,10 @@ export function escalateOnSignal(ctx: SkillContext, reason: 'complaint' | 'high-
  */
 export function escalateSilently(deps: HearthDeps, r: Request, reason: EscalationReason, detail: string, now: Date): boolean {
   if (!silentReasons.has(reason)) return false;
-  const s = memberStanding(deps.db, deps.program, r.memberId, now);
-  const vip = isVip(deps.program, s.tier.id);
-  const signal = { reason, priority: priorityOf(reason, vip), vip, detail };
+  const s = standingFor(deps, r.memberId, now);
+  const signal = foundSignal(deps.program, reason, s.tierId, detail);
   return inTransaction(deps.db, () => {
-    const opening = openTicketFor(deps, r, signal, { tierId: s.tier.id, points: s.points }, { silent: true });
+    const opening = openTicketFor(deps, r, signal, s, { silent: true });
     if (opening?.kind !== 'opened') return opening !== undefined;
     const id = opening.ticket.id;
     deps.queue(`ticket-card:${id}`, newTicketCard(deps, opening.ticket, { id: r.memberId, name: r.name }, supportClosedUntil(deps.program, now), true), now);

@@ -28,7 +28,7 @@ import { handoffCopy } from './copy';
 import { isStaff, isStaffRoom, memberName, roleOf, staffLangOf, toMember } from './people';
 import { close, pass, take } from './tickets';
 import { localDate } from '../../community/calendar';
-import { FAST_PATH, modelUsageBetween } from '../../store/model-usage';
+import { FAST_PATH, MODEL_ANSWER, modelUsageBetween } from '../../store/model-usage';
 
 /**
  * Answer a staff command: in a member group the answer goes to the staff member's private chat where the bot may
@@ -305,7 +305,7 @@ function answersLine(ctx: SkillContext, me: StaffAudience, days: number): string
   const say = handoffCopy.to(me);
   if (!ctx.deps.llm && model.length === 0) return say('statsAnswersNoModel', { fast });
   // Questions are the `answer` use; the classifier, summaries and nudge lines cost tokens but answer nobody.
-  const answers = usage.find((u) => u.purpose === 'answer') ?? { calls: 0, replaced: 0, failures: 0, latencyMs: 0 };
+  const answers = usage.find((u) => u.purpose === MODEL_ANSWER) ?? { calls: 0, replaced: 0, failures: 0, latencyMs: 0 };
   const timed = answers.calls - answers.failures;
   const seconds = timed > 0 ? Math.round(answers.latencyMs / timed / 100) / 10 : 0;
   const tokens = model.reduce((n, u) => n + u.tokens, 0);

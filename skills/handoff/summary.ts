@@ -3,6 +3,7 @@
 // checks them like any model words, and posts them under the card in the staff room.
 import type { HearthDeps, ModuleHost, Timer } from '../../bot/core/skill';
 import { HearthError } from '../../bot/core/errors';
+import { spentBy } from '../../bot/core/assistant';
 import { localDate } from '../../community/calendar';
 import { setTimer } from '../../store/jobs';
 import { getTicket } from '../../store/tickets';
@@ -32,7 +33,7 @@ async function summarise(deps: HearthDeps, ticketId: number, now: Date): Promise
     const answer = await llm.assistant.complete({ prompt: 'staff-card-summary', lang: staff.lang, vars: { reason: reasonText(staff, t.reason) }, message: words, tools: [] });
     const text = answer.text.trim().split('\n').slice(0, 2).join('\n');
     const problem = text.length > MAX_SUMMARY ? 'too long' : (replyProblem(text, [words]) ?? languageProblem(text, staff.lang, [words]));
-    recordModelUse(deps.db, { ...use, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, latencyMs: answer.latencyMs, replaced: problem !== undefined });
+    recordModelUse(deps.db, { ...use, ...spentBy(answer), replaced: problem !== undefined });
     if (problem) {
       deps.log.warn({ ticketId, problem }, 'ticket summary dropped');
       return;

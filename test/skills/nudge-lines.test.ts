@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { msg } from '../harness';
 import { replayOnFile } from './community-helpers';
 import { startFakeOpenAI, textOf, type CompletionRequest, type FakeOpenAI, type Scripted } from '../bot/llm/openai-server';
-import { createOpenAIAssistant } from '../../bot/llm/openai-assistant';
-import { silentLogger } from '../../bot/log';
+import { askedIn, modelSetupAt } from '../bot/llm/model-setup';
 import type { ModelSetup } from '../../bot/core/assistant';
 import { modelUsageOn } from '../../store/model-usage';
 
@@ -18,20 +17,8 @@ afterEach(async () => {
 
 async function modelAt(script: (req: CompletionRequest) => Scripted, setup: Partial<ModelSetup> = {}): Promise<ModelSetup> {
   server = await startFakeOpenAI(script);
-  return {
-    assistant: createOpenAIAssistant({ apiKey: 'test', baseURL: server.baseURL, model: 'test-model', timeoutMs: 5000, maxRetries: 0, log: silentLogger() }),
-    dailyTokens: 1_000_000,
-    memberDailyTokens: 100_000,
-    consent: 'not-required',
-    debounceMs: 0,
-    readGroups: false,
-    nudgeLines: 10,
-    ...setup,
-  };
+  return modelSetupAt(server.baseURL, { nudgeLines: 10, ...setup });
 }
-
-/** The nudge text the model was asked to follow (the request's member message). */
-const nudgeAsked = (req: CompletionRequest) => textOf(req.messages.at(-1)!.content);
 
 /** Alice (full name given) in her private chat and Bob in group g1 go quiet on 1 March; dormant-30 runs 31 March 11:00. */
 function quietPair(bob = 'Morning all, any news on the spring sale?', alice = '/help') {
@@ -46,7 +33,7 @@ const nudges = (out: { replyTo?: string; at: string; chat: string; text: string 
 
 describe('a personal line in nudges', () => {
   it('adds the checked line after the nudge, drops one with an invented number, and sends the model a first name only', async () => {
-    const llm = await modelAt((req) => ({ text: nudgeAsked(req).startsWith('Alice') ? '"Good to have you in the community."' : 'You still have 500 points to spend!', tokens: 40 }));
+    const llm = await modelAt((req) => ({ text: askedIn(req).startsWith('Alice') ? '"Good to have you in the community."' : 'You still have 500 points to spend!', tokens: 40 }));
     const { out, db } = await replayOnFile(quietPair(), { llm });
     expect(nudges(out).map((o) => [o.chat, o.text])).toEqual([
       ['u1', 'Alice Wang, we miss you! Send "check in" to pick up today\'s points.\nGood to have you in the community.'],
@@ -57,7 +44,7 @@ describe('a personal line in nudges', () => {
     expect(sent).toContain('Alice');
     expect(sent).not.toMatch(/Wang|u1|u2/);
     // Bob's nudge is a mention in his group: the model is told nothing of his points for it.
-    const forBob = server!.requests.find((r) => nudgeAsked(r).startsWith('Bob'))!;
+    const forBob = server!.requests.find((r) => askedIn(r).startsWith('Bob'))!;
     expect(textOf(forBob.messages[0]!.content)).toContain('"tier":"Member"');
     expect(textOf(forBob.messages[0]!.content)).not.toContain('points":');
     expect(modelUsageOn(db, '2026-03-31').find((u) => u.purpose === 'nudge-line')).toMatchObject({ calls: 2, replaced: 1 });
@@ -79,7 +66,7 @@ describe('a personal line in nudges', () => {
   });
 
   it("writes in the member's language and script, and drops a line in the other language", async () => {
-    const llm = await modelAt((req) => ({ text: nudgeAsked(req).startsWith('Bob') ? '欢迎常回来看看。' : 'Welcome back any time.' }));
+    const llm = await modelAt((req) => ({ text: askedIn(req).startsWith('Bob') ? '欢迎常回来看看。' : 'Welcome back any time.' }));
     const { out } = await replayOnFile(quietPair('大家早安，春季特賣有消息嗎？', '你好，我想問一下積分'), { llm });
     expect(nudges(out).map((o) => o.text)).toEqual(['Alice Wang，好久不見！發送「簽到」回來領今天的積分吧。', 'Bob，好久不見！發送「簽到」回來領今天的積分吧。\n歡迎常回來看看。']);
   });

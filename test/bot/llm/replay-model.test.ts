@@ -6,10 +6,8 @@ import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replay, program, tempDir } from '../../harness';
 import { loadProgram } from '../../../bot/program-file';
-import { createOpenAIAssistant } from '../../../bot/llm/openai-assistant';
-import { silentLogger } from '../../../bot/log';
 import { startFakeOpenAI, textOf, type FakeOpenAI } from './openai-server';
-import type { ModelSetup } from '../../../bot/core/assistant';
+import { modelSetupAt } from './model-setup';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const transcripts = join(root, 'test', 'transcripts');
@@ -55,15 +53,7 @@ describe('hearth replay with a model', () => {
   });
 
   it('leaves every transcript\'s fast-path answers as they are', async () => {
-    const llm: ModelSetup = {
-      assistant: createOpenAIAssistant({ apiKey: 'test', baseURL: server.baseURL, model: 'm', timeoutMs: 5000, maxRetries: 0, log: silentLogger() }),
-      dailyTokens: 1e9,
-      memberDailyTokens: 1e9,
-      consent: 'not-required',
-      debounceMs: 0,
-      readGroups: false,
-      nudgeLines: 0,
-    };
+    const llm = modelSetupAt(server.baseURL, { dailyTokens: 1e9, memberDailyTokens: 1e9 });
     const scripts = readdirSync(transcripts).filter((f) => f.endsWith('.jsonl') && !f.endsWith('.out.jsonl'));
     let compared = 0;
     for (const file of scripts) {
