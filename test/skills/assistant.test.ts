@@ -10,6 +10,7 @@ import { askedIn, modelSetupAt } from '../bot/llm/model-setup';
 import type { ModelSetup } from '../../bot/core/assistant';
 import { openDatabase } from '../../store/db';
 import { modelUsageOn } from '../../store/model-usage';
+import type { ReplayOutput } from '../../bot/channels/replay';
 
 let server: FakeOpenAI | undefined;
 afterEach(async () => {
@@ -31,6 +32,9 @@ async function modelAt(
   server = await startFakeOpenAI((req) => (isClassifier(req) ? classifier(req) : script(req)));
   return modelSetupAt(server.baseURL, limits);
 }
+
+/** The text of the bot's reply to message `id`. */
+const replyText = (out: ReplayOutput[], id: string) => out.find((o) => o.replyTo === id)!.text;
 
 /** A model that calls `tool` (with `args`) first, then answers with `answer(toolResult)`. */
 function toolThenAnswer(tool: string, answer: (result: string) => string, args?: Record<string, unknown>) {
@@ -80,13 +84,13 @@ describe('the model path', () => {
     const started = Date.now();
     const out = await replay([msg('q1', at(1, '12:05'), 'u1', 'what did I do last week?')], { llm });
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(out.find((o) => o.replyTo === 'q1')!.text).toMatch(/can't give you a sure answer.*\/human/);
+    expect(replyText(out, 'q1')).toMatch(/can't give you a sure answer.*\/human/);
   });
 
   it('stops a model that keeps calling tools, and answers by itself', async () => {
     const llm = await modelAt(() => ({ toolCalls: [{ name: 'my_points' }] }));
     const out = await replay([msg('q1', at(1, '12:05'), 'u1', 'write me a little poem about my journey with you')], { llm });
-    expect(out.find((o) => o.replyTo === 'q1')!.text).toMatch(/can't give you a sure answer/);
+    expect(replyText(out, 'q1')).toMatch(/can't give you a sure answer/);
     expect(answerRequests()).toHaveLength(4);
   });
 
@@ -117,8 +121,8 @@ describe('the model path', () => {
     const out = await replay([purchase('o1', at(1, '11:00'), 'u1', 300), ...asks, msg('p1', at(1, '12:09'), 'u1', '/points')], { llm });
     // Each went to the model (the fast path placed none of them), and each answer was replaced.
     expect(answerRequests()).toHaveLength(3);
-    for (let i = 0; i < asks.length; i++) expect(out.find((o) => o.replyTo === `q${i}`)!.text).not.toMatch(/1000|已为你|帮你兑换|I've added/);
-    expect(out.find((o) => o.replyTo === 'p1')!.text).toMatch(/^你有 300 积分/);
+    for (let i = 0; i < asks.length; i++) expect(replyText(out, `q${i}`)).not.toMatch(/1000|已为你|帮你兑换|I've added/);
+    expect(replyText(out, 'p1')).toMatch(/^你有 300 积分/);
   });
 
   it("sends an answer in the member's language only, without markdown marks", async () => {
@@ -131,7 +135,7 @@ describe('the model path', () => {
     const llm = await modelAt((req) => ({ text: answers[askedIn(req)] ?? 'unused' }));
     const asks = Object.keys(answers).map((text, i) => msg(`q${i}`, at(1, `12:0${i}`), i < 2 ? 'u1' : 'u2', text));
     const out = await replay(asks, { llm });
-    const reply = (i: number) => out.find((o) => o.replyTo === `q${i}`)!.text;
+    const reply = (i: number) => replyText(out, `q${i}`);
     expect(answerRequests()).toHaveLength(4);
     expect(reply(0)).toMatch(/^这个问题我暂时没法给你准确的答复/);
     expect(reply(1)).toBe('秋天的茶，暖暖的。');
@@ -143,8 +147,8 @@ describe('the model path', () => {
     const llm = await modelAt((req) => ({ text: /\p{Script=Han}/u.test(askedIn(req)) ? '抱歉，我无法回答这个问题。' : "I'm sorry, but I can't help with that." }));
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'write me a little poem about my journey with you'), msg('q2', at(1, '12:01'), 'u2', '给我写一首关于茶的小诗吧')], { llm });
     expect(answerRequests()).toHaveLength(2);
-    expect(out.find((o) => o.replyTo === 'q1')!.text).toBe('I can\'t give you a sure answer to that right now. You can ask "how many points do I have?", or send /human and a person will help.');
-    expect(out.find((o) => o.replyTo === 'q2')!.text).toBe('这个问题我暂时没法给你准确的答复。你可以问“我有多少积分”，或发送「转人工」请工作人员来帮你。');
+    expect(replyText(out, 'q1')).toBe('I can\'t give you a sure answer to that right now. You can ask "how many points do I have?", or send /human and a person will help.');
+    expect(replyText(out, 'q2')).toBe('这个问题我暂时没法给你准确的答复。你可以问“我有多少积分”，或发送「转人工」请工作人员来帮你。');
   });
 
   it("tells managers in /stats how many questions each path answered, what the model cost and how long it took", async () => {
@@ -160,7 +164,7 @@ describe('the model path', () => {
       ],
       { llm },
     );
-    const stats = out.find((o) => o.replyTo === 's1')!.text;
+    const stats = replyText(out, 's1');
     // Two answers (100 tokens each) and two classifier looks (50 each); one answer replaced for its invented number.
     expect(stats).toMatch(/Questions: 2 answered by Hearth's own rules, 1 by the AI model \(1 more failed a check or timed out and got Hearth's own reply\)\. The model used 300 tokens in all; an answer took [\d.]+ s on average\./);
   });
@@ -169,9 +173,9 @@ describe('the model path', () => {
     const llm = await modelAt(() => ({ text: 'Happy to help!', tokens: 200 }), { memberDailyTokens: 250 });
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'tell me something nice'), msg('q2', at(1, '12:01'), 'u1', 'tell me more'), msg('q3', at(1, '12:02'), 'u1', '/points')], { llm });
     expect(answerRequests()).toHaveLength(1);
-    expect(out.find((o) => o.replyTo === 'q1')!.text).toBe('Happy to help!');
-    expect(out.find((o) => o.replyTo === 'q2')!.text).toMatch(/didn't quite get that/);
-    expect(out.find((o) => o.replyTo === 'q3')!.text).toMatch(/^You have 0 points/);
+    expect(replyText(out, 'q1')).toBe('Happy to help!');
+    expect(replyText(out, 'q2')).toMatch(/didn't quite get that/);
+    expect(replyText(out, 'q3')).toMatch(/^You have 0 points/);
   });
 
   it('where consent is required, sends nothing to the model until the member agrees, and stops when they withdraw', async () => {
@@ -186,7 +190,7 @@ describe('the model path', () => {
       ],
       { llm },
     );
-    const reply = (id: string) => out.find((o) => o.replyTo === id)!.text;
+    const reply = (id: string) => replyText(out, id);
     expect(reply('q1')).toMatch(/didn't quite get that/);
     expect(reply('a1')).toMatch(/^Done: questions I can't answer myself will go to an AI model/);
     expect(reply('q2')).toBe('Happy to help!');
@@ -209,7 +213,7 @@ describe('the model path', () => {
       ],
       { llm },
     );
-    const reply = (id: string) => out.find((o) => o.replyTo === id)!.text;
+    const reply = (id: string) => replyText(out, id);
     expect(reply('s1')).toMatch(/^Questions I can't answer myself go to an AI model/);
     expect(reply('a1')).toMatch(/^Stopped: your questions won't go to the AI model/);
     expect(reply('q1')).toMatch(/didn't quite get that/);
@@ -224,7 +228,7 @@ describe('the model path', () => {
     const llm = await modelAt(() => ({ text: 'Sorry to hear that!' }), {}, () => ({ text: '{"handoff": "complaint", "why": "sent an old batch twice"}' }));
     // A complaint the rules do not catch (escalation.test.ts round 7 keeps it as a miss).
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', '第二次买了，还是收到旧批次的', { name: 'Li' })], { llm });
-    expect(out.find((o) => o.replyTo === 'q1')!.text).toMatch(/工单 #1/);
+    expect(replyText(out, 'q1')).toMatch(/工单 #1/);
     expect(out.some((o) => o.text === 'Sorry to hear that!')).toBe(false);
     expect(out.find((o) => o.chat === 'staff')!.text).toContain('🤖 sent an old batch twice');
   });
@@ -232,7 +236,7 @@ describe('the model path', () => {
   it('keeps the answer when the classifier says nothing, or says it in a form it was not asked for', async () => {
     const llm = await modelAt(() => ({ text: 'Happy to help!' }), {}, () => ({ text: 'I think this is fine.' }));
     const out = await replay([msg('q1', at(1, '12:00'), 'u1', 'tell me something nice')], { llm });
-    expect(out.find((o) => o.replyTo === 'q1')!.text).toBe('Happy to help!');
+    expect(replyText(out, 'q1')).toBe('Happy to help!');
     expect(out.filter((o) => o.chat === 'staff')).toEqual([]);
   });
 
